@@ -1,0 +1,30 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "ictreport",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ictreport", targets: ["ictreport"]),
+        .library(name: "FormKit", targets: ["FormKit"]),
+        .library(name: "Submissions", targets: ["Submissions"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .target(name: "FormKit", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Submissions", dependencies: ["FormKit"]),
+        .executableTarget(
+            name: "ictreport",
+            dependencies: [
+                "FormKit", "Submissions",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "FormKitTests", dependencies: ["FormKit"]),
+        .testTarget(name: "SubmissionsTests", dependencies: ["Submissions"]),
+        .testTarget(name: "CLITests", dependencies: ["FormKit"]),
+    ]
+)

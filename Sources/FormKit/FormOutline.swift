@@ -1,0 +1,94 @@
+import Foundation
+
+/// The form as a coordinator reads it: numbered sections and questions with their types,
+/// conditions and rules; or the same as JSON listing every field's full id.
+public struct FormOutline {
+    public let form: Form
+
+    public init(_ form: Form) { self.form = form }
+
+    public func text(_ language: Language) -> String {
+        let vi = language == .vi
+        var out = "\(form.title.text(language))\n"
+        out += (vi ? "Mã biểu mẫu: " : "Form id: ") + "\(form.id)  " + (vi ? "phiên bản " : "version ") + form.version + "\n"
+        out += (vi ? "Tham số: " : "Parameters: ") + form.parameters.map { "\($0.name) = \($0.value)" }.joined(separator: ", ") + "\n"
+        for (i, s) in form.sections.enumerated() {
+            out += "\n\(s.heading(language))  [\(s.id)]  (\(vi ? "mục" : "section") \(i + 1)/\(form.sections.count))\n"
+            for f in s.fields {
+                out += line(f, indent: "  ", language)
+                for c in f.columns { out += line(c, indent: "      · ", language) }
+                for r in f.rowRules { out += rule(r, indent: "      ", language) }
+            }
+            for r in s.rules { out += rule(r, indent: "  ", language) }
+        }
+        if !form.rules.isEmpty {
+            out += "\n" + (vi ? "Quy tắc chung:" : "Form rules:") + "\n"
+            for r in form.rules { out += rule(r, indent: "  ", language) }
+        }
+        return out
+    }
+
+    private func line(_ f: Field, indent: String, _ language: Language) -> String {
+        let vi = language == .vi
+        var attrs = [f.type.label(language)]
+        if f.required { attrs.append(vi ? "bắt buộc" : "required") }
+        if let lo = f.min { attrs.append("≥ \(formatNumber(lo))") }
+        if let hi = f.max { attrs.append("≤ \(formatNumber(hi))") }
+        if let lo = f.minDate { attrs.append((vi ? "từ " : "from ") + ValueParser.displayDate(lo)) }
+        if let hi = f.maxDate { attrs.append((vi ? "đến " : "to ") + ValueParser.displayDate(hi)) }
+        if let lo = f.minRows { attrs.append((vi ? "ít nhất \(lo) dòng" : "at least \(lo) rows")) }
+        if let hi = f.maxRows { attrs.append((vi ? "tối đa \(hi) dòng" : "at most \(hi) rows")) }
+        var s = "\(indent)\(f.heading(language))  [\(f.id)]  (\(attrs.joined(separator: ", ")))\n"
+        let indent = String(repeating: " ", count: indent.count)
+        if !f.choices.isEmpty {
+            s += indent + "    " + f.choices.enumerated().map { "\($0.offset + 1)) \($0.element.label.text(language)) [\($0.element.id)]" }.joined(separator: "; ") + "\n"
+        }
+        if let r = f.relevant { s += indent + "    " + (vi ? "chỉ hỏi khi: " : "asked when: ") + r.source + "\n" }
+        if let r = f.requiredWhen { s += indent + "    " + (vi ? "bắt buộc khi: " : "required when: ") + r.source + "\n" }
+        return s
+    }
+
+    private func rule(_ r: Rule, indent: String, _ language: Language) -> String {
+        "\(indent)⚑ \(r.severity.label(language)) [\(r.id)]: \(r.condition.source) — \(r.message.text(language))\n"
+    }
+
+    /// Machine-readable: every field with its full id (`section.field`, `section.table[].column`).
+    public var json: JSON {
+        func localized(_ t: LocalizedText) -> JSON { .object([("vi", .string(t.vi)), ("en", t.en.map { .string($0) } ?? .null)]) }
+        func rules(_ rs: [Rule]) -> JSON {
+            .array(rs.map { r in .object([("id", .string(r.id)), ("severity", .string(r.severity.rawValue)),
+                                           ("assert", .string(r.condition.source)), ("message", localized(r.message)),
+                                           ("fields", .array(r.condition.references.map { .string($0) }))]) })
+        }
+        func field(_ f: Field, path: String) -> JSON {
+            var pairs: [(String, JSON)] = [
+                ("id", .string(path)), ("field", .string(f.id)), ("number", f.number.map { .string($0) } ?? .null),
+                ("type", .string(f.type.rawValue)), ("label", localized(f.label)), ("required", .bool(f.required)),
+            ]
+            if let h = f.help { pairs.append(("help", localized(h))) }
+            if let lo = f.min { pairs.append(("min", .number(lo))) }
+            if let hi = f.max { pairs.append(("max", .number(hi))) }
+            if let lo = f.minDate { pairs.append(("min", .string(lo))) }
+            if let hi = f.maxDate { pairs.append(("max", .string(hi))) }
+            if let r = f.relevant { pairs.append(("relevant", .string(r.source))) }
+            if let r = f.requiredWhen { pairs.append(("required_when", .string(r.source))) }
+            if !f.choices.isEmpty {
+                pairs.append(("choices", .array(f.choices.map { .object([("id", .string($0.id)), ("label", localized($0.label)), ("other", .bool($0.other))]) })))
+            }
+            if f.type == .table {
+                pairs.append(("columns", .array(f.columns.map { field($0, path: "\(path)[].\($0.id)") })))
+                pairs.append(("rules", rules(f.rowRules)))
+            }
+            return .object(pairs)
+        }
+        return .object([
+            ("id", .string(form.id)), ("version", .string(form.version)), ("title", localized(form.title)),
+            ("parameters", .object(form.parameters.map { ($0.name, .string($0.value)) })),
+            ("sections", .array(form.sections.map { s in
+                .object([("id", .string(s.id)), ("number", s.number.map { .string($0) } ?? .null), ("title", localized(s.title)),
+                         ("fields", .array(s.fields.map { field($0, path: "\(s.id).\($0.id)") })), ("rules", rules(s.rules))])
+            })),
+            ("rules", rules(form.rules)),
+        ])
+    }
+}

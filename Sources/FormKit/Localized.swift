@@ -1,0 +1,51 @@
+import Foundation
+
+/// The language of everything a person reads: prompts, messages, labels.
+public enum Language: String, Sendable, CaseIterable, Codable {
+    case vi, en
+}
+
+/// Text in Vietnamese with an optional English version.
+/// Vietnamese is the official language of the form; English falls back to it.
+public struct LocalizedText: Sendable, Hashable, Codable {
+    public var vi: String
+    public var en: String?
+
+    public init(_ vi: String, en: String? = nil) {
+        self.vi = vi
+        self.en = en
+    }
+
+    public func text(_ language: Language) -> String {
+        language == .en ? (en ?? vi) : vi
+    }
+
+    /// Both versions passed through `transform`.
+    public func map(_ transform: (String) -> String) -> LocalizedText {
+        LocalizedText(transform(vi), en: en.map(transform))
+    }
+}
+
+/// A message the tool itself says, always written in both languages.
+public func L(_ vi: String, _ en: String) -> LocalizedText {
+    LocalizedText(vi, en: en)
+}
+
+extension String {
+    /// Unicode NFC: how every text is stored.
+    public var nfc: String { precomposedStringWithCanonicalMapping }
+
+    /// The key under which two names are "the same" for a person:
+    /// NFC, case folded, diacritics removed (đ → d), runs of white space collapsed.
+    public var matchKey: String {
+        let folded = nfc.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            .replacingOccurrences(of: "đ", with: "d")
+            .replacingOccurrences(of: "Đ", with: "d")
+        return folded.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// Text as stored: NFC, with surrounding white space removed.
+    public var cleanedInput: String {
+        nfc.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

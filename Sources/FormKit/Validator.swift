@@ -1,0 +1,171 @@
+import Foundation
+
+/// One problem in a report's answers: where it is (section, field, row) and what it is.
+public struct ValidationIssue: Sendable, Hashable {
+    public var severity: Severity
+    public var section: String
+    /// The field or table; nil for a rule of the whole section or form.
+    public var field: String?
+    /// The column, for a problem in a table cell.
+    public var column: String?
+    /// The table row, 1-based.
+    public var row: Int?
+    /// The rule's id, or what built-in check failed: `required`, `invalid`, `rows`.
+    public var rule: String
+    public var message: LocalizedText
+    /// Every field the problem involves, as full ids.
+    public var fields: [String]
+
+    public init(severity: Severity, section: String, field: String? = nil, column: String? = nil, row: Int? = nil,
+                rule: String, message: LocalizedText, fields: [String] = []) {
+        self.severity = severity
+        self.section = section
+        self.field = field
+        self.column = column
+        self.row = row
+        self.rule = rule
+        self.message = message
+        self.fields = fields
+    }
+
+    /// A stable key for this issue in one report, used to attach a focal point's explanation
+    /// to a warning: `section/rule` or `section/rule#row`.
+    public var key: String {
+        var k = "\(section)/\(field.map { $0 + "/" } ?? "")\(rule)"
+        if let row { k += "#\(row)" }
+        if let column { k += ".\(column)" }
+        return k
+    }
+
+    /// "general › staff_total › dòng 2"
+    public func place(_ language: Language) -> String {
+        var parts = [section]
+        if let field { parts.append(field) }
+        if let row { parts.append(language == .vi ? "dòng \(row)" : "row \(row)") }
+        if let column { parts.append(column) }
+        return parts.joined(separator: " › ")
+    }
+}
+
+/// Checks answers against a form: types and bounds, required answers, skip logic, table
+/// rows and every rule. The collector and the merge use the same one.
+public struct Validator: Sendable {
+    public let form: Form
+
+    public init(form: Form) { self.form = form }
+
+    public func validate(_ answers: Answers) -> [ValidationIssue] {
+        let effective = relevantAnswers(answers)
+        var issues: [ValidationIssue] = []
+        for section in form.sections {
+            for field in section.fields where isRelevant(field, effective) {
+                issues += check(field, in: section, effective)
+            }
+            for rule in section.rules { issues += evaluate(rule, section: section.id, effective) }
+        }
+        for rule in form.rules { issues += evaluate(rule, section: rule.condition.references.first.map { String($0.prefix { $0 != "." }) } ?? "", effective) }
+        return issues
+    }
+
+    /// Whether a field is asked, given the answers so far.
+    public func isRelevant(_ field: Field, _ answers: Answers, row: Row? = nil) -> Bool {
+        field.relevant.map { $0.expression.holds(answers, row: row) } ?? true
+    }
+
+    /// Whether a blank answer to the field is an error.
+    public func isRequired(_ field: Field, _ answers: Answers, row: Row? = nil) -> Bool {
+        field.required || (field.requiredWhen?.expression.holds(answers, row: row) ?? false)
+    }
+
+    /// The answers with those to questions that are not asked removed, so that a stale
+    /// answer behind skip logic neither counts in rules nor shows in a workbook.
+    public func relevantAnswers(_ answers: Answers) -> Answers {
+        var out = answers
+        // Removing one answer can make another question irrelevant: repeat until stable.
+        for _ in 0..<8 {
+            var changed = false
+            for section in form.sections {
+                for field in section.fields {
+                    guard out[section.id, field.id] != nil else { continue }
+                    if !isRelevant(field, out) {
+                        out[section.id, field.id] = nil
+                        changed = true
+                    } else if field.type == .table, let rows = out[section.id, field.id]?.rows,
+                              field.columns.contains(where: { $0.relevant != nil }) {
+                        let cleaned = rows.map { row in
+                            row.filter { key, _ in field.column(key).map { isRelevant($0, out, row: row) } ?? true }
+                        }
+                        if cleaned != rows { out[section.id, field.id] = .rows(cleaned); changed = true }
+                    }
+                }
+            }
+            if !changed { break }
+        }
+        return out
+    }
+
+    /// The problems of one answer on its own (required, type, bounds, and for a table its
+    /// rows and row rules): what the collector checks the moment an answer is typed.
+    public func check(_ field: Field, in section: Section, _ answers: Answers) -> [ValidationIssue] {
+        let id = FieldPath(section.id, field.id).description
+        guard let value = answers[section.id, field.id], !value.isBlank else {
+            if isRequired(field, answers) {
+                return [ValidationIssue(severity: .error, section: section.id, field: field.id, rule: "required",
+                                        message: L("chưa trả lời câu hỏi bắt buộc \"\(field.heading(.vi))\"",
+                                                   "required answer missing: \"\(field.heading(.en))\""), fields: [id])]
+            }
+            return []
+        }
+        if let problem = ValueParser.check(value, for: field) {
+            return [ValidationIssue(severity: .error, section: section.id, field: field.id, rule: "invalid",
+                                    message: L("\"\(field.heading(.vi))\": \(problem.vi)", "\"\(field.heading(.en))\": \(problem.text(.en))"), fields: [id])]
+        }
+        guard field.type == .table, let rows = value.rows else { return [] }
+        var issues: [ValidationIssue] = []
+        if let lo = field.minRows, rows.count < lo {
+            issues.append(ValidationIssue(severity: .error, section: section.id, field: field.id, rule: "rows",
+                                          message: L("bảng \"\(field.label.vi)\" cần ít nhất \(lo) dòng, đang có \(rows.count)",
+                                                     "table \"\(field.label.text(.en))\" needs at least \(lo) rows, it has \(rows.count)"), fields: [id]))
+        }
+        if let hi = field.maxRows, rows.count > hi {
+            issues.append(ValidationIssue(severity: .error, section: section.id, field: field.id, rule: "rows",
+                                          message: L("bảng \"\(field.label.vi)\" có tối đa \(hi) dòng, đang có \(rows.count)",
+                                                     "table \"\(field.label.text(.en))\" has at most \(hi) rows, it has \(rows.count)"), fields: [id]))
+        }
+        for (i, row) in rows.enumerated() {
+            issues += checkRow(row, number: i + 1, of: field, in: section, answers)
+        }
+        return issues
+    }
+
+    /// The problems of one table row: its cells, then its row rules.
+    public func checkRow(_ row: Row, number: Int, of table: Field, in section: Section, _ answers: Answers) -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        for column in table.columns where isRelevant(column, answers, row: row) {
+            let id = FieldPath(section.id, table.id, column: column.id).description
+            if let v = row[column.id], !v.isBlank {
+                if let problem = ValueParser.check(v, for: column) {
+                    issues.append(ValidationIssue(severity: .error, section: section.id, field: table.id, column: column.id, row: number,
+                                                  rule: "invalid", message: L("\"\(column.label.vi)\": \(problem.vi)", "\"\(column.label.text(.en))\": \(problem.text(.en))"),
+                                                  fields: [id]))
+                }
+            } else if isRequired(column, answers, row: row) {
+                issues.append(ValidationIssue(severity: .error, section: section.id, field: table.id, column: column.id, row: number,
+                                              rule: "required", message: L("chưa điền cột bắt buộc \"\(column.label.vi)\"", "required column missing: \"\(column.label.text(.en))\""),
+                                              fields: [id]))
+            }
+        }
+        for rule in table.rowRules where rule.condition.expression.evaluate(answers, row: row) == .bool(false) {
+            issues.append(ValidationIssue(severity: rule.severity, section: section.id, field: table.id, row: number,
+                                          rule: rule.id, message: rule.message, fields: rule.condition.references))
+        }
+        return issues
+    }
+
+    /// A rule fires only when its assertion is known to be false.
+    public func evaluate(_ rule: Rule, section: String, _ answers: Answers) -> [ValidationIssue] {
+        guard rule.condition.expression.evaluate(answers) == .bool(false) else { return [] }
+        return [ValidationIssue(severity: rule.severity, section: section, rule: rule.id, message: rule.message,
+                                fields: rule.condition.references)]
+    }
+}

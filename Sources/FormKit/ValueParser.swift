@@ -1,0 +1,311 @@
+import Foundation
+
+/// Why a typed answer was not accepted: what is wrong, with an example of what is right.
+/// An ambiguous number carries its possible readings so a prompt can offer them.
+public struct InputProblem: Error, Sendable, Equatable {
+    public var message: LocalizedText
+    public var candidates: [Value]
+
+    public init(_ message: LocalizedText, candidates: [Value] = []) {
+        self.message = message
+        self.candidates = candidates
+    }
+}
+
+/// Turns what a person typed into a typed value, following Vietnamese habits where they
+/// are unambiguous: `1.234` is a thousand and more, `12,5` a decimal, dates are dd/mm/yyyy.
+public enum ValueParser {
+    /// nil for blank input; otherwise the value, or why it cannot be accepted.
+    public static func parse(_ input: String, for field: Field) -> Result<Value, InputProblem>? {
+        let result = parseTyped(input, for: field)
+        if case .success(let v)? = result, let problem = check(v, for: field) {
+            return .failure(InputProblem(problem))
+        }
+        return result
+    }
+
+    /// Reads the value's type only; bounds are left to `check` (and so to the Validator).
+    /// An ambiguous number still prefers the readings the field can hold.
+    public static func parseTyped(_ input: String, for field: Field) -> Result<Value, InputProblem>? {
+        let text = input.cleanedInput
+        if text.isEmpty { return nil }
+        let result: Result<Value, InputProblem>
+        switch field.type {
+        case .text, .long_text:
+            result = .success(.text(text))
+        case .integer, .decimal, .percent:
+            result = parseNumber(text, for: field)
+        case .email:
+            result = isEmail(text) ? .success(.text(text)) : .failure(InputProblem(
+                L("'\(text)' không phải địa chỉ thư điện tử. Ví dụ: \(example(field, .vi))",
+                  "'\(text)' is not an email address. Example: \(example(field, .en))")))
+        case .phone:
+            result = isPhone(text) ? .success(.text(text)) : .failure(InputProblem(
+                L("'\(text)' không phải số điện thoại (8–15 chữ số, có thể có dấu cách, +, -, dấu chấm). Ví dụ: \(example(field, .vi))",
+                  "'\(text)' is not a phone number (8–15 digits, spaces, +, - and dots allowed). Example: \(example(field, .en))")))
+        case .url:
+            result = isURL(text) ? .success(.text(text)) : .failure(InputProblem(
+                L("'\(text)' không phải địa chỉ web. Ví dụ: \(example(field, .vi))",
+                  "'\(text)' is not a web address. Example: \(example(field, .en))")))
+        case .date:
+            if let iso = parseDate(text) { result = .success(.text(iso)) } else {
+                result = .failure(InputProblem(L("'\(text)' không phải ngày hợp lệ. Gõ theo dạng ngày/tháng/năm, ví dụ: \(example(field, .vi))",
+                                                 "'\(text)' is not a valid date. Type day/month/year, for example: \(example(field, .en))")))
+            }
+        case .boolean:
+            if let b = parseBool(text) { result = .success(.bool(b)) } else {
+                result = .failure(InputProblem(L("Hãy trả lời c (có) hoặc k (không)", "Answer y (yes) or n (no)")))
+            }
+        case .choice:
+            result = parseChoice(text, in: field.choices).map { .text($0) }
+        case .multi_choice:
+            result = parseChoices(text, in: field.choices).map { .list($0) }
+        case .table:
+            result = .failure(InputProblem(L("Bảng được nhập từng dòng", "A table is entered row by row")))
+        }
+        return result
+    }
+
+    /// Checks a value already typed (from a file or a prompt) against the field's type and
+    /// bounds. nil when the value is acceptable.
+    public static func check(_ value: Value, for field: Field) -> LocalizedText? {
+        switch (field.type, value) {
+        case (.integer, .number(let n)) where n.rounded() != n:
+            return L("phải là số nguyên, không phải \(formatNumber(n))", "must be a whole number, not \(formatNumber(n))")
+        case (.integer, .number(let n)), (.decimal, .number(let n)), (.percent, .number(let n)):
+            if let lo = bounds(field).min, n < lo {
+                return L("\(vnNumber(n)) nhỏ hơn mức tối thiểu \(vnNumber(lo))", "\(formatNumber(n)) is below the minimum \(formatNumber(lo))")
+            }
+            if let hi = bounds(field).max, n > hi {
+                return L("\(vnNumber(n)) lớn hơn mức tối đa \(vnNumber(hi))", "\(formatNumber(n)) is above the maximum \(formatNumber(hi))")
+            }
+            return nil
+        case (.date, .text(let s)):
+            guard parseDate(s) == s else {
+                return L("ngày '\(s)' không hợp lệ (cần dạng yyyy-mm-dd trong tệp)", "'\(s)' is not a valid date (files use yyyy-mm-dd)")
+            }
+            if let lo = field.minDate, s < lo { return L("ngày \(displayDate(s)) sớm hơn \(displayDate(lo))", "\(displayDate(s)) is before \(displayDate(lo))") }
+            if let hi = field.maxDate, s > hi { return L("ngày \(displayDate(s)) muộn hơn \(displayDate(hi))", "\(displayDate(s)) is after \(displayDate(hi))") }
+            return nil
+        case (.text, .text), (.long_text, .text):
+            return nil
+        case (.email, .text(let s)):
+            return isEmail(s) ? nil : L("'\(s)' không phải địa chỉ thư điện tử", "'\(s)' is not an email address")
+        case (.phone, .text(let s)):
+            return isPhone(s) ? nil : L("'\(s)' không phải số điện thoại", "'\(s)' is not a phone number")
+        case (.url, .text(let s)):
+            return isURL(s) ? nil : L("'\(s)' không phải địa chỉ web", "'\(s)' is not a web address")
+        case (.boolean, .bool):
+            return nil
+        case (.choice, .text(let s)):
+            return field.choice(s) == nil ? unknownChoice(s, field) : nil
+        case (.multi_choice, .list(let l)):
+            if let bad = l.first(where: { field.choice($0) == nil }) { return unknownChoice(bad, field) }
+            if Set(l).count != l.count { return L("một lựa chọn bị chọn hai lần", "an option is chosen twice") }
+            return nil
+        case (.table, .rows):
+            return nil
+        default:
+            return L("cần \(field.type.label(.vi))", "expected \(field.type.label(.en))")
+        }
+    }
+
+    static func unknownChoice(_ s: String, _ field: Field) -> LocalizedText {
+        let ids = field.choices.map(\.id).joined(separator: ", ")
+        return L("'\(s)' không có trong các lựa chọn (\(ids))", "'\(s)' is not one of the options (\(ids))")
+    }
+
+    /// Bounds in force: a percentage is 0–100 unless narrowed.
+    static func bounds(_ field: Field) -> (min: Double?, max: Double?) {
+        if field.type == .percent { return (Swift.max(field.min ?? 0, 0), Swift.min(field.max ?? 100, 100)) }
+        return (field.min, field.max)
+    }
+
+    /// An example of a right answer, shown with every problem.
+    public static func example(_ field: Field, _ language: Language) -> String {
+        switch field.type {
+        case .integer: return language == .vi ? "1234 hoặc 1.234" : "1234"
+        case .decimal: return language == .vi ? "12,5" : "12.5"
+        case .percent: return language == .vi ? "85 hoặc 85,5" : "85 or 85.5"
+        case .email: return "vanthu@most.gov.vn"
+        case .phone: return "024 3943 9999"
+        case .url: return "https://www.most.gov.vn"
+        case .date: return displayDate(field.maxDate ?? field.minDate ?? "2018-10-31")
+        case .boolean: return language == .vi ? "c hoặc k" : "y or n"
+        case .choice, .multi_choice: return language == .vi ? "1" : "1"
+        case .text, .long_text, .table: return ""
+        }
+    }
+
+    // MARK: Numbers
+
+    /// The readings of a typed number. Several readings means the input is ambiguous.
+    public static func numberReadings(_ raw: String) -> [Double]? {
+        var s = raw.replacingOccurrences(of: "\u{00A0}", with: " ").trimmingCharacters(in: .whitespaces)
+        if s.hasSuffix("%") { s.removeLast(); s = s.trimmingCharacters(in: .whitespaces) }
+        var sign = 1.0
+        if s.hasPrefix("-") || s.hasPrefix("−") { sign = -1; s.removeFirst() } else if s.hasPrefix("+") { s.removeFirst() }
+        // Spaces between digit groups: "1 234 567".
+        let groups = s.split(separator: " ")
+        if groups.count > 1 {
+            guard groups.dropFirst().allSatisfy({ $0.count == 3 && $0.allSatisfy(\.isASCIIDigit) }),
+                  groups[0].count <= 3, groups[0].allSatisfy(\.isASCIIDigit) else { return nil }
+            s = groups.joined()
+        }
+        guard !s.isEmpty, s.allSatisfy({ $0.isASCIIDigit || $0 == "." || $0 == "," }),
+              s.first!.isASCIIDigit || s.first == "," || s.first == "." else { return nil }
+        let dots = s.filter { $0 == "." }.count, commas = s.filter { $0 == "," }.count
+        func grouped(_ t: Substring, by sep: Character) -> Double? {
+            let parts = t.split(separator: sep, omittingEmptySubsequences: false)
+            guard parts.count > 1, (1...3).contains(parts[0].count), parts[0].first != "0" || parts[0] == "0",
+                  parts.dropFirst().allSatisfy({ $0.count == 3 }),
+                  parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }) else { return nil }
+            return Double(parts.joined())
+        }
+        func plain(_ t: Substring, decimal sep: Character) -> Double? {
+            Double(t.replacingOccurrences(of: String(sep), with: "."))
+        }
+        var readings: [Double] = []
+        switch (dots, commas) {
+        case (0, 0):
+            readings = Double(s).map { [$0] } ?? []
+        case (_, 0) where dots > 1, (0, _) where commas > 1:
+            readings = grouped(Substring(s), by: dots > 1 ? "." : ",").map { [$0] } ?? []
+        case (1, 0), (0, 1):
+            let sep: Character = dots == 1 ? "." : ","
+            if let thousands = grouped(Substring(s), by: sep) { readings.append(thousands) }
+            if let decimal = plain(Substring(s), decimal: sep), !readings.contains(decimal) { readings.append(decimal) }
+        default:
+            // Both separators: the last one is the decimal mark, the other groups thousands.
+            let lastDot = s.lastIndex(of: ".")!, lastComma = s.lastIndex(of: ",")!
+            let (decSep, groupSep): (Character, Character) = lastDot > lastComma ? (".", ",") : (",", ".")
+            let parts = s.split(separator: decSep, omittingEmptySubsequences: false)
+            guard parts.count == 2, parts[1].allSatisfy(\.isASCIIDigit), !parts[1].isEmpty else { return nil }
+            let whole = parts[0].contains(groupSep) ? grouped(parts[0], by: groupSep) : Double(parts[0])
+            if let whole, let frac = Double("0." + parts[1]) { readings = [whole + frac] }
+        }
+        return readings.isEmpty ? nil : readings.map { $0 * sign }
+    }
+
+    static func parseNumber(_ text: String, for field: Field) -> Result<Value, InputProblem> {
+        guard let all = numberReadings(text) else {
+            return .failure(InputProblem(L("'\(text)' không phải là số. Ví dụ: \(example(field, .vi))",
+                                           "'\(text)' is not a number. Example: \(example(field, .en))")))
+        }
+        // Keep the readings the field can hold: a whole number for an integer, within bounds.
+        let fitting = all.filter { check(.number($0), for: field) == nil }
+        if fitting.count == 1 { return .success(.number(fitting[0])) }
+        if fitting.count > 1 {
+            let shown = fitting.map { vnNumber($0) }.joined(separator: " hoặc ")
+            let shownEn = fitting.map { formatNumber($0) }.joined(separator: " or ")
+            return .failure(InputProblem(
+                L("'\(text)' chưa rõ: có thể là \(shown). Gõ số không có dấu phân cách hàng nghìn (ví dụ 1234), hoặc phần thập phân có số chữ số khác 3 (ví dụ 1,2340)",
+                  "'\(text)' is ambiguous: it could be \(shownEn). Type it without thousands separators (e.g. 1234), or with a decimal part of other than 3 digits (e.g. 1.2340)"),
+                candidates: fitting.map { .number($0) }))
+        }
+        // No reading fits: keep the most likely one and let `check` say what is wrong with it.
+        if all.count > 1, field.type == .integer, let whole = all.first(where: { $0.rounded() == $0 }) {
+            return .success(.number(whole))
+        }
+        return .success(.number(all[0]))
+    }
+
+    /// A number written the Vietnamese way: 1.234,5
+    public static func vnNumber(_ n: Double) -> String {
+        let whole = formatNumber(n.rounded(.towardZero))
+        var digits = Array(whole.hasPrefix("-") ? String(whole.dropFirst()) : whole)
+        var grouped = ""
+        while digits.count > 3 { grouped = "." + String(digits.suffix(3)) + grouped; digits.removeLast(3) }
+        grouped = (n < 0 ? "-" : "") + String(digits) + grouped
+        let frac = abs(n - n.rounded(.towardZero))
+        if frac > 0 {
+            let f = String(format: "%.6g", frac)
+            if let dot = f.firstIndex(of: ".") { grouped += "," + f[f.index(after: dot)...] }
+        }
+        return grouped
+    }
+
+    // MARK: Other types
+
+    static func isEmail(_ s: String) -> Bool {
+        s.range(of: #"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$"#, options: .regularExpression) != nil
+    }
+
+    static func isPhone(_ s: String) -> Bool {
+        guard s.range(of: #"^\+?[0-9 ().\-]+$"#, options: .regularExpression) != nil else { return false }
+        let digits = s.filter(\.isASCIIDigit).count
+        return (8...15).contains(digits)
+    }
+
+    static func isURL(_ s: String) -> Bool {
+        s.range(of: #"^(https?://)?[^\s/:.]+(\.[^\s/:.]+)+(:[0-9]+)?(/\S*)?$"#, options: [.regularExpression, .caseInsensitive]) != nil
+    }
+
+    /// dd/mm/yyyy, d-m-yyyy, dd.mm.yyyy or yyyy-mm-dd → yyyy-mm-dd, when it is a real date.
+    public static func parseDate(_ s: String) -> String? {
+        let parts = s.split(whereSeparator: { "/-.".contains($0) }).map(String.init)
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }) else { return nil }
+        let (d, m, y): (Int, Int, Int)
+        if parts[0].count == 4 { (y, m, d) = (Int(parts[0])!, Int(parts[1])!, Int(parts[2])!) }
+        else if parts[2].count == 4 { (d, m, y) = (Int(parts[0])!, Int(parts[1])!, Int(parts[2])!) }
+        else { return nil }
+        guard (1...12).contains(m), (1900...2200).contains(y) else { return nil }
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+        guard (1...days).contains(d) else { return nil }
+        return String(format: "%04d-%02d-%02d", y, m, d)
+    }
+
+    /// yyyy-mm-dd → dd/mm/yyyy, as the form prints dates.
+    public static func displayDate(_ iso: String) -> String {
+        let p = iso.split(separator: "-")
+        guard p.count == 3 else { return iso }
+        return "\(p[2])/\(p[1])/\(p[0])"
+    }
+
+    static func parseBool(_ s: String) -> Bool? {
+        switch s.matchKey {
+        case "c", "co", "y", "yes", "true", "1", "d", "dung", "x": return true
+        case "k", "khong", "n", "no", "false", "0", "s", "sai": return false
+        default: return nil
+        }
+    }
+
+    /// A number from the list, an id, or text matching one label (ignoring case and accents).
+    static func parseChoice(_ s: String, in choices: [Choice]) -> Result<String, InputProblem> {
+        if let n = Int(s), (1...choices.count).contains(n) { return .success(choices[n - 1].id) }
+        if let c = choices.first(where: { $0.id == s }) { return .success(c.id) }
+        let key = s.matchKey
+        let exact = choices.filter { $0.label.vi.matchKey == key || ($0.label.en?.matchKey == key) }
+        if exact.count == 1 { return .success(exact[0].id) }
+        let partial = choices.filter { $0.label.vi.matchKey.contains(key) || ($0.label.en?.matchKey.contains(key) ?? false) }
+        if partial.count == 1 { return .success(partial[0].id) }
+        let range = "1–\(choices.count)"
+        if partial.count > 1 {
+            return .failure(InputProblem(L("'\(s)' khớp với nhiều lựa chọn; hãy gõ số thứ tự (\(range))",
+                                           "'\(s)' matches several options; type its number (\(range))")))
+        }
+        return .failure(InputProblem(L("'\(s)' không có trong danh sách; hãy gõ số thứ tự (\(range))",
+                                       "'\(s)' is not in the list; type its number (\(range))")))
+    }
+
+    /// Numbers or ids separated by commas, semicolons or spaces: "1, 3" or "1 3".
+    static func parseChoices(_ s: String, in choices: [Choice]) -> Result<[String], InputProblem> {
+        let tokens = s.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == " " }).map(String.init)
+        var ids: [String] = []
+        for t in tokens {
+            guard case .success(let id) = parseChoice(t, in: choices) else {
+                // Maybe the whole input is one label with spaces in it.
+                if case .success(let id) = parseChoice(s, in: choices) { return .success([id]) }
+                return .failure(InputProblem(L("'\(t)' không có trong danh sách; gõ các số thứ tự cách nhau bởi dấu phẩy, ví dụ: 1, 3",
+                                               "'\(t)' is not in the list; type the numbers separated by commas, e.g. 1, 3")))
+            }
+            if !ids.contains(id) { ids.append(id) }
+        }
+        return .success(ids)
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}

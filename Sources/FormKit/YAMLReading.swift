@@ -1,0 +1,157 @@
+import Foundation
+import Yams
+
+/// Reads YAML nodes for the form and layout loaders, collecting every problem
+/// with its file:line:col instead of stopping at the first.
+public final class YAMLReader {
+    public let file: String
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    public init(file: String) { self.file = file }
+
+    /// Parses the text; a syntax error becomes a diagnostic at its place.
+    public func compose(_ text: String) -> Node? {
+        do {
+            return try Yams.compose(yaml: text)
+        } catch let e as YamlError {
+            switch e {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+                 .composer(_, let problem, let mark, _):
+                error(at: SourceLocation(file: file, line: mark.line, column: mark.column),
+                      L("cú pháp YAML: \(problem)", "YAML syntax: \(problem)"))
+            case .reader(let problem, _, _, _):
+                error(at: SourceLocation(file: file, line: 1, column: 1),
+                      L("không đọc được tệp (mã hoá phải là UTF-8): \(problem)", "cannot read the file (it must be UTF-8): \(problem)"))
+            default:
+                error(at: SourceLocation(file: file, line: 1, column: 1), L("cú pháp YAML: \(e)", "YAML syntax: \(e)"))
+            }
+        } catch {
+            self.error(at: SourceLocation(file: file, line: 1, column: 1), L("cú pháp YAML: \(error)", "YAML syntax: \(error)"))
+        }
+        return nil
+    }
+
+    public func location(_ node: Node?) -> SourceLocation {
+        let m = node?.mark
+        return SourceLocation(file: file, line: m?.line ?? 1, column: m?.column ?? 1)
+    }
+
+    public func error(at location: SourceLocation, _ message: LocalizedText) {
+        diagnostics.append(Diagnostic(.error, location, message))
+    }
+
+    public func warning(at location: SourceLocation, _ message: LocalizedText) {
+        diagnostics.append(Diagnostic(.warning, location, message))
+    }
+
+    public func error(_ node: Node?, _ message: LocalizedText) { error(at: location(node), message) }
+    public func warning(_ node: Node?, _ message: LocalizedText) { warning(at: location(node), message) }
+
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// Opens a mapping that may only have `allowed` keys; unknown and repeated keys are
+    /// reported (with a did-you-mean). Returns nil, reported, when the node is not a mapping.
+    public func mapping(_ node: Node?, what: LocalizedText, allowed: [String]) -> YAMLMapping? {
+        guard let node else { return nil }
+        guard case .mapping(let m) = node else {
+            error(node, L("\(what.vi) phải là một bảng khoá: giá trị", "\(what.text(.en)) must be a mapping of key: value"))
+            return nil
+        }
+        var pairs: [String: (key: Node, value: Node)] = [:]
+        for (k, v) in m {
+            guard let key = k.scalar?.string else {
+                error(k, L("khoá phải là một chuỗi", "a key must be a plain string"))
+                continue
+            }
+            if pairs[key] != nil {
+                error(k, L("khoá '\(key)' bị lặp lại", "duplicate key '\(key)'"))
+                continue
+            }
+            if !allowed.contains(key) {
+                let hint = closestName(to: key, in: allowed)
+                error(k, L("khoá không được biết '\(key)' trong \(what.vi)" + (hint.map { "; có phải ý bạn là '\($0)'?" } ?? ""),
+                           "unknown key '\(key)' in \(what.text(.en))" + (hint.map { "; did you mean '\($0)'?" } ?? "")))
+                continue
+            }
+            pairs[key] = (k, v)
+        }
+        return YAMLMapping(node: node, pairs: pairs, reader: self)
+    }
+
+    /// The items of a sequence; anything else is reported.
+    public func sequence(_ node: Node?, what: LocalizedText) -> [Node] {
+        guard let node else { return [] }
+        guard case .sequence(let s) = node else {
+            error(node, L("\(what.vi) phải là một danh sách (mỗi mục bắt đầu bằng '- ')",
+                          "\(what.text(.en)) must be a list (each item starting with '- ')"))
+            return []
+        }
+        return Array(s)
+    }
+}
+
+/// One YAML mapping whose keys were checked against what is allowed.
+public struct YAMLMapping {
+    public let node: Node
+    let pairs: [String: (key: Node, value: Node)]
+    let reader: YAMLReader
+
+    public func has(_ key: String) -> Bool { pairs[key] != nil }
+    public func node(_ key: String) -> Node? { pairs[key]?.value }
+    public func keyNode(_ key: String) -> Node? { pairs[key]?.key }
+
+    /// A text value; a missing required key is reported at the mapping.
+    public func string(_ key: String, required: Bool = false, what: String? = nil) -> String? {
+        guard let v = pairs[key]?.value else {
+            if required {
+                reader.error(node, L("thiếu khoá bắt buộc '\(key)'", "missing required key '\(key)'"))
+            }
+            return nil
+        }
+        guard let s = v.scalar?.string else {
+            reader.error(v, L("'\(key)' phải là một giá trị đơn (chữ hoặc số)", "'\(key)' must be a single value (text or number)"))
+            return nil
+        }
+        return s.nfc
+    }
+
+    public func bool(_ key: String) -> Bool? {
+        guard let v = pairs[key]?.value else { return nil }
+        switch v.scalar?.string.lowercased() {
+        case "true", "yes": return true
+        case "false", "no": return false
+        default:
+            reader.error(v, L("'\(key)' phải là true hoặc false", "'\(key)' must be true or false"))
+            return nil
+        }
+    }
+
+    public func int(_ key: String) -> Int? {
+        guard let v = pairs[key]?.value else { return nil }
+        guard let s = v.scalar?.string, let n = Int(s) else {
+            reader.error(v, L("'\(key)' phải là một số nguyên", "'\(key)' must be a whole number"))
+            return nil
+        }
+        return n
+    }
+
+    /// Vietnamese text under `key` with its English version under `key_en`.
+    public func localized(_ key: String, required: Bool = false) -> LocalizedText? {
+        guard let vi = string(key, required: required) else { return nil }
+        return LocalizedText(vi, en: string(key + "_en"))
+    }
+
+    /// Where the value of `key` is, or the mapping itself.
+    public func location(_ key: String) -> SourceLocation {
+        reader.location(pairs[key]?.value ?? node)
+    }
+
+    /// The column where the text of a scalar value starts (after an opening quote).
+    public func textLocation(_ key: String) -> SourceLocation {
+        var loc = location(key)
+        if let style = pairs[key]?.value.scalar?.style, style == .singleQuoted || style == .doubleQuoted {
+            loc.column += 1
+        }
+        return loc
+    }
+}

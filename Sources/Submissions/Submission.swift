@@ -1,0 +1,92 @@
+import Foundation
+import FormKit
+
+/// One unit's report: the answers and everything needed to trust and merge them.
+public struct Submission: Sendable {
+    public static let format = "ictreport-submission"
+    public static let formatVersion = 1
+    public static let toolVersion = "0.1.0"
+
+    public enum Status: String, Sendable, Codable { case draft, final }
+
+    public var formId: String
+    public var formVersion: String
+    public var parameters: [String: String]
+    public var unitId: String
+    public var unitName: String
+    public var status: Status
+    public var revision: Int
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var finalizedAt: Date?
+    public var toolVersion: String
+    public var answers: Answers
+    /// A focal point's explanation of a warning, by the issue's key (`ValidationIssue.key`).
+    public var explanations: [String: String]
+    /// Where the collector stopped in a draft (a field path), to resume there.
+    public var resumeAt: String?
+
+    public init(form: Form, unitId: String, unitName: String, status: Status = .draft, revision: Int = 0,
+                answers: Answers = Answers(), explanations: [String: String] = [:], now: Date = Date()) {
+        self.formId = form.id
+        self.formVersion = form.version
+        self.parameters = form.parameterDictionary
+        self.unitId = unitId
+        self.unitName = unitName
+        self.status = status
+        self.revision = revision
+        self.createdAt = now
+        self.updatedAt = now
+        self.finalizedAt = status == .final ? now : nil
+        self.toolVersion = Submission.toolVersion
+        self.answers = answers
+        self.explanations = explanations
+    }
+
+    /// SHA-256 over the canonical JSON of the answers and explanations: it changes when
+    /// the content changes and only then, so a hand-edited file can be noticed.
+    public var contentHash: String {
+        let content = JSON.object([
+            ("answers", JSON(answers)),
+            ("explanations", .object(explanations.keys.sorted().map { ($0, .string(explanations[$0]!)) })),
+        ])
+        return "sha256:" + SHA256.hex(Array(content.render().utf8))
+    }
+
+    public var json: JSON {
+        var pairs: [(String, JSON)] = [
+            ("format", .string(Submission.format)),
+            ("format_version", .number(Double(Submission.formatVersion))),
+            ("form", .object([
+                ("id", .string(formId)),
+                ("version", .string(formVersion)),
+                ("parameters", .object(parameters.keys.sorted().map { ($0, .string(parameters[$0]!)) })),
+            ])),
+            ("unit", .object([("id", .string(unitId)), ("name", .string(unitName))])),
+            ("status", .string(status.rawValue)),
+            ("revision", .number(Double(revision))),
+            ("created_at", .string(Submission.timestamp(createdAt))),
+            ("updated_at", .string(Submission.timestamp(updatedAt))),
+            ("finalized_at", finalizedAt.map { .string(Submission.timestamp($0)) } ?? .null),
+            ("tool_version", .string(toolVersion)),
+            ("content_hash", .string(contentHash)),
+            ("answers", JSON(answers)),
+            ("explanations", .object(explanations.keys.sorted().map { ($0, .string(explanations[$0]!)) })),
+        ]
+        if let resumeAt { pairs.append(("resume_at", .string(resumeAt))) }
+        return .object(pairs)
+    }
+
+    /// Saves atomically (temporary file beside the target, then rename).
+    public func save(to url: URL) throws {
+        try writeAtomically(Data((json.render(pretty: true) + "\n").utf8), to: url)
+    }
+
+    static func timestamp(_ d: Date) -> String {
+        d.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: TimeZone(identifier: "UTC")!))
+    }
+
+    static func parseTimestamp(_ s: String) -> Date? {
+        try? Date(s, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: TimeZone(identifier: "UTC")!))
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import FormKit
+
+/// One file read and validated: what `validate` prints and what a merge records.
+public struct SubmissionCheck: Sendable {
+    public var loaded: LoadedSubmission
+    public var issues: [ValidationIssue]
+
+    public init(_ loaded: LoadedSubmission, validator: Validator) {
+        self.loaded = loaded
+        self.issues = loaded.submission.map { validator.validate($0.answers) } ?? []
+    }
+
+    public static func run(_ url: URL, validator: Validator) -> SubmissionCheck {
+        SubmissionCheck(SubmissionLoader.load(url, form: validator.form), validator: validator)
+    }
+
+    public var errorCount: Int {
+        (loaded.rejection == nil ? 0 : 1) + loaded.problems.count + issues.filter { $0.severity == .error }.count
+    }
+
+    public var warningCount: Int { issues.filter { $0.severity == .warning }.count }
+
+    /// The file's report: a heading line, then one line a problem, errors first.
+    public func render(_ language: Language) -> String {
+        let vi = language == .vi
+        var out = loaded.file
+        if let s = loaded.submission {
+            var about: [String] = []
+            if !s.unitId.isEmpty { about.append(s.unitName.isEmpty ? s.unitId : "\(s.unitName) (\(s.unitId))") }
+            about.append(s.status == .final ? (vi ? "bản chính thức" : "final") : (vi ? "bản nháp" : "draft"))
+            if s.revision > 0 { about.append((vi ? "lần " : "revision ") + "\(s.revision)") }
+            out += " — " + about.joined(separator: ", ")
+        }
+        out += "\n"
+        if let reason = loaded.rejection {
+            return out + "  \(Severity.error.label(language)): \(reason.text(language))\n"
+        }
+        for p in loaded.problems {
+            out += "  \(Severity.error.label(language)): \(p.path) (" + (vi ? "dòng \(p.line), cột \(p.column)" : "line \(p.line), column \(p.column)") + "): \(p.message.text(language))\n"
+        }
+        for issue in issues.sorted(by: { $0.severity < $1.severity }) {
+            out += "  \(issue.severity.label(language)): \(issue.place(language)): \(issue.message.text(language))"
+            if issue.severity == .warning, let why = loaded.submission?.explanations[issue.key] {
+                out += vi ? " — giải trình: \(why)" : " — explanation: \(why)"
+            }
+            out += "\n"
+        }
+        if errorCount == 0 && warningCount == 0 { out += vi ? "  hợp lệ, không có lỗi\n" : "  valid, no problems\n" }
+        return out
+    }
+}

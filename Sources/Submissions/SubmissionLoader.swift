@@ -1,0 +1,130 @@
+import Foundation
+import FormKit
+
+/// What reading one submission or answers file gave: the submission when it could be read,
+/// and every problem with its JSON path and line:column.
+public struct LoadedSubmission: Sendable {
+    public var file: String
+    public var submission: Submission?
+    public var problems: [DataProblem]
+    /// Why the file cannot be used at all (unreadable, malformed, another form); nil when usable.
+    public var rejection: LocalizedText?
+
+    public var isUsable: Bool { rejection == nil && submission != nil }
+}
+
+/// Reads submission files (JSON) and answers files (the same nested answers, JSON or YAML,
+/// alone or under `answers:`).
+public enum SubmissionLoader {
+    public static func load(_ url: URL, form: Form) -> LoadedSubmission {
+        let name = FormLoader.displayPath(url)
+        guard let data = try? Data(contentsOf: url) else {
+            return LoadedSubmission(file: name, submission: nil, problems: [],
+                                    rejection: L("không mở được tệp; kiểm tra đường dẫn và quyền đọc", "cannot open the file; check the path and permissions"))
+        }
+        let yaml = ["yaml", "yml"].contains(url.pathExtension.lowercased())
+        let tree: DataTree
+        do {
+            tree = try DataTree.parse(data, yaml: yaml)
+        } catch let e as DataSyntaxError {
+            return LoadedSubmission(file: name, submission: nil, problems: [],
+                                    rejection: L("dòng \(e.line), cột \(e.column): \(e.message.vi)", "line \(e.line), column \(e.column): \(e.message.text(.en))"))
+        } catch {
+            return LoadedSubmission(file: name, submission: nil, problems: [], rejection: L("không đọc được tệp", "cannot read the file"))
+        }
+        return load(tree, file: name, form: form)
+    }
+
+    public static func load(_ tree: DataTree, file: String, form: Form) -> LoadedSubmission {
+        guard case .object = tree.kind else {
+            return LoadedSubmission(file: file, submission: nil, problems: [],
+                                    rejection: L("tệp phải chứa một bảng khoá JSON/YAML ở ngoài cùng", "the file must hold a JSON/YAML object at the top"))
+        }
+        var problems: [DataProblem] = []
+        let isSubmission = tree["format"]?.string == Submission.format
+        guard isSubmission else {
+            // An answers file: the nested answers, alone or under `answers:`, plus an optional unit.
+            let answersNode = tree["answers"] ?? tree
+            var answersOnly = answersNode
+            if tree["answers"] == nil, case .object(let pairs) = tree.kind {
+                answersOnly.kind = .object(pairs.filter { $0.key != "unit" })
+            }
+            let (answers, p) = AnswersDecoder.decode(answersOnly, form: form, path: tree["answers"] == nil ? "$" : "$.answers")
+            let unitId = tree["unit"]?["id"]?.string ?? tree["unit"]?.string ?? ""
+            let unitName = tree["unit"]?["name"]?.string ?? ""
+            let s = Submission(form: form, unitId: unitId, unitName: unitName, status: .draft, answers: answers)
+            return LoadedSubmission(file: file, submission: s, problems: p, rejection: nil)
+        }
+
+        if let v = tree["format_version"]?.number, Int(v) > Submission.formatVersion {
+            return LoadedSubmission(file: file, submission: nil, problems: [],
+                                    rejection: L("tệp được tạo bởi phiên bản mới hơn của công cụ (định dạng \(formatNumber(v))); hãy cập nhật ictreport",
+                                                 "the file was written by a newer version of the tool (format \(formatNumber(v))); update ictreport"))
+        }
+        let formId = tree["form"]?["id"]?.string ?? ""
+        let formVersion = tree["form"]?["version"]?.string ?? ""
+        if formId != form.id || formVersion != form.version {
+            return LoadedSubmission(file: file, submission: nil, problems: [],
+                                    rejection: L("tệp thuộc biểu mẫu '\(formId)' phiên bản '\(formVersion)', không phải '\(form.id)' phiên bản '\(form.version)'",
+                                                 "the file belongs to form '\(formId)' version '\(formVersion)', not '\(form.id)' version '\(form.version)'"))
+        }
+        func text(_ path: [String], required: Bool = true) -> String? {
+            var node: DataTree? = tree
+            for k in path { node = node?[k] }
+            guard let s = node?.string else {
+                if required {
+                    problems.append(DataProblem(path: "$." + path.joined(separator: "."), line: node?.line ?? tree.line, column: node?.column ?? tree.column,
+                                                message: L("thiếu hoặc sai kiểu (cần chuỗi)", "missing or not a string")))
+                }
+                return nil
+            }
+            return s
+        }
+        let unitId = text(["unit", "id"]) ?? ""
+        let unitName = text(["unit", "name"]) ?? ""
+        let statusText = text(["status"]) ?? "draft"
+        guard let status = Submission.Status(rawValue: statusText) else {
+            return LoadedSubmission(file: file, submission: nil, problems: problems,
+                                    rejection: L("trạng thái '\(statusText)' không hợp lệ (draft hoặc final)", "status '\(statusText)' is not valid (draft or final)"))
+        }
+        let (answers, answerProblems) = AnswersDecoder.decode(tree["answers"] ?? DataTree(kind: .null, line: tree.line, column: tree.column), form: form, path: "$.answers")
+        problems += answerProblems
+        var s = Submission(form: form, unitId: unitId, unitName: unitName.nfc, status: status, answers: answers)
+        s.revision = Int(tree["revision"]?.number ?? 0)
+        s.createdAt = text(["created_at"], required: false).flatMap(Submission.parseTimestamp) ?? Date(timeIntervalSince1970: 0)
+        s.updatedAt = text(["updated_at"], required: false).flatMap(Submission.parseTimestamp) ?? s.createdAt
+        s.finalizedAt = text(["finalized_at"], required: false).flatMap(Submission.parseTimestamp)
+        s.toolVersion = text(["tool_version"], required: false) ?? ""
+        s.resumeAt = text(["resume_at"], required: false)
+        if case .object(let pairs)? = tree["explanations"]?.kind {
+            for (k, v) in pairs { if let t = v.string { s.explanations[k] = t.nfc } }
+        }
+        if let stored = text(["content_hash"], required: false), stored != s.contentHash, answerProblems.isEmpty {
+            let node = tree["content_hash"]!
+            problems.append(DataProblem(path: "$.content_hash", at: node,
+                                        L("mã kiểm tra nội dung không khớp: tệp đã bị sửa bằng tay sau khi lưu", "the content hash does not match: the file was edited by hand after it was saved")))
+        }
+        return LoadedSubmission(file: file, submission: s, problems: problems, rejection: nil)
+    }
+
+    /// The submission files below the given files and folders (folders: every .json inside,
+    /// not hidden, sorted), so a coordinator can pass a whole folder.
+    public static func expand(_ paths: [String]) -> (files: [URL], missing: [String]) {
+        var files: [URL] = []
+        var missing: [String] = []
+        let fm = FileManager.default
+        for p in paths {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: p, isDirectory: &isDir) else { missing.append(p); continue }
+            if isDir.boolValue {
+                let url = URL(fileURLWithPath: p)
+                let items = (try? fm.contentsOfDirectory(at: url, includingPropertiesForKeys: nil)) ?? []
+                files += items.filter { ["json", "yaml", "yml"].contains($0.pathExtension.lowercased()) && !$0.lastPathComponent.hasPrefix(".") }
+                    .sorted { $0.lastPathComponent < $1.lastPathComponent }
+            } else {
+                files.append(URL(fileURLWithPath: p))
+            }
+        }
+        return (files, missing)
+    }
+}

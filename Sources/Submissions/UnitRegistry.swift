@@ -1,0 +1,83 @@
+import Foundation
+import FormKit
+
+/// A reporting unit of the ministry.
+public struct Unit: Sendable, Hashable {
+    /// Stable ASCII slug, used in file names and by outside tools.
+    public var id: String
+    /// The official name.
+    public var name: String
+    public var shortName: String
+}
+
+/// The units expected to report, in the registry's order (the order of every workbook).
+public struct UnitRegistry: Sendable {
+    public var units: [Unit]
+
+    public init(units: [Unit]) { self.units = units }
+
+    public func unit(_ id: String) -> Unit? { units.first { $0.id == id } }
+
+    /// Loads Forms/units.yaml; every problem is reported with file:line:col.
+    public static func load(contentsOf url: URL) throws -> UnitRegistry {
+        let name = FormLoader.displayPath(url)
+        guard let data = try? Data(contentsOf: url), let text = String(data: data, encoding: .utf8) else {
+            throw DiagnosticsError([Diagnostic(.error, SourceLocation(file: name, line: 1, column: 1),
+                                               L("không mở được danh sách đơn vị; kiểm tra đường dẫn", "cannot open the unit list; check the path"))])
+        }
+        return try parse(text, file: name)
+    }
+
+    public static func parse(_ text: String, file: String) throws -> UnitRegistry {
+        let reader = YAMLReader(file: file)
+        var units: [Unit] = []
+        if let root = reader.compose(text), let top = reader.mapping(root, what: L("danh sách đơn vị", "the unit list"), allowed: ["units"]) {
+            var seenKeys: [String: Int] = [:]
+            for node in reader.sequence(top.node("units"), what: L("'units'", "'units'")) {
+                guard let m = reader.mapping(node, what: L("đơn vị", "a unit"), allowed: ["id", "name", "short"]) else { continue }
+                guard let id = m.string("id", required: true), let name = m.string("name", required: true) else { continue }
+                if id.range(of: #"^[a-z0-9]+(-[a-z0-9]+)*$"#, options: .regularExpression) == nil {
+                    reader.error(at: m.location("id"), L("mã đơn vị '\(id)' phải là chữ thường không dấu, chữ số và '-' (ví dụ cuc-shtt)",
+                                                         "unit id '\(id)' must be lower-case ASCII letters, digits and '-' (e.g. cuc-shtt)"))
+                }
+                if units.contains(where: { $0.id == id }) {
+                    reader.error(at: m.location("id"), L("mã đơn vị '\(id)' bị lặp", "duplicate unit id '\(id)'"))
+                }
+                if let line = seenKeys[name.matchKey] {
+                    reader.error(at: m.location("name"), L("tên đơn vị '\(name)' trùng với dòng \(line)", "unit name '\(name)' repeats line \(line)"))
+                }
+                seenKeys[name.matchKey] = m.location("name").line
+                units.append(Unit(id: id, name: name, shortName: m.string("short") ?? name))
+            }
+        }
+        if reader.hasErrors { throw DiagnosticsError(reader.diagnostics) }
+        return UnitRegistry(units: units)
+    }
+
+    /// Units matching what a person typed: an id, or a name or short name typed loosely
+    /// (case, diacritics and extra spaces ignored; every word typed must appear).
+    public func match(_ query: String) -> [Unit] {
+        if let u = unit(query.trimmingCharacters(in: .whitespaces).lowercased()) { return [u] }
+        let key = query.matchKey
+        guard !key.isEmpty else { return [] }
+        let exact = units.filter { $0.name.matchKey == key || $0.shortName.matchKey == key }
+        if !exact.isEmpty { return exact }
+        let words = key.split(separator: " ")
+        return units.filter { u in
+            let hay = u.name.matchKey + " " + u.shortName.matchKey
+            return words.allSatisfy { hay.contains($0) }
+        }
+    }
+
+    /// The names closest to a query that matched nothing, for "did you mean": the units
+    /// sharing the most words with it, a word counting when it is spelt nearly the same.
+    public func suggestions(_ query: String, limit: Int = 3) -> [Unit] {
+        let words = query.matchKey.split(separator: " ").map(String.init)
+        let scored = units.map { u -> (unit: Unit, score: Int) in
+            let nameWords = (u.name.matchKey + " " + u.shortName.matchKey).split(separator: " ").map(String.init)
+            let score = words.filter { w in nameWords.contains { editDistance(w, $0) <= max(1, w.count / 4) } }.count
+            return (u, score)
+        }
+        return scored.filter { $0.score > 0 }.sorted { $0.score > $1.score }.prefix(limit).map(\.unit)
+    }
+}

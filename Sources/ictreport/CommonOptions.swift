@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import FormKit
+
+/// Options every command shares.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: "Ngôn ngữ thông báo: vi hoặc en. (Message language.)")
+    var lang: Language = .vi
+}
+
+extension Language: ExpressibleByArgument {}
+
+/// Where the bundled files are: the given path, else Forms/… in this folder or the nearest
+/// folder above it (so commands work from anywhere inside the repository).
+func locate(_ given: String?, default relative: String) -> URL {
+    if let given { return URL(fileURLWithPath: given) }
+    var dir = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    while true {
+        let candidate = dir.appendingPathComponent(relative)
+        if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+        let parent = dir.deletingLastPathComponent()
+        if parent.path == dir.path { return URL(fileURLWithPath: relative) }
+        dir = parent
+    }
+}
+
+let defaultFormPath = "Forms/ict-annual-report.yaml"
+let defaultUnitsPath = "Forms/units.yaml"
+
+/// Loads the form or prints every diagnostic and exits 1: no command can work without it.
+func loadForm(_ path: String?, _ language: Language) throws -> Form {
+    let result = FormLoader.lint(contentsOf: locate(path, default: defaultFormPath))
+    guard let form = result.form else {
+        for d in result.diagnostics { printError(d.formatted(language)) }
+        printError(language == .vi ? "Biểu mẫu có lỗi; sửa các lỗi trên rồi chạy lại." : "The form has errors; fix them and run again.")
+        throw ExitCode(1)
+    }
+    return form
+}
+
+func printError(_ s: String) {
+    FileHandle.standardError.write(Data((s + "\n").utf8))
+}
