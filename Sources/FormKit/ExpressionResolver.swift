@@ -72,6 +72,7 @@ struct ExpressionResolver {
             if t.type == .series {
                 problems.append((offset, L("'\(parts.joined(separator: "."))' là một cột của bảng: chỉ dùng được trong sum() hoặc trong quy tắc của dòng",
                                            "'\(parts.joined(separator: "."))' is a table column: use it inside sum() or in a row rule")))
+                return (t.expression, .unknown)
             }
             return (t.expression, t.type)
         case .not(let e):

@@ -157,7 +157,7 @@ public enum ValueParser {
         let dots = s.filter { $0 == "." }.count, commas = s.filter { $0 == "," }.count
         func grouped(_ t: Substring, by sep: Character) -> Double? {
             let parts = t.split(separator: sep, omittingEmptySubsequences: false)
-            guard parts.count > 1, (1...3).contains(parts[0].count), parts[0].first != "0" || parts[0] == "0",
+            guard parts.count > 1, (1...3).contains(parts[0].count), parts[0].first != "0",
                   parts.dropFirst().allSatisfy({ $0.count == 3 }),
                   parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }) else { return nil }
             return Double(parts.joined())
@@ -195,6 +195,8 @@ public enum ValueParser {
         // Keep the readings the field can hold: a whole number for an integer, within bounds.
         let fitting = all.filter { check(.number($0), for: field) == nil }
         if fitting.count == 1 { return .success(.number(fitting[0])) }
+        // In a whole-number field a dot can only group thousands: 1.000 is a thousand.
+        if fitting.count > 1, field.type == .integer, !text.contains(",") { return .success(.number(fitting[0])) }
         if fitting.count > 1 {
             let shown = fitting.map { vnNumber($0) }.joined(separator: " hoặc ")
             let shownEn = fitting.map { formatNumber($0) }.joined(separator: " or ")

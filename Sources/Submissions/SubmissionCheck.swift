@@ -8,7 +8,12 @@ public struct SubmissionCheck: Sendable {
 
     public init(_ loaded: LoadedSubmission, validator: Validator) {
         self.loaded = loaded
-        self.issues = loaded.submission.map { validator.validate($0.answers) } ?? []
+        // A value already reported as unreadable is not reported again as missing.
+        let unreadable = Set(loaded.problems.map(\.path))
+        self.issues = (loaded.submission.map { validator.validate($0.answers) } ?? []).filter { issue in
+            guard issue.rule == "required", issue.row == nil, let field = issue.field else { return true }
+            return !unreadable.contains("$.answers.\(issue.section).\(field)") && !unreadable.contains("$.\(issue.section).\(field)")
+        }
     }
 
     public static func run(_ url: URL, validator: Validator) -> SubmissionCheck {

@@ -17,19 +17,23 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let lang = common.lang
         let validator = Validator(form: try loadForm(form, lang))
-        let (urls, missing) = SubmissionLoader.expand(files)
-        var errors = 0, withErrors = 0, clean = 0
-        for path in missing {
-            print("\(path)\n  \(Severity.error.label(lang)): " + (lang == .vi ? "không có tệp hoặc thư mục này" : "no such file or folder"))
-            withErrors += 1
+        var total = 0, errors = 0, withErrors = 0, clean = 0
+        for path in files {
+            let (urls, missing) = SubmissionLoader.expand([path])
+            if !missing.isEmpty {
+                print("\(path)\n  \(Severity.error.label(lang)): " + (lang == .vi ? "không có tệp hoặc thư mục này" : "no such file or folder") + "\n")
+                withErrors += 1
+                errors += 1
+                total += 1
+            }
+            for url in urls {
+                let check = SubmissionCheck.run(url, validator: validator)
+                print(check.render(lang))
+                errors += check.errorCount
+                total += 1
+                if check.errorCount > 0 { withErrors += 1 } else { clean += 1 }
+            }
         }
-        for url in urls {
-            let check = SubmissionCheck.run(url, validator: validator)
-            print(check.render(lang))
-            errors += check.errorCount
-            if check.errorCount > 0 { withErrors += 1 } else { clean += 1 }
-        }
-        let total = urls.count + missing.count
         print(lang == .vi ? "Tổng cộng \(total) tệp: \(clean) không có lỗi, \(withErrors) có lỗi (\(errors) lỗi)."
                           : "\(total) files: \(clean) without errors, \(withErrors) with errors (\(errors) errors).")
         if withErrors > 0 { throw ExitCode(1) }

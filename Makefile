@@ -1,0 +1,38 @@
+# ictreport — the two set-up commands are `make demo` and `make test`.
+SWIFT      ?= swift
+CONFIG     ?= debug
+BIN         = .build/$(CONFIG)/ictreport
+# Debian packages the project needs: the Excel writer, the independent workbook reader CI uses,
+# and pkg-config for the system-library target.
+DEBS        = libxlsxwriter-dev python3-openpyxl pkg-config
+
+.PHONY: deps build test demo clean
+
+## deps: install the missing Debian packages (as root), or say what to run.
+deps:
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "Cài các gói còn thiếu / installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+	  echo "Thiếu các gói / missing packages:$$missing"; \
+	  echo "Hãy chạy / run:  sudo apt-get install -y$$missing"; exit 1; \
+	fi
+
+## build: compile the tool.
+build: deps
+	$(SWIFT) build -c $(CONFIG)
+
+## test: every test (unit, end-to-end through the built binary, workbook read-back).
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## demo: the main job on the bundled sample data.
+demo: build
+	$(BIN) form check
+	$(BIN) validate Examples/
+
+clean:
+	rm -rf .build

@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+import FormKit
+@testable import Submissions
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures/submissions")
+let form: Form = try! FormLoader.load(contentsOf: repositoryRoot.appendingPathComponent("Forms/ict-annual-report.yaml"))
+let registry: UnitRegistry = try! UnitRegistry.load(contentsOf: repositoryRoot.appendingPathComponent("Forms/units.yaml"))
+
+func temporaryDirectory() -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("ictreport-tests-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+@Suite struct SubmissionLoadingTests {
+    @Test func validFinalSubmission() throws {
+        let loaded = SubmissionLoader.load(fixtures.appendingPathComponent("valid-final.json"), form: form)
+        #expect(loaded.rejection == nil)
+        #expect(loaded.problems == [])
+        let s = try #require(loaded.submission)
+        #expect(s.unitId == "cuc-shtt")
+        #expect(s.status == .final)
+        #expect(s.revision == 1)
+        #expect(s.answers["general", "staff_total"] == .number(420))
+        #expect(s.answers["one_stop", "lookup_channels"] == .list(["internet", "other"]))
+    }
+
+    @Test func malformedJSONNamesLineAndColumn() {
+        let loaded = SubmissionLoader.load(fixtures.appendingPathComponent("malformed.json"), form: form)
+        #expect(loaded.rejection?.text(.en) == "line 3, column 26: invalid JSON: expected a quoted key")
+    }
+
+    @Test func wrongFormVersionIsRejected() {
+        let loaded = SubmissionLoader.load(fixtures.appendingPathComponent("other-version.json"), form: form)
+        #expect(loaded.rejection?.text(.en) == "the file belongs to form 'ict_annual_report' version '2017.1', not 'ict_annual_report' version '2018.1'")
+    }
+
+    @Test func unknownFieldsAndWrongTypesHaveTheirPath() {
+        let loaded = SubmissionLoader.load(fixtures.appendingPathComponent("with-errors.json"), form: form)
+        let problems = loaded.problems.map { "\($0.path) \($0.line):\($0.column) \($0.message.text(.en))" }
+        let text = try! String(contentsOf: fixtures.appendingPathComponent("with-errors.json"), encoding: .utf8)
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("\"subunit_count\"") }! + 1
+        #expect(problems.contains { $0.hasPrefix("$.answers.general.subunit_count \(line):24 ") && $0.contains("'nhiều' is not a number") }, "\(problems)")
+        #expect(problems.contains { $0.hasPrefix("$.answers.general.bogus") && $0.contains("section 'general' has no field 'bogus'") })
+        #expect(loaded.submission?.answers["general", "bogus"] == nil)
+        #expect(loaded.submission?.answers["general", "staff_total"] == .number(400))
+    }
+
+    @Test func answersFileInYAMLWithVietnameseNumbersAndNFD() throws {
+        let loaded = SubmissionLoader.load(fixtures.appendingPathComponent("answers-vietnamese.yaml"), form: form)
+        #expect(loaded.problems == [])
+        let s = try #require(loaded.submission)
+        #expect(s.unitId == "boa")
+        #expect(s.answers["general", "staff_total"] == .number(1234))
+        #expect(s.answers["general", "staff_permanent"] == .number(1000))
+        #expect(s.answers["internal", "electronic_submission_pct"] == .number(12.5))
+        let name = try #require(s.answers["general", "agency_name"]?.text)
+        #expect(Array(name.unicodeScalars) == Array("Văn phòng Công nhận Chất lượng".precomposedStringWithCanonicalMapping.unicodeScalars))
+    }
+
+    @Test func handEditedFileIsNoticed() throws {
+        let dir = temporaryDirectory()
+        var text = try String(contentsOf: fixtures.appendingPathComponent("valid-final.json"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"staff_total\": 420", with: "\"staff_total\": 421")
+        let url = dir.appendingPathComponent("edited.json")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        let loaded = SubmissionLoader.load(url, form: form)
+        #expect(loaded.problems.map(\.path) == ["$.content_hash"])
+    }
+
+    @Test func saveAndLoadRoundTrip() throws {
+        let dir = temporaryDirectory()
+        let original = try #require(SubmissionLoader.load(fixtures.appendingPathComponent("valid-final.json"), form: form).submission)
+        var s = original
+        s.explanations["general/staff_breakdown_under_total"] = "Có 5 người đang nghỉ chế độ"
+        s.answers["general", "address"] = .text("Số 1 \"Trần Duy Hưng\"\nHà Nội")
+        let url = dir.appendingPathComponent("sub/x.json")
+        try s.save(to: url)
+        let back = SubmissionLoader.load(url, form: form)
+        #expect(back.problems == [])
+        #expect(back.submission?.answers == s.answers)
+        #expect(back.submission?.explanations == s.explanations)
+        #expect(back.submission?.contentHash == s.contentHash)
+        #expect(back.submission?.createdAt == s.createdAt)
+        // The temporary file of the atomic write is gone.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path) == ["x.json"])
+    }
+
+    @Test func folderExpansion() {
+        let (files, missing) = SubmissionLoader.expand([fixtures.path, "/nonexistent/x.json"])
+        #expect(files.map(\.lastPathComponent) == ["answers-vietnamese.yaml", "malformed.json", "other-version.json", "valid-final.json", "with-errors.json"])
+        #expect(missing == ["/nonexistent/x.json"])
+    }
+}
+
+@Suite struct SHA256Tests {
+    @Test func knownVectors() {
+        #expect(SHA256.hex(Array("".utf8)) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(SHA256.hex([UInt8](repeating: 0x61, count: 1000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+}
+
+@Suite struct UnitRegistryTests {
+    @Test func bundledRegistryListsTheUnitsOfTheSeeds() {
+        #expect(registry.units.count >= 37)
+        #expect(Set(registry.units.map(\.id)).count == registry.units.count)
+        #expect(registry.unit("cuc-shtt")?.name == "Cục Sở hữu trí tuệ")
+    }
+
+    @Test func looseMatching() {
+        #expect(registry.match("so huu tri tue").map(\.id) == ["cuc-shtt", "vien-khshtt"])
+        #expect(registry.match("cuc so huu tri tue").map(\.id) == ["cuc-shtt"])
+        #expect(registry.match("  CỤC   SỞ HỮU TRÍ TUỆ ").map(\.id) == ["cuc-shtt"])
+        #expect(registry.match("Cục Sở hữu trí tuệ".decomposedStringWithCanonicalMapping).map(\.id) == ["cuc-shtt"])
+        #expect(registry.match("vkist").map(\.id) == ["vkist"])
+        #expect(registry.match("thanh tra").map(\.id) == ["thanh-tra"])
+        #expect(registry.match("xyz") == [])
+    }
+
+    @Test func suggestionsForATypo() {
+        #expect(registry.suggestions("vien nang luong nguyen tu").first?.id == "vien-nlnt")
+        #expect(registry.suggestions("cuc so huu tri teu").first?.id == "cuc-shtt")
+    }
+
+    @Test func registryErrorsHaveTheirPlace() {
+        #expect(throws: DiagnosticsError.self) {
+            try UnitRegistry.parse("units:\n  - {id: a, name: A}\n  - {id: a, name: B}\n  - {id: Bad Id, name: C}\n", file: "u.yaml")
+        }
+        do {
+            _ = try UnitRegistry.parse("units:\n  - {id: a, name: A}\n  - {id: a, name: B}\n  - {id: Bad Id, name: C}\n", file: "u.yaml")
+        } catch let e as DiagnosticsError {
+            #expect(e.diagnostics.map { $0.formatted(.en) } == [
+                "u.yaml:3:10: error: duplicate unit id 'a'",
+                "u.yaml:4:10: error: unit id 'Bad Id' must be lower-case ASCII letters, digits and '-' (e.g. cuc-shtt)",
+            ])
+        } catch {}
+    }
+}
+
+@Suite struct SubmissionSetTests {
+    func loaded(_ unit: String, _ status: Submission.Status, revision: Int, file: String) -> LoadedSubmission {
+        var s = Submission(form: form, unitId: unit, unitName: unit, status: status, revision: revision)
+        s.updatedAt = Date(timeIntervalSince1970: Double(revision))
+        return LoadedSubmission(file: file, submission: s, problems: [], rejection: nil)
+    }
+
+    @Test func latestFinalWinsPerUnit() {
+        let set = SubmissionSet([
+            loaded("cuc-shtt", .final, revision: 1, file: "a1.json"),
+            loaded("cuc-shtt", .final, revision: 2, file: "a2.json"),
+            loaded("cuc-shtt", .draft, revision: 3, file: "a3.json"),
+            loaded("vkist", .draft, revision: 0, file: "b.json"),
+            loaded("nowhere", .final, revision: 1, file: "c.json"),
+            LoadedSubmission(file: "d.json", submission: nil, problems: [], rejection: L("hỏng", "broken")),
+        ], registry: registry)
+        #expect(set.current["cuc-shtt"]?.file == "a2.json")
+        #expect(set.superseded.map(\.file) == ["a1.json"])
+        #expect(set.otherDrafts.map(\.file) == ["a3.json"])
+        #expect(set.draftsOnly["vkist"]?.file == "b.json")
+        #expect(set.rejected.map(\.file) == ["c.json", "d.json"])
+        #expect(set.rejected[0].reason.text(.en) == "unit 'nowhere' is not in the unit list")
+    }
+}
