@@ -12,19 +12,26 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         .target(name: "FormKit", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Submissions", dependencies: ["FormKit"]),
+        // Debian's libxlsxwriter (make deps installs libxlsxwriter-dev).
+        .systemLibrary(name: "Cxlsxwriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        .target(name: "XLSX", dependencies: ["Cxlsxwriter", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "Consolidation", dependencies: ["FormKit", "Submissions", "XLSX"]),
         .executableTarget(
             name: "ictreport",
             dependencies: [
-                "FormKit", "Submissions",
+                "FormKit", "Submissions", "Consolidation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "FormKitTests", dependencies: ["FormKit"]),
         .testTarget(name: "SubmissionsTests", dependencies: ["Submissions"]),
-        .testTarget(name: "CLITests", dependencies: ["FormKit"]),
+        .testTarget(name: "XLSXTests", dependencies: ["XLSX"]),
+        .testTarget(name: "ConsolidationTests", dependencies: ["Consolidation"]),
+        .testTarget(name: "CLITests", dependencies: ["XLSX"]),
     ]
 )

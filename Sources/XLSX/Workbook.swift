@@ -1,0 +1,160 @@
+import Cxlsxwriter
+import Foundation
+
+/// A libxlsxwriter failure, naming the sheet and cell it happened at.
+public struct XLSXError: Error, CustomStringConvertible, Sendable {
+    public var sheet: String?
+    public var cell: String?
+    public var message: String
+
+    public var description: String {
+        var place: [String] = []
+        if let sheet { place.append("sheet '\(sheet)'") }
+        if let cell { place.append("cell \(cell)") }
+        return (place.isEmpty ? "" : place.joined(separator: ", ") + ": ") + message
+    }
+}
+
+/// Something the layer changed so that the file stays valid, for the caller to report.
+public enum XLSXNotice: Sendable, Equatable {
+    /// Text longer than a cell holds was cut at this cell; it had `length` characters.
+    case truncated(sheet: String, cell: String, length: Int)
+    /// A sheet name was made valid or unique.
+    case sheetRenamed(from: String, to: String)
+}
+
+/// An .xlsx file being written. Everything goes to a temporary file beside the target,
+/// renamed over it only by a successful `close()`: libxlsxwriter truncates its target as it
+/// starts, and a failed run must leave an existing workbook untouched.
+public final class Workbook {
+    public let url: URL
+    let temporaryURL: URL
+    private var handle: UnsafeMutablePointer<lxw_workbook>?
+    private var formats: [CellFormat: UnsafeMutablePointer<lxw_format>] = [:]
+    private var sheetKeys: Set<String> = []
+    public private(set) var sheets: [Worksheet] = []
+    public private(set) var notices: [XLSXNotice] = []
+    /// Appended to text cut at Excel's limit of 32,767 characters a cell.
+    public var truncationMarker = " …[cắt bớt]"
+    /// The default font of every format.
+    public var fontName = "Times New Roman"
+
+    /// `constantMemory`: rows are flushed as soon as the next row starts, so memory stays flat
+    /// however many rows are written; each sheet must then be written in row order.
+    public init(url: URL, constantMemory: Bool = true) throws {
+        self.url = url
+        let dir = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        temporaryURL = dir.appendingPathComponent(".\(url.deletingPathExtension().lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp.xlsx")
+        var options = lxw_workbook_options(constant_memory: constantMemory ? 1 : 0, tmpdir: nil, use_zip64: 1)
+        handle = temporaryURL.path.withCString { workbook_new_opt($0, &options) }
+        guard handle != nil else {
+            throw XLSXError(message: "cannot create a workbook at \(temporaryURL.path)")
+        }
+    }
+
+    deinit {
+        if handle != nil { discard() }
+    }
+
+    /// Adds a sheet; the name is made valid (31 characters, no `[]:*?/\`, no edge apostrophes)
+    /// and unique (ignoring case, after NFC), and any change is noted.
+    @discardableResult
+    public func addSheet(_ requested: String) throws -> Worksheet {
+        guard let handle else { throw XLSXError(message: "the workbook is closed") }
+        let name = SheetName.make(requested, avoiding: sheetKeys)
+        sheetKeys.insert(SheetName.key(name))
+        if name != requested { notices.append(.sheetRenamed(from: requested, to: name)) }
+        guard let ws = name.withCString({ workbook_add_worksheet(handle, $0) }) else {
+            throw XLSXError(sheet: name, message: "libxlsxwriter refused the sheet name")
+        }
+        let sheet = Worksheet(workbook: self, handle: ws, name: name)
+        sheets.append(sheet)
+        return sheet
+    }
+
+    func format(_ spec: CellFormat?) -> UnsafeMutablePointer<lxw_format>? {
+        guard let spec, let handle else { return nil }
+        if let f = formats[spec] { return f }
+        guard let f = workbook_add_format(handle) else { return nil }
+        spec.apply(to: f, defaultFont: fontName)
+        formats[spec] = f
+        return f
+    }
+
+    func note(_ n: XLSXNotice) { notices.append(n) }
+
+    /// A column or bar chart over ranges of the workbook's sheets.
+    public func addChart(_ spec: Chart) -> OpaquePointer? {
+        guard let handle else { return nil }
+        return OpaquePointer(workbook_add_chart(handle, UInt8(spec.kind == .bar ? LXW_CHART_BAR.rawValue : LXW_CHART_COLUMN.rawValue)))
+    }
+
+    public func setProperties(title: String, subject: String = "", author: String = "") {
+        guard let handle else { return }
+        title.withCString { t in subject.withCString { s in author.withCString { a in
+            var p = lxw_doc_properties()
+            p.title = UnsafeMutablePointer(mutating: t)
+            p.subject = UnsafeMutablePointer(mutating: s)
+            p.author = UnsafeMutablePointer(mutating: a)
+            _ = workbook_set_properties(handle, &p)
+        } } }
+    }
+
+    /// Writes the file and puts it in place. On failure the target is left as it was.
+    public func close() throws {
+        guard let handle else { throw XLSXError(message: "the workbook is already closed") }
+        self.handle = nil
+        let err = workbook_close(handle)
+        guard err == LXW_NO_ERROR else {
+            try? FileManager.default.removeItem(at: temporaryURL)
+            throw XLSXError(message: String(cString: lxw_strerror(err)))
+        }
+        if rename(temporaryURL.path, url.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporaryURL)
+            throw XLSXError(message: "cannot move the workbook into place at \(url.path): \(reason)")
+        }
+    }
+
+    /// Abandons the workbook: nothing is written where the target is.
+    public func discard() {
+        if let handle {
+            self.handle = nil
+            _ = workbook_close(handle)
+        }
+        try? FileManager.default.removeItem(at: temporaryURL)
+    }
+}
+
+/// How sheet names are made valid and unique.
+public enum SheetName {
+    public static let maxLength = 31
+
+    /// The key under which Excel considers two names the same.
+    public static func key(_ name: String) -> String {
+        name.precomposedStringWithCanonicalMapping.lowercased()
+    }
+
+    public static func make(_ requested: String, avoiding taken: Set<String>) -> String {
+        var scalars = requested.precomposedStringWithCanonicalMapping.unicodeScalars.map { c -> Unicode.Scalar in
+            "[]:*?/\\".unicodeScalars.contains(c) || c.value < 0x20 ? "-" : c
+        }
+        while scalars.first == "'" { scalars.removeFirst() }
+        var base = String(String.UnicodeScalarView(scalars)).trimmingCharacters(in: .whitespaces)
+        if base.isEmpty { base = "Sheet" }
+        func cut(_ s: String, _ n: Int) -> String {
+            var v = String(String.UnicodeScalarView(s.unicodeScalars.prefix(n)))
+            while v.hasSuffix("'") || v.hasSuffix(" ") { v.removeLast() }
+            return v
+        }
+        var name = cut(base, maxLength)
+        var n = 2
+        while taken.contains(key(name)) || key(name) == "history" {
+            let suffix = " (\(n))"
+            name = cut(base, maxLength - suffix.count) + suffix
+            n += 1
+        }
+        return name
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import ZIPFoundation
+
+/// Reads back what an .xlsx file holds: its sheets, each cell's value and formula, merged
+/// ranges and the raw sheet XML. Small on purpose: enough for tests and for Excel import.
+public struct WorkbookReader {
+    public struct CellValue: Equatable, Sendable {
+        /// The text, or the number as written in the file.
+        public var value: String
+        /// The formula without '=', when the cell has one.
+        public var formula: String?
+        public var isText: Bool
+
+        public var number: Double? { isText ? nil : Double(value) }
+    }
+
+    public struct Sheet: Sendable {
+        public var name: String
+        public var cells: [String: CellValue]
+        public var xml: String
+
+        public subscript(_ ref: String) -> CellValue? { cells[ref] }
+
+        /// The last row with a cell, 1-based.
+        public var lastRow: Int {
+            cells.keys.compactMap { Int($0.drop(while: { $0.isLetter })) }.max() ?? 0
+        }
+
+        /// The texts of one row, from column A to the last cell, blanks as "".
+        public func row(_ n: Int) -> [String] {
+            let inRow = cells.filter { Int($0.key.drop(while: { $0.isLetter })) == n }
+            let maxCol = inRow.keys.map { columnIndex(String($0.prefix(while: { $0.isLetter }))) }.max() ?? -1
+            guard maxCol >= 0 else { return [] }
+            return (0...maxCol).map { inRow[columnName($0) + String(n)]?.value ?? "" }
+        }
+
+        /// The merged ranges, e.g. "A1:H1".
+        public var mergedRanges: [String] { WorkbookReader.attributes(named: "ref", inTag: "mergeCell", of: xml) }
+    }
+
+    public private(set) var sheets: [Sheet] = []
+
+    public var sheetNames: [String] { sheets.map(\.name) }
+
+    public subscript(_ name: String) -> Sheet? { sheets.first { $0.name == name } }
+
+    public init(url: URL) throws {
+        let archive = try Archive(url: url, accessMode: .read)
+        func text(_ path: String) throws -> String? {
+            guard let entry = archive[path] else { return nil }
+            var data = Data()
+            _ = try archive.extract(entry, skipCRC32: true) { data.append($0) }
+            return String(decoding: data, as: UTF8.self)
+        }
+        guard let workbook = try text("xl/workbook.xml"), let rels = try text("xl/_rels/workbook.xml.rels") else {
+            throw XLSXError(message: "\(url.lastPathComponent) is not an .xlsx workbook")
+        }
+        var targets: [String: String] = [:]
+        for tag in WorkbookReader.tags("Relationship", in: rels) {
+            if let id = WorkbookReader.attribute("Id", in: tag), let target = WorkbookReader.attribute("Target", in: tag) {
+                targets[id] = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
+            }
+        }
+        var shared: [String] = []
+        if let sst = try text("xl/sharedStrings.xml") {
+            shared = WorkbookReader.elements("si", in: sst).map(WorkbookReader.plainText)
+        }
+        for tag in WorkbookReader.tags("sheet", in: workbook) {
+            guard let name = WorkbookReader.attribute("name", in: tag), let rid = WorkbookReader.attribute("r:id", in: tag),
+                  let path = targets[rid], let xml = try text(path) else { continue }
+            sheets.append(Sheet(name: WorkbookReader.unescape(name), cells: WorkbookReader.cells(xml, shared: shared), xml: xml))
+        }
+    }
+
+    // MARK: A little XML, enough for SpreadsheetML
+
+    static func cells(_ xml: String, shared: [String]) -> [String: CellValue] {
+        var out: [String: CellValue] = [:]
+        var rest = xml[...]
+        while let start = rest.range(of: "<c ") {
+            let afterTag = rest[start.upperBound...]
+            guard let tagEnd = afterTag.firstIndex(of: ">") else { break }
+            let tag = String(rest[start.lowerBound...tagEnd])
+            let ref = attribute("r", in: tag) ?? ""
+            let type = attribute("t", in: tag)
+            var body = ""
+            if tag.hasSuffix("/>") {
+                rest = rest[rest.index(after: tagEnd)...]
+            } else if let close = rest[tagEnd...].range(of: "</c>") {
+                body = String(rest[rest.index(after: tagEnd)..<close.lowerBound])
+                rest = rest[close.upperBound...]
+            } else { break }
+            let formula = element("f", in: body).map(unescape)
+            let v = element("v", in: body).map(unescape)
+            var value = v ?? ""
+            var isText = false
+            switch type {
+            case "s": value = Int(value).flatMap { shared.indices.contains($0) ? shared[$0] : nil } ?? ""; isText = true
+            case "inlineStr": value = element("is", in: body).map(plainText) ?? ""; isText = true
+            case "str": isText = true
+            case "b": value = value == "1" ? "TRUE" : "FALSE"
+            default: break
+            }
+            if v == nil && formula == nil && type != "inlineStr" { continue }  // a formatted blank
+            out[ref] = CellValue(value: value, formula: formula, isText: isText)
+        }
+        return out
+    }
+
+    static func plainText(_ xml: String) -> String {
+        elementsAll("t", in: xml).map(unescape).joined()
+    }
+
+    static func tags(_ name: String, in xml: String) -> [String] {
+        var out: [String] = []
+        var rest = xml[...]
+        while let r = rest.range(of: "<\(name) ") ?? rest.range(of: "<\(name)>") {
+            guard let end = rest[r.upperBound...].firstIndex(of: ">") else { break }
+            out.append(String(rest[r.lowerBound...end]))
+            rest = rest[rest.index(after: end)...]
+        }
+        return out
+    }
+
+    static func attributes(named attr: String, inTag name: String, of xml: String) -> [String] {
+        tags(name, in: xml).compactMap { attribute(attr, in: $0) }
+    }
+
+    static func attribute(_ name: String, in tag: String) -> String? {
+        guard let r = tag.range(of: " \(name)=\"") else { return nil }
+        let rest = tag[r.upperBound...]
+        guard let end = rest.firstIndex(of: "\"") else { return nil }
+        return String(rest[..<end])
+    }
+
+    /// The inner XML of the first element with this name.
+    static func element(_ name: String, in xml: String) -> String? {
+        elementsAll(name, in: xml).first
+    }
+
+    static func elements(_ name: String, in xml: String) -> [String] { elementsAll(name, in: xml) }
+
+    static func elementsAll(_ name: String, in xml: String) -> [String] {
+        var out: [String] = []
+        var rest = xml[...]
+        while let open = rest.range(of: "<\(name)") {
+            let after = rest[open.upperBound...]
+            guard let next = after.first, next == ">" || next == " " || next == "/" else { rest = after; continue }
+            guard let tagEnd = after.firstIndex(of: ">") else { break }
+            if rest[..<tagEnd].hasSuffix("/") { out.append(""); rest = rest[rest.index(after: tagEnd)...]; continue }
+            guard let close = rest[tagEnd...].range(of: "</\(name)>") else { break }
+            out.append(String(rest[rest.index(after: tagEnd)..<close.lowerBound]))
+            rest = rest[close.upperBound...]
+        }
+        return out
+    }
+
+    static func unescape(_ s: String) -> String {
+        guard s.contains("&") else { return s }
+        var out = ""
+        var rest = s[...]
+        while let amp = rest.firstIndex(of: "&") {
+            out += rest[..<amp]
+            guard let semi = rest[amp...].firstIndex(of: ";") else { out += rest[amp...]; return out }
+            let entity = rest[rest.index(after: amp)..<semi]
+            switch entity {
+            case "amp": out += "&"
+            case "lt": out += "<"
+            case "gt": out += ">"
+            case "quot": out += "\""
+            case "apos": out += "'"
+            default:
+                if entity.hasPrefix("#x"), let v = UInt32(entity.dropFirst(2), radix: 16), let u = Unicode.Scalar(v) { out.unicodeScalars.append(u) }
+                else if entity.hasPrefix("#"), let v = UInt32(entity.dropFirst()), let u = Unicode.Scalar(v) { out.unicodeScalars.append(u) }
+                else { out += rest[amp...semi] }
+            }
+            rest = rest[rest.index(after: semi)...]
+        }
+        return out + rest
+    }
+}
+
+func columnIndex(_ letters: String) -> Int {
+    letters.unicodeScalars.reduce(0) { $0 * 26 + Int($1.value) - 64 } - 1
+}

@@ -1,0 +1,257 @@
+import Cxlsxwriter
+import Foundation
+
+/// One cell's content.
+public enum Cell: Sendable, Equatable {
+    case text(String)
+    case number(Double)
+    /// A live formula (without the leading '='); `cached` is the value shown before Excel recalculates.
+    case formula(String, cached: Double?)
+    case blank
+}
+
+/// A cell's look. Equal specs share one libxlsxwriter format.
+public struct CellFormat: Hashable, Sendable {
+    public enum Align: Sendable { case left, center, right }
+
+    public var bold = false
+    public var italic = false
+    public var wrap = false
+    public var border = false
+    public var fontSize: Double = 11
+    public var fontName: String?
+    public var numberFormat: String?
+    public var align: Align?
+    public var verticalCenter = true
+    public var background: UInt32?
+
+    public init(bold: Bool = false, italic: Bool = false, wrap: Bool = false, border: Bool = false, fontSize: Double = 11,
+                numberFormat: String? = nil, align: Align? = nil, background: UInt32? = nil) {
+        self.bold = bold
+        self.italic = italic
+        self.wrap = wrap
+        self.border = border
+        self.fontSize = fontSize
+        self.numberFormat = numberFormat
+        self.align = align
+        self.background = background
+    }
+
+    func apply(to f: UnsafeMutablePointer<lxw_format>, defaultFont: String) {
+        (fontName ?? defaultFont).withCString { format_set_font_name(f, $0) }
+        format_set_font_size(f, fontSize)
+        if bold { format_set_bold(f) }
+        if italic { format_set_italic(f) }
+        if wrap { format_set_text_wrap(f) }
+        if border { format_set_border(f, UInt8(LXW_BORDER_THIN.rawValue)) }
+        if let numberFormat { numberFormat.withCString { format_set_num_format(f, $0) } }
+        switch align {
+        case .left: format_set_align(f, UInt8(LXW_ALIGN_LEFT.rawValue))
+        case .center: format_set_align(f, UInt8(LXW_ALIGN_CENTER.rawValue))
+        case .right: format_set_align(f, UInt8(LXW_ALIGN_RIGHT.rawValue))
+        case nil: break
+        }
+        if verticalCenter { format_set_align(f, UInt8(LXW_ALIGN_VERTICAL_CENTER.rawValue)) }
+        if let background { format_set_bg_color(f, background) }
+    }
+}
+
+/// A chart to place on a sheet: each series reads a column range of a sheet.
+public struct Chart: Sendable {
+    public enum Kind: Sendable { case column, bar }
+    public struct Series: Sendable {
+        public var name: String
+        public var sheet: String
+        public var categoryColumn: Int
+        public var valueColumn: Int
+        public var firstRow: Int
+        public var lastRow: Int
+        public init(name: String, sheet: String, categoryColumn: Int, valueColumn: Int, firstRow: Int, lastRow: Int) {
+            self.name = name
+            self.sheet = sheet
+            self.categoryColumn = categoryColumn
+            self.valueColumn = valueColumn
+            self.firstRow = firstRow
+            self.lastRow = lastRow
+        }
+    }
+
+    public var kind: Kind
+    public var title: String
+    public var series: [Series]
+    public var stacked = false
+
+    public init(kind: Kind = .column, title: String, series: [Series], stacked: Bool = false) {
+        self.kind = kind
+        self.title = title
+        self.series = series
+        self.stacked = stacked
+    }
+}
+
+/// Page set-up for printing: what leaders do with these workbooks.
+public struct PrintSetup: Sendable {
+    public var landscape = true
+    /// Pages wide to fit the sheet on (0: no fitting).
+    public var fitWidth = 1
+    /// Rows repeated at the top of every printed page (0-based, inclusive).
+    public var repeatRows: ClosedRange<Int>?
+    public var footer = "&CTrang &P/&N"
+    public var header: String?
+
+    public init(landscape: Bool = true, fitWidth: Int = 1, repeatRows: ClosedRange<Int>? = nil, header: String? = nil) {
+        self.landscape = landscape
+        self.fitWidth = fitWidth
+        self.repeatRows = repeatRows
+        self.header = header
+    }
+}
+
+public final class Worksheet {
+    public let name: String
+    unowned let workbook: Workbook
+    let handle: UnsafeMutablePointer<lxw_worksheet>
+
+    init(workbook: Workbook, handle: UnsafeMutablePointer<lxw_worksheet>, name: String) {
+        self.workbook = workbook
+        self.handle = handle
+        self.name = name
+    }
+
+    /// Excel's limit for one cell, in UTF-16 code units.
+    public static let maxCellLength = 32_767
+
+    private func check(_ err: lxw_error, _ row: Int? = nil, _ col: Int? = nil) throws {
+        guard err != LXW_NO_ERROR else { return }
+        throw XLSXError(sheet: name, cell: row.flatMap { r in col.map { cellName(r, $0) } }, message: String(cString: lxw_strerror(err)))
+    }
+
+    /// Text as a cell can hold it: NFC, no XML-invalid control characters, cut at Excel's limit.
+    func storable(_ text: String, row: Int, col: Int) -> String {
+        var s = text.precomposedStringWithCanonicalMapping
+        if s.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }) {
+            s = String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\n" || $0 == "\t" }))
+        }
+        if s.utf16.count > Worksheet.maxCellLength {
+            let marker = workbook.truncationMarker
+            var kept = String.UnicodeScalarView()
+            var units = 0
+            for u in s.unicodeScalars {
+                let n = u.utf16.count
+                if units + n > Worksheet.maxCellLength - marker.utf16.count { break }
+                kept.append(u)
+                units += n
+            }
+            workbook.note(.truncated(sheet: name, cell: cellName(row, col), length: s.utf16.count))
+            s = String(kept) + marker
+        }
+        return s
+    }
+
+    public func write(_ row: Int, _ col: Int, _ cell: Cell, _ format: CellFormat? = nil) throws {
+        let f = workbook.format(format)
+        let r = lxw_row_t(row), c = lxw_col_t(col)
+        switch cell {
+        case .text(let t):
+            // Always a string cell: text that starts with '=' stays text.
+            try check(storable(t, row: row, col: col).withCString { worksheet_write_string(handle, r, c, $0, f) }, row, col)
+        case .number(let n):
+            try check(n.isFinite ? worksheet_write_number(handle, r, c, n, f) : worksheet_write_blank(handle, r, c, f), row, col)
+        case .formula(let formula, let cached):
+            try check(formula.withCString { worksheet_write_formula_num(handle, r, c, $0, f, cached ?? 0) }, row, col)
+        case .blank:
+            try check(worksheet_write_blank(handle, r, c, f), row, col)
+        }
+    }
+
+    /// Writes a row of cells starting at column `from`.
+    public func write(row: Int, from col: Int = 0, _ cells: [Cell], _ format: CellFormat? = nil) throws {
+        for (i, cell) in cells.enumerated() { try write(row, col + i, cell, format) }
+    }
+
+    public func merge(_ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int, _ text: String, _ format: CellFormat? = nil) throws {
+        let s = storable(text, row: firstRow, col: firstCol)
+        try check(s.withCString {
+            worksheet_merge_range(handle, lxw_row_t(firstRow), lxw_col_t(firstCol), lxw_row_t(lastRow), lxw_col_t(lastCol), $0, workbook.format(format))
+        }, firstRow, firstCol)
+    }
+
+    public func setColumn(_ first: Int, _ last: Int, width: Double, _ format: CellFormat? = nil) throws {
+        try check(worksheet_set_column(handle, lxw_col_t(first), lxw_col_t(last), width, workbook.format(format)))
+    }
+
+    public func setRow(_ row: Int, height: Double) throws {
+        try check(worksheet_set_row(handle, lxw_row_t(row), height, nil), row, 0)
+    }
+
+    /// Freezes the rows above `row` and the columns left of `col`.
+    public func freeze(row: Int, col: Int = 0) {
+        worksheet_freeze_panes(handle, lxw_row_t(row), lxw_col_t(col))
+    }
+
+    /// In constant-memory mode, call this before writing the rows it covers.
+    public func autofilter(_ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int) throws {
+        try check(worksheet_autofilter(handle, lxw_row_t(firstRow), lxw_col_t(firstCol), lxw_row_t(lastRow), lxw_col_t(lastCol)))
+    }
+
+    /// A drop-down of allowed values on one cell.
+    public func validateList(_ row: Int, _ col: Int, _ values: [String]) throws {
+        var dv = lxw_data_validation()
+        dv.validate = UInt8(LXW_VALIDATION_TYPE_LIST.rawValue)
+        let cStrings = values.map { strdup($0) }
+        defer { cStrings.forEach { free($0) } }
+        var list: [UnsafeMutablePointer<CChar>?] = cStrings + [nil]
+        try list.withUnsafeMutableBufferPointer { buf in
+            dv.value_list = buf.baseAddress
+            try check(worksheet_data_validation_cell(handle, lxw_row_t(row), lxw_col_t(col), &dv), row, col)
+        }
+    }
+
+    public func printSetup(_ p: PrintSetup) throws {
+        if p.landscape { worksheet_set_landscape(handle) }
+        worksheet_set_paper(handle, 9)  // A4
+        worksheet_set_margins(handle, 0.5, 0.5, 0.6, 0.6)
+        if p.fitWidth > 0 { worksheet_fit_to_pages(handle, UInt16(p.fitWidth), 0) }
+        if let rows = p.repeatRows { try check(worksheet_repeat_rows(handle, lxw_row_t(rows.lowerBound), lxw_row_t(rows.upperBound))) }
+        try check(p.footer.withCString { worksheet_set_footer(handle, $0) })
+        if let h = p.header { try check(h.withCString { worksheet_set_header(handle, $0) }) }
+    }
+
+    /// Places a chart with its top-left corner at a cell.
+    public func insert(_ spec: Chart, at row: Int, _ col: Int, scale: Double = 1.5) throws {
+        guard let raw = workbook.addChart(spec) else { throw XLSXError(sheet: name, message: "cannot create a chart") }
+        let chart = UnsafeMutablePointer<lxw_chart>(raw)
+        spec.title.withCString { chart_title_set_name(chart, $0) }
+        if spec.stacked { chart.pointee.subtype = UInt8(LXW_CHART_SUBTYPE_STACKED.rawValue) }
+        for s in spec.series {
+            guard let series = chart_add_series(chart, nil, nil) else { continue }
+            s.sheet.withCString { sheet in
+                chart_series_set_categories(series, sheet, lxw_row_t(s.firstRow), lxw_col_t(s.categoryColumn), lxw_row_t(s.lastRow), lxw_col_t(s.categoryColumn))
+                chart_series_set_values(series, sheet, lxw_row_t(s.firstRow), lxw_col_t(s.valueColumn), lxw_row_t(s.lastRow), lxw_col_t(s.valueColumn))
+            }
+            s.name.withCString { chart_series_set_name(series, $0) }
+        }
+        chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue))
+        var options = lxw_chart_options()
+        options.x_scale = scale * 1.4
+        options.y_scale = scale
+        try check(worksheet_insert_chart_opt(handle, lxw_row_t(row), lxw_col_t(col), chart, &options), row, col)
+    }
+}
+
+/// "B3" for row 2, column 1 (0-based).
+public func cellName(_ row: Int, _ col: Int) -> String {
+    columnName(col) + String(row + 1)
+}
+
+/// "A", "B", … "Z", "AA" for a 0-based column.
+public func columnName(_ col: Int) -> String {
+    var n = col + 1
+    var s = ""
+    while n > 0 {
+        let r = (n - 1) % 26
+        s = String(UnicodeScalar(UInt8(65 + r))) + s
+        n = (n - 1) / 26
+    }
+    return s
+}
