@@ -24,15 +24,27 @@ deps:
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
-## test: every test (unit, end-to-end through the built binary, workbook read-back).
+DEMO        = out/demo
+WORKBOOK    = $(DEMO)/tong-hop-bao-cao-cntt.xlsx
+
+## test: every test (unit, end-to-end through the built binary, workbook read-back),
+## then the demo workbook opened by an independent reader (Debian's python3-openpyxl).
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory demo
+	/usr/bin/python3 Tests/check_workbook.py $(WORKBOOK) $(DEMO)/submissions
 
-## demo: the main job on the bundled sample data.
+## demo: the main job on the bundled sample data: sample submissions for every unit of
+## Forms/units.yaml, merged into the consolidated workbook, plus one unit's own report.
 demo: build
-	$(BIN) form check
-	$(BIN) validate Examples/
+	@rm -rf $(DEMO)
+	@$(BIN) form check
+	@$(BIN) sample --seed 2018 -o $(DEMO)/submissions
+	@$(BIN) merge $(DEMO)/submissions -o $(WORKBOOK)
+	@$(BIN) export Examples/cuc-shtt.json -o $(DEMO)/bao-cao-cuc-shtt.xlsx
+	@echo
+	@echo "Bảng tổng hợp / consolidated workbook: $(WORKBOOK)"
 
 clean:
 	rm -rf .build

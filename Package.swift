@@ -20,7 +20,7 @@ let package = Package(
         // Debian's libxlsxwriter (make deps installs libxlsxwriter-dev).
         .systemLibrary(name: "Cxlsxwriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .target(name: "XLSX", dependencies: ["Cxlsxwriter", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .target(name: "Consolidation", dependencies: ["FormKit", "Submissions", "XLSX"]),
+        .target(name: "Consolidation", dependencies: ["FormKit", "Submissions", "XLSX", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "ictreport",
             dependencies: [

@@ -19,6 +19,10 @@ public final class YAMLReader {
                  .composer(_, let problem, let mark, _):
                 error(at: SourceLocation(file: file, line: mark.line, column: mark.column),
                       L("cú pháp YAML: \(problem)", "YAML syntax: \(problem)"))
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+                error(at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
+                      L("khoá \(keys) bị lặp lại trong cùng một bảng khoá", "duplicate key \(keys) in the same mapping"))
             case .reader(let problem, _, _, _):
                 error(at: SourceLocation(file: file, line: 1, column: 1),
                       L("không đọc được tệp (mã hoá phải là UTF-8): \(problem)", "cannot read the file (it must be UTF-8): \(problem)"))

@@ -107,8 +107,8 @@ public enum SubmissionLoader {
         return LoadedSubmission(file: file, submission: s, problems: problems, rejection: nil)
     }
 
-    /// The submission files below the given files and folders (folders: every .json inside,
-    /// not hidden, sorted), so a coordinator can pass a whole folder.
+    /// The files to read: each file named, and in each folder every .json file (submissions;
+    /// hidden ones and other files, such as a units.yaml beside them, are left alone), sorted.
     public static func expand(_ paths: [String]) -> (files: [URL], missing: [String]) {
         var files: [URL] = []
         var missing: [String] = []
@@ -119,7 +119,7 @@ public enum SubmissionLoader {
             if isDir.boolValue {
                 let url = URL(fileURLWithPath: p)
                 let items = (try? fm.contentsOfDirectory(at: url, includingPropertiesForKeys: nil)) ?? []
-                files += items.filter { ["json", "yaml", "yml"].contains($0.pathExtension.lowercased()) && !$0.lastPathComponent.hasPrefix(".") }
+                files += items.filter { $0.pathExtension.lowercased() == "json" && !$0.lastPathComponent.hasPrefix(".") }
                     .sorted { $0.lastPathComponent < $1.lastPathComponent }
             } else {
                 files.append(URL(fileURLWithPath: p))

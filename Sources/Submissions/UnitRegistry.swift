@@ -2,7 +2,7 @@ import Foundation
 import FormKit
 
 /// A reporting unit of the ministry.
-public struct Unit: Sendable, Hashable {
+public struct ReportingUnit: Sendable, Hashable {
     /// Stable ASCII slug, used in file names and by outside tools.
     public var id: String
     /// The official name.
@@ -12,11 +12,11 @@ public struct Unit: Sendable, Hashable {
 
 /// The units expected to report, in the registry's order (the order of every workbook).
 public struct UnitRegistry: Sendable {
-    public var units: [Unit]
+    public var units: [ReportingUnit]
 
-    public init(units: [Unit]) { self.units = units }
+    public init(units: [ReportingUnit]) { self.units = units }
 
-    public func unit(_ id: String) -> Unit? { units.first { $0.id == id } }
+    public func unit(_ id: String) -> ReportingUnit? { units.first { $0.id == id } }
 
     /// Loads Forms/units.yaml; every problem is reported with file:line:col.
     public static func load(contentsOf url: URL) throws -> UnitRegistry {
@@ -30,7 +30,7 @@ public struct UnitRegistry: Sendable {
 
     public static func parse(_ text: String, file: String) throws -> UnitRegistry {
         let reader = YAMLReader(file: file)
-        var units: [Unit] = []
+        var units: [ReportingUnit] = []
         if let root = reader.compose(text), let top = reader.mapping(root, what: L("danh sách đơn vị", "the unit list"), allowed: ["units"]) {
             var seenKeys: [String: Int] = [:]
             for node in reader.sequence(top.node("units"), what: L("'units'", "'units'")) {
@@ -47,7 +47,7 @@ public struct UnitRegistry: Sendable {
                     reader.error(at: m.location("name"), L("tên đơn vị '\(name)' trùng với dòng \(line)", "unit name '\(name)' repeats line \(line)"))
                 }
                 seenKeys[name.matchKey] = m.location("name").line
-                units.append(Unit(id: id, name: name, shortName: m.string("short") ?? name))
+                units.append(ReportingUnit(id: id, name: name, shortName: m.string("short") ?? name))
             }
         }
         if reader.hasErrors { throw DiagnosticsError(reader.diagnostics) }
@@ -56,7 +56,7 @@ public struct UnitRegistry: Sendable {
 
     /// Units matching what a person typed: an id, or a name or short name typed loosely
     /// (case, diacritics and extra spaces ignored; every word typed must appear).
-    public func match(_ query: String) -> [Unit] {
+    public func match(_ query: String) -> [ReportingUnit] {
         if let u = unit(query.trimmingCharacters(in: .whitespaces).lowercased()) { return [u] }
         let key = query.matchKey
         guard !key.isEmpty else { return [] }
@@ -71,9 +71,9 @@ public struct UnitRegistry: Sendable {
 
     /// The names closest to a query that matched nothing, for "did you mean": the units
     /// sharing the most words with it, a word counting when it is spelt nearly the same.
-    public func suggestions(_ query: String, limit: Int = 3) -> [Unit] {
+    public func suggestions(_ query: String, limit: Int = 3) -> [ReportingUnit] {
         let words = query.matchKey.split(separator: " ").map(String.init)
-        let scored = units.map { u -> (unit: Unit, score: Int) in
+        let scored = units.map { u -> (unit: ReportingUnit, score: Int) in
             let nameWords = (u.name.matchKey + " " + u.shortName.matchKey).split(separator: " ").map(String.init)
             let score = words.filter { w in nameWords.contains { editDistance(w, $0) <= max(1, w.count / 4) } }.count
             return (u, score)

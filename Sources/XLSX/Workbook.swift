@@ -34,6 +34,8 @@ public final class Workbook {
     private var sheetKeys: Set<String> = []
     public private(set) var sheets: [Worksheet] = []
     public private(set) var notices: [XLSXNotice] = []
+    /// Cells written so far, merged ranges counting once.
+    public internal(set) var cellsWritten = 0
     /// Appended to text cut at Excel's limit of 32,767 characters a cell.
     public var truncationMarker = " …[cắt bớt]"
     /// The default font of every format.

@@ -3,13 +3,19 @@ import ZIPFoundation
 
 /// Reads back what an .xlsx file holds: its sheets, each cell's value and formula, merged
 /// ranges and the raw sheet XML. Small on purpose: enough for tests and for Excel import.
-public struct WorkbookReader {
+public struct WorkbookReader: Sendable {
     public struct CellValue: Equatable, Sendable {
         /// The text, or the number as written in the file.
         public var value: String
         /// The formula without '=', when the cell has one.
         public var formula: String?
         public var isText: Bool
+
+        public init(value: String, formula: String? = nil, isText: Bool) {
+            self.value = value
+            self.formula = formula
+            self.isText = isText
+        }
 
         public var number: Double? { isText ? nil : Double(value) }
     }

@@ -151,6 +151,7 @@ public final class Worksheet {
     public func write(_ row: Int, _ col: Int, _ cell: Cell, _ format: CellFormat? = nil) throws {
         let f = workbook.format(format)
         let r = lxw_row_t(row), c = lxw_col_t(col)
+        workbook.cellsWritten += 1
         switch cell {
         case .text(let t):
             // Always a string cell: text that starts with '=' stays text.
@@ -171,6 +172,7 @@ public final class Worksheet {
 
     public func merge(_ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int, _ text: String, _ format: CellFormat? = nil) throws {
         let s = storable(text, row: firstRow, col: firstCol)
+        workbook.cellsWritten += 1
         try check(s.withCString {
             worksheet_merge_range(handle, lxw_row_t(firstRow), lxw_col_t(firstCol), lxw_row_t(lastRow), lxw_col_t(lastCol), $0, workbook.format(format))
         }, firstRow, firstCol)

@@ -1,0 +1,103 @@
+import Foundation
+import FormKit
+import Submissions
+import XLSX
+
+/// What a merge did: the sorted-out submissions, their checks, and what the workbook holds.
+public struct MergeResult: Sendable {
+    public var output: URL
+    public var submissions: SubmissionSet
+    /// Per unit id, the check of the submission that was merged.
+    public var checks: [String: SubmissionCheck]
+    public var expected: Int
+    public var missing: [ReportingUnit]
+    public var cellsWritten: Int
+    public var notices: [XLSXNotice]
+    /// Input paths that do not exist.
+    public var missingInputs: [String]
+
+    public var submitted: Int { checks.count }
+    public var withErrors: Int { checks.values.filter { $0.errorCount > 0 }.count }
+    public var withWarnings: Int { checks.values.filter { $0.warningCount > 0 }.count }
+    public var rejectedCount: Int { submissions.rejected.count + missingInputs.count }
+}
+
+/// Merges many units' submissions into the consolidated workbook leaders read and print.
+public struct Consolidator {
+    public let form: Form
+    public let registry: UnitRegistry
+    public let layout: WorkbookLayout
+    let validator: Validator
+
+    public init(form: Form, registry: UnitRegistry, layout: WorkbookLayout) {
+        self.form = form
+        self.registry = registry
+        self.layout = layout
+        self.validator = Validator(form: form)
+    }
+
+    /// Reads every input (files or folders), keeps per unit the latest final revision, and writes
+    /// the workbook atomically: on any failure an existing `output` is left as it was.
+    public func merge(_ inputs: [String], to output: URL, now: Date = Date()) throws -> MergeResult {
+        let (files, missingInputs) = SubmissionLoader.expand(inputs)
+        let loaded = files.map { SubmissionLoader.load($0, form: form) }
+        let set = SubmissionSet(loaded, registry: registry)
+        var checks: [String: SubmissionCheck] = [:]
+        for (unit, item) in set.current { checks[unit] = SubmissionCheck(item, validator: validator) }
+        let missing = registry.units.filter { checks[$0.id] == nil }
+        var result = MergeResult(output: output, submissions: set, checks: checks, expected: registry.units.count, missing: missing,
+                                 cellsWritten: 0, notices: [], missingInputs: missingInputs)
+        let writer = try ConsolidatedWorkbook(consolidator: self, result: result, now: now)
+        do {
+            try writer.write()
+            try writer.workbook.close()
+        } catch {
+            writer.workbook.discard()
+            throw error
+        }
+        result.cellsWritten = writer.workbook.cellsWritten
+        result.notices = writer.workbook.notices
+        return result
+    }
+
+    /// The one-screen summary a coordinator reads after a merge.
+    public func summary(_ r: MergeResult, _ language: Language) -> String {
+        let vi = language == .vi
+        var out = vi ? "Đã tạo bảng tổng hợp: \(FormLoader.displayPath(r.output))\n" : "Workbook written: \(FormLoader.displayPath(r.output))\n"
+        let rows: [(String, String, Int)] = [
+            ("Đơn vị phải báo cáo", "Units expected", r.expected),
+            ("Đã nộp bản chính thức", "Final submissions merged", r.submitted),
+            ("Chưa nộp", "Missing", r.missing.count),
+            ("  trong đó chỉ có bản nháp", "  of which drafts only", r.submissions.draftsOnly.count),
+            ("Bản nộp có lỗi", "Submissions with errors", r.withErrors),
+            ("Bản nộp có cảnh báo", "Submissions with warnings", r.withWarnings),
+            ("Bản cũ đã được thay thế", "Superseded revisions", r.submissions.superseded.count),
+            ("Tệp bị từ chối", "Files rejected", r.rejectedCount),
+        ]
+        for (v, e, n) in rows { out += "  " + (vi ? v : e).padding(toLength: 30, withPad: " ", startingAt: 0) + "\(n)\n" }
+        if !r.missing.isEmpty {
+            let names = r.missing.prefix(8).map(\.shortName).joined(separator: ", ") + (r.missing.count > 8 ? ", …" : "")
+            out += (vi ? "Chưa nộp: " : "Missing: ") + names + "\n"
+        }
+        for item in r.submissions.rejected.prefix(10) {
+            out += (vi ? "Từ chối " : "Rejected ") + "\(item.file): \(item.reason.text(language))\n"
+        }
+        for path in r.missingInputs {
+            out += (vi ? "Không có tệp hoặc thư mục: " : "No such file or folder: ") + path + "\n"
+        }
+        let withErrors = registry.units.compactMap { u in r.checks[u.id].map { (u, $0) } }.filter { $0.1.errorCount > 0 }
+        for (u, c) in withErrors.prefix(10) {
+            out += (vi ? "Có lỗi: " : "Errors: ") + "\(u.shortName) (\(c.errorCount)) — \(c.loaded.file)\n"
+        }
+        if withErrors.count > 10 { out += vi ? "… và \(withErrors.count - 10) đơn vị khác có lỗi (xem trang Lỗi và cảnh báo)\n" : "… and \(withErrors.count - 10) more (see the issues sheet)\n" }
+        for n in r.notices {
+            switch n {
+            case .truncated(let sheet, let cell, let length):
+                out += vi ? "Cắt bớt văn bản quá dài (\(length) ký tự) ở trang '\(sheet)', ô \(cell)\n" : "Text too long (\(length) characters) cut at sheet '\(sheet)', cell \(cell)\n"
+            case .sheetRenamed(let from, let to):
+                out += vi ? "Tên trang tính '\(from)' được đổi thành '\(to)' (giới hạn của Excel)\n" : "Sheet name '\(from)' changed to '\(to)' (Excel's limits)\n"
+            }
+        }
+        return out
+    }
+}

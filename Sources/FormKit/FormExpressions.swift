@@ -1,0 +1,55 @@
+import Foundation
+
+/// An expression compiled against a form outside the form file (workbook layouts use these
+/// for their indicator columns), with the same names, functions and checks as rules.
+public struct CompiledExpression: Sendable {
+    public var source: String
+    public var expression: Expression
+    public var references: [String]
+    public var isNumeric: Bool
+}
+
+/// Why an expression could not be compiled: offsets are columns within the source.
+public struct ExpressionProblems: Error, Sendable {
+    public var problems: [(offset: Int, message: LocalizedText)]
+}
+
+extension Form {
+    /// Compiles `source` as a form-level expression (names are `section.field`).
+    public func compile(_ source: String) throws(ExpressionProblems) -> CompiledExpression {
+        var resolver = ExpressionResolver(sections: sections, parameters: parameterDictionary, sectionId: nil)
+        let raw: RawExpression
+        do { raw = try ExpressionParser.parse(source) } catch let e as ExpressionSyntaxError {
+            throw ExpressionProblems(problems: [(e.offset, e.message)])
+        } catch {
+            throw ExpressionProblems(problems: [(0, L("biểu thức không đọc được", "the expression does not parse"))])
+        }
+        let (expression, type) = resolver.resolve(raw)
+        if !resolver.problems.isEmpty { throw ExpressionProblems(problems: resolver.problems) }
+        return CompiledExpression(source: source, expression: expression, references: resolver.references, isNumeric: type == .number)
+    }
+
+    /// The field at a full id: `section.field` or `section.table[].column` (`section.table.column` too).
+    public func field(at path: String) -> (section: Section, field: Field, column: Field?)? {
+        let parts = path.replacingOccurrences(of: "[]", with: "").split(separator: ".").map(String.init)
+        guard parts.count >= 2, let s = section(parts[0]), let f = s.field(parts[1]) else { return nil }
+        if parts.count == 2 { return (s, f, nil) }
+        guard parts.count == 3, let c = f.column(parts[2]) else { return nil }
+        return (s, f, c)
+    }
+
+    /// How a value reads to a person: choice labels instead of ids, dates as dd/mm/yyyy,
+    /// numbers the Vietnamese way.
+    public func display(_ value: Value, of field: Field, _ language: Language) -> String {
+        switch value {
+        case .text(let s):
+            if field.type == .choice { return field.choice(s)?.label.text(language) ?? s }
+            if field.type == .date { return ValueParser.displayDate(s) }
+            return s
+        case .number(let n): return language == .vi ? ValueParser.vnNumber(n) : formatNumber(n)
+        case .bool(let b): return b ? (language == .vi ? "Có" : "Yes") : (language == .vi ? "Không" : "No")
+        case .list(let ids): return ids.map { field.choice($0)?.label.text(language) ?? $0 }.joined(separator: "; ")
+        case .rows(let rows): return language == .vi ? "\(rows.count) dòng" : "\(rows.count) rows"
+        }
+    }
+}

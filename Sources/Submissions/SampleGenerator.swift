@@ -1,0 +1,238 @@
+import Foundation
+import FormKit
+
+/// A small, fast, seedable generator: the same seed gives the same samples on every machine.
+public struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Realistic, reproducible submissions for demos, tests and the benchmark.
+///
+/// It knows nothing of the annual report itself: it varies a complete, valid example
+/// (numbers scaled, texts and contacts made the unit's own, table rows added or dropped),
+/// repairs what the form's rules reject, and then deliberately breaks a few units (warnings
+/// with explanations, some errors, drafts, superseded revisions, missing units). So it keeps
+/// working when next year's form changes.
+public struct SampleGenerator {
+    public let form: Form
+    public let base: Answers
+    public let baseUnitName: String
+    public let seed: UInt64
+    let validator: Validator
+
+    /// What was generated, unit by unit.
+    public struct Summary: Sendable {
+        public var units: Int = 0
+        public var finals: Int = 0
+        public var withWarnings: Int = 0
+        public var withErrors: Int = 0
+        public var draftsOnly: Int = 0
+        public var superseded: Int = 0
+        public var missing: Int = 0
+        public var files: Int = 0
+    }
+
+    public init(form: Form, base: Answers, baseUnitName: String, seed: UInt64) {
+        self.form = form
+        self.base = base
+        self.baseUnitName = baseUnitName
+        self.seed = seed
+        self.validator = Validator(form: form)
+    }
+
+    /// The registry's units, then synthetic ones up to `count` (or the first `count` units).
+    public static func units(_ registry: UnitRegistry, count: Int?) -> [ReportingUnit] {
+        let n = count ?? registry.units.count
+        if n <= registry.units.count { return Array(registry.units.prefix(n)) }
+        return registry.units + (registry.units.count..<n).map {
+            ReportingUnit(id: String(format: "don-vi-%05d", $0 + 1), name: "Đơn vị mẫu số \($0 + 1)", shortName: "ĐV \($0 + 1)")
+        }
+    }
+
+    /// Writes the submissions into `directory` (and the units sampled, as units.yaml).
+    public func generate(units: [ReportingUnit], into directory: URL) throws -> Summary {
+        var summary = Summary()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for (i, unit) in units.enumerated() {
+            var rng = SplitMix64(seed: seed &* 1_000_003 &+ UInt64(i))
+            summary.units += 1
+            let roll = Double.random(in: 0..<1, using: &rng)
+            let created = reportStart.addingTimeInterval(Double(Int.random(in: 0...20, using: &rng)) * 86_400 + Double(i % 600) * 60)
+            var answers = vary(for: unit, &rng)
+            if roll < 0.05 { summary.missing += 1; continue }
+            if roll < 0.10 {
+                // A draft left half-done: the later sections are not answered yet.
+                let keep = Int.random(in: 1...max(1, form.sections.count / 2), using: &rng)
+                for s in form.sections.dropFirst(keep) { answers.sections[s.id] = nil }
+                var draft = Submission(form: form, unitId: unit.id, unitName: unit.name, status: .draft, answers: answers, now: created)
+                draft.resumeAt = form.sections[keep].id
+                try draft.save(to: directory.appendingPathComponent("\(unit.id).draft.json"))
+                summary.draftsOnly += 1
+                summary.files += 1
+                continue
+            }
+            var explanations: [String: String] = [:]
+            if roll < 0.28 {
+                if let issue = breakRule(severity: .warning, in: &answers, &rng) {
+                    explanations[issue.key] = Self.explanations.randomElement(using: &rng)!
+                    summary.withWarnings += 1
+                }
+            } else if roll < 0.32 {
+                if breakRule(severity: .error, in: &answers, &rng) != nil { summary.withErrors += 1 }
+            }
+            var revision = 1
+            if Double.random(in: 0..<1, using: &rng) < 0.15 {
+                // An earlier final revision, superseded by the one below.
+                var old = Submission(form: form, unitId: unit.id, unitName: unit.name, status: .final, revision: 1,
+                                     answers: vary(for: unit, &rng), now: created)
+                old.updatedAt = created.addingTimeInterval(3_600)
+                try old.save(to: directory.appendingPathComponent("\(unit.id).r1.json"))
+                summary.superseded += 1
+                summary.files += 1
+                revision = 2
+            }
+            let finalized = created.addingTimeInterval(Double(revision) * 86_400)
+            var s = Submission(form: form, unitId: unit.id, unitName: unit.name, status: .final, revision: revision,
+                               answers: answers, explanations: explanations, now: created)
+            s.updatedAt = finalized
+            s.finalizedAt = finalized
+            try s.save(to: directory.appendingPathComponent("\(unit.id).json"))
+            summary.finals += 1
+            summary.files += 1
+        }
+        var yaml = "# Các đơn vị của bộ dữ liệu mẫu (ictreport sample, seed \(seed)).\nunits:\n"
+        for u in units {
+            yaml += "  - {id: \(u.id), name: \"\(u.name.replacingOccurrences(of: "\"", with: "'"))\", short: \"\(u.shortName.replacingOccurrences(of: "\"", with: "'"))\"}\n"
+        }
+        try writeAtomically(Data(yaml.utf8), to: directory.appendingPathComponent("units.yaml"))
+        return summary
+    }
+
+    var reportStart: Date {
+        let end = form.parameter("period_end").flatMap { try? Date($0 + "T08:00:00Z", strategy: .iso8601) }
+        return end ?? Date(timeIntervalSince1970: 1_541_000_000)
+    }
+
+    static let explanations = [
+        "Số liệu đã được rà soát lại, đúng với thực tế của đơn vị.",
+        "Một số cán bộ đang đi học, chưa có văn bằng chuyên ngành CNTT.",
+        "Đơn vị có thủ tục được cung cấp ở nhiều mức độ khác nhau.",
+        "Số liệu tính cả các đơn vị sự nghiệp trực thuộc.",
+        "Đơn vị đang rà soát danh sách, sẽ cập nhật trong kỳ sau.",
+    ]
+
+    // MARK: Varying the example
+
+    /// The example made this unit's own, with its numbers varied, and valid.
+    func vary(for unit: ReportingUnit, _ rng: inout SplitMix64) -> Answers {
+        let scale = Double(Int.random(in: 1...4, using: &rng))
+        var a = Answers()
+        for section in form.sections {
+            for field in section.fields {
+                guard let v = base[section.id, field.id] else { continue }
+                if field.type == .table, let rows = v.rows, !rows.isEmpty {
+                    let n = Int.random(in: 0...(rows.count + 2), using: &rng)
+                    a[section.id, field.id] = .rows((0..<n).map { i in
+                        var row: Row = [:]
+                        for col in field.columns {
+                            guard let cell = rows[i % rows.count][col.id] else { continue }
+                            row[col.id] = varied(cell, col, unit: unit, scale: scale, copy: i / rows.count, &rng)
+                        }
+                        return row
+                    })
+                } else {
+                    a[section.id, field.id] = varied(v, field, unit: unit, scale: scale, copy: 0, &rng)
+                }
+            }
+        }
+        return repaired(a, unit: unit, scale: scale, &rng) ?? baseFor(unit)
+    }
+
+    func varied(_ v: Value, _ field: Field, unit: ReportingUnit, scale: Double, copy: Int, _ rng: inout SplitMix64) -> Value {
+        switch (field.type, v) {
+        case (.integer, .number(let n)) where field.max == nil, (.decimal, .number(let n)) where field.max == nil:
+            return .number(field.type == .integer ? (n * scale).rounded() : n * scale)
+        case (.integer, .number), (.decimal, .number), (.percent, .number):
+            let b = ValueParser.check(.number(0), for: field) == nil ? 0.0 : (field.min ?? 0)
+            let hi = field.type == .percent ? 100 : (field.max ?? b + 100)
+            if case .number(let n) = v, Double.random(in: 0..<1, using: &rng) < 0.5 { return .number(n) }
+            let r = Double.random(in: b...hi, using: &rng)
+            return .number(field.type == .decimal || field.type == .percent ? (r * 10).rounded() / 10 : r.rounded())
+        case (.email, .text(let s)):
+            return .text((s.split(separator: "@").first.map(String.init) ?? "lienhe") + "@" + unit.id + ".most.gov.vn")
+        case (.url, .text):
+            return .text("https://\(unit.id).most.gov.vn")
+        case (.phone, .text):
+            return .text("024 3" + String(format: "%03d %04d", Int.random(in: 0...999, using: &rng), Int.random(in: 0...9999, using: &rng)))
+        case (.text, .text(let s)), (.long_text, .text(let s)):
+            let own = s.replacingOccurrences(of: baseUnitName, with: unit.name)
+            return .text(copy > 0 ? "\(own) (\(copy + 1))" : own)
+        default:
+            return v
+        }
+    }
+
+    /// Re-rolls the numbers an error involves until the form accepts the answers.
+    func repaired(_ answers: Answers, unit: ReportingUnit, scale: Double, _ rng: inout SplitMix64) -> Answers? {
+        var a = answers
+        for _ in 0..<40 {
+            let errors = validator.validate(a).filter { $0.severity == .error }
+            if errors.isEmpty { return a }
+            for issue in errors {
+                for path in issue.fields {
+                    guard let (s, f, column) = form.field(at: path), (column ?? f).type.isNumeric, let baseValue = base[s.id, f.id] else { continue }
+                    if let column, let rows = a[s.id, f.id]?.rows, let baseRows = baseValue.rows, !baseRows.isEmpty {
+                        var rows = rows
+                        let i = (issue.row ?? 1) - 1
+                        guard rows.indices.contains(i), let b = baseRows[i % baseRows.count][column.id] else { continue }
+                        rows[i][column.id] = varied(b, column, unit: unit, scale: scale, copy: 0, &rng)
+                        a[s.id, f.id] = .rows(rows)
+                    } else if column == nil {
+                        a[s.id, f.id] = varied(baseValue, f, unit: unit, scale: scale, copy: 0, &rng)
+                    }
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The example unchanged but for the unit's own name: valid by construction.
+    func baseFor(_ unit: ReportingUnit) -> Answers {
+        var a = base
+        for (sid, fields) in base.sections {
+            for (fid, v) in fields { if case .text(let s) = v { a[sid, fid] = .text(s.replacingOccurrences(of: baseUnitName, with: unit.name)) } }
+        }
+        return a
+    }
+
+    /// Nudges a number a rule reads until that rule (and no error) fires; the issue, if it worked.
+    func breakRule(severity: Severity, in answers: inout Answers, _ rng: inout SplitMix64) -> ValidationIssue? {
+        let rules = (form.sections.flatMap(\.rules) + form.rules).filter { $0.severity == severity }.shuffled(using: &rng)
+        for rule in rules {
+            let numeric = rule.condition.references.compactMap { form.field(at: $0) }.filter { $0.column == nil && $0.field.type.isNumeric }
+            for target in numeric.shuffled(using: &rng) {
+                for delta in [1.0, 3, 7, 20, -1, -3, -7, -20, 100] {
+                    var a = answers
+                    guard let n = a[target.section.id, target.field.id]?.number else { continue }
+                    a[target.section.id, target.field.id] = .number(n + delta)
+                    let issues = validator.validate(a)
+                    let fired = issues.first { $0.rule == rule.id }
+                    let otherErrors = issues.filter { $0.severity == .error && $0.rule != rule.id }
+                    if let fired, otherErrors.isEmpty {
+                        answers = a
+                        return fired
+                    }
+                }
+            }
+        }
+        return nil
+    }
+}

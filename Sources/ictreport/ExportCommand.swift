@@ -1,0 +1,42 @@
+import ArgumentParser
+import Consolidation
+import Foundation
+import FormKit
+import Submissions
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Xuất báo cáo của một đơn vị ra Excel theo mẫu chính thức. (Export one unit's report.)")
+
+    @Argument(help: "Tệp bài nộp (.json).")
+    var submission: String
+    @Option(name: .shortAndLong, help: "Tệp Excel kết quả (.xlsx).")
+    var output: String
+    @Option(help: "Tệp biểu mẫu (mặc định Forms/ict-annual-report.yaml).")
+    var form: String?
+    @Option(help: "Bố cục (mặc định Templates/unit-report.yaml).")
+    var layout: String?
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let lang = common.lang
+        let form = try loadForm(self.form, lang)
+        let layout = try loadOrExit(lang) { try UnitReportLayout.load(contentsOf: locate(self.layout, default: "Templates/unit-report.yaml"), form: form) }
+        let loaded = SubmissionLoader.load(URL(fileURLWithPath: submission), form: form)
+        guard let s = loaded.submission, loaded.rejection == nil else {
+            printError("\(loaded.file): \(loaded.rejection?.text(lang) ?? "")")
+            throw ExitCode(1)
+        }
+        for p in loaded.problems {
+            printError("\(loaded.file): \(p.path) (" + (lang == .vi ? "dòng \(p.line)" : "line \(p.line)") + "): \(p.message.text(lang))")
+        }
+        do {
+            try UnitReportExporter(form: form, layout: layout).export(s, to: URL(fileURLWithPath: output))
+        } catch {
+            printError((lang == .vi ? "Không tạo được tệp \(output): " : "Cannot write \(output): ") + "\(error)")
+            throw ExitCode(1)
+        }
+        print(lang == .vi ? "Đã xuất báo cáo của \(s.unitName) ra \(output)" : "Exported the report of \(s.unitName) to \(output)")
+    }
+}

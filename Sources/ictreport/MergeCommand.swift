@@ -1,0 +1,58 @@
+import ArgumentParser
+import Consolidation
+import Foundation
+import FormKit
+import Submissions
+
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Tổng hợp các bài nộp thành một bảng Excel. (Merge submissions into the consolidated workbook.)",
+        discussion: """
+        Mã thoát / exit codes: 0 khi mọi tệp đều được tổng hợp; 2 khi có tệp bị từ chối; \
+        1 với --strict khi có bản nộp có lỗi (hoặc khi không tạo được bảng tính).
+        """)
+
+    @Argument(help: "Tệp bài nộp (.json) hoặc thư mục chứa chúng.")
+    var inputs: [String]
+    @Option(name: .shortAndLong, help: "Tệp Excel kết quả (.xlsx).")
+    var output: String
+    @Option(help: "Danh sách đơn vị (mặc định Forms/units.yaml).")
+    var units: String?
+    @Option(help: "Tệp biểu mẫu (mặc định Forms/ict-annual-report.yaml).")
+    var form: String?
+    @Option(help: "Bố cục bảng tổng hợp (mặc định Templates/consolidated.yaml).")
+    var layout: String?
+    @Flag(help: "Mã thoát 1 khi có bản nộp có lỗi. (Exit 1 when any submission has an error.)")
+    var strict = false
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let lang = common.lang
+        let form = try loadForm(self.form, lang)
+        let registry = try loadOrExit(lang) { try UnitRegistry.load(contentsOf: locate(units, default: defaultUnitsPath)) }
+        let layout = try loadOrExit(lang) { try WorkbookLayout.load(contentsOf: locate(self.layout, default: "Templates/consolidated.yaml"), form: form) }
+        let consolidator = Consolidator(form: form, registry: registry, layout: layout)
+        let result: MergeResult
+        do {
+            result = try consolidator.merge(inputs, to: URL(fileURLWithPath: output))
+        } catch {
+            printError((lang == .vi ? "Không tạo được bảng tính \(output): " : "Cannot write the workbook \(output): ") + "\(error)")
+            printError(lang == .vi ? "Tệp cũ (nếu có) được giữ nguyên." : "Any existing file was left as it was.")
+            throw ExitCode(1)
+        }
+        print(consolidator.summary(result, lang), terminator: "")
+        if strict && result.withErrors > 0 { throw ExitCode(1) }
+        if result.rejectedCount > 0 { throw ExitCode(2) }
+    }
+}
+
+/// Runs a loader; its diagnostics are printed with file:line:col and the command exits 1.
+func loadOrExit<T>(_ language: Language, _ load: () throws -> T) throws -> T {
+    do {
+        return try load()
+    } catch let e as DiagnosticsError {
+        for d in e.diagnostics { printError(d.formatted(language)) }
+        throw ExitCode(1)
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import FormKit
+import Submissions
+
+struct SampleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample",
+        abstract: "Tạo bộ bài nộp mẫu, lặp lại được theo seed. (Generate reproducible sample submissions.)")
+
+    @Option(help: "Danh sách đơn vị (mặc định Forms/units.yaml).")
+    var units: String?
+    @Option(help: "Số đơn vị; lớn hơn danh sách thì thêm đơn vị giả định. (Units; more than the list adds synthetic ones.)")
+    var count: Int?
+    @Option(help: "Hạt giống ngẫu nhiên: cùng seed, cùng dữ liệu.")
+    var seed: UInt64 = 2018
+    @Option(name: .shortAndLong, help: "Thư mục ghi các bài nộp.")
+    var output: String
+    @Option(help: "Bài nộp mẫu đầy đủ làm gốc (mặc định Examples/cuc-shtt.json).")
+    var base: String?
+    @Option(help: "Tệp biểu mẫu (mặc định Forms/ict-annual-report.yaml).")
+    var form: String?
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let lang = common.lang
+        let form = try loadForm(self.form, lang)
+        let registry = try loadOrExit(lang) { try UnitRegistry.load(contentsOf: locate(units, default: defaultUnitsPath)) }
+        let baseURL = locate(base, default: "Examples/cuc-shtt.json")
+        let loaded = SubmissionLoader.load(baseURL, form: form)
+        guard let example = loaded.submission, loaded.rejection == nil, loaded.problems.isEmpty,
+              !Validator(form: form).validate(example.answers).contains(where: { $0.severity == .error }) else {
+            printError(lang == .vi ? "\(loaded.file): bài nộp gốc phải đầy đủ và hợp lệ (xem: ictreport validate \(loaded.file))"
+                                   : "\(loaded.file): the base submission must be complete and valid (see: ictreport validate \(loaded.file))")
+            throw ExitCode(1)
+        }
+        if let count, count < 1 { throw ValidationError(lang == .vi ? "--count phải lớn hơn 0" : "--count must be at least 1") }
+        let generator = SampleGenerator(form: form, base: example.answers, baseUnitName: example.unitName, seed: seed)
+        let dir = URL(fileURLWithPath: output)
+        let s = try generator.generate(units: SampleGenerator.units(registry, count: count), into: dir)
+        if lang == .vi {
+            print("Đã tạo \(s.files) tệp cho \(s.units) đơn vị trong \(output)/ (seed \(seed)): \(s.finals) bản chính thức "
+                  + "(\(s.withWarnings) có cảnh báo, \(s.withErrors) có lỗi), \(s.superseded) bản cũ bị thay thế, "
+                  + "\(s.draftsOnly) chỉ có bản nháp, \(s.missing) chưa nộp. Danh sách đơn vị: \(output)/units.yaml")
+        } else {
+            print("Wrote \(s.files) files for \(s.units) units in \(output)/ (seed \(seed)): \(s.finals) finals "
+                  + "(\(s.withWarnings) with warnings, \(s.withErrors) with errors), \(s.superseded) superseded, "
+                  + "\(s.draftsOnly) drafts only, \(s.missing) missing. Units: \(output)/units.yaml")
+        }
+    }
+}

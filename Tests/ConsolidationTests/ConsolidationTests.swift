@@ -1,0 +1,298 @@
+import Foundation
+import Testing
+import FormKit
+import Submissions
+import XLSX
+@testable import Consolidation
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let form: Form = try! FormLoader.load(contentsOf: repositoryRoot.appendingPathComponent("Forms/ict-annual-report.yaml"))
+let registry: UnitRegistry = try! UnitRegistry.load(contentsOf: repositoryRoot.appendingPathComponent("Forms/units.yaml"))
+let layout: WorkbookLayout = try! WorkbookLayout.load(contentsOf: repositoryRoot.appendingPathComponent("Templates/consolidated.yaml"), form: form)
+let example: Submission = SubmissionLoader.load(repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), form: form).submission!
+let fixedNow = Date(timeIntervalSince1970: 1_542_268_800)  // 15/11/2018
+
+func temporaryDirectory() -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("consolidation-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// The bundled registry's sample, generated once, merged once.
+struct Merged: Sendable {
+    let dir: URL
+    let result: MergeResult
+    let workbook: WorkbookReader
+
+    static let shared: Merged = {
+        let dir = temporaryDirectory()
+        let generator = SampleGenerator(form: form, base: example.answers, baseUnitName: example.unitName, seed: 7)
+        _ = try! generator.generate(units: registry.units, into: dir.appendingPathComponent("in"))
+        // One file that cannot be read, beside them.
+        try! Data("{ not json".utf8).write(to: dir.appendingPathComponent("in/broken.json"))
+        let out = dir.appendingPathComponent("tong-hop.xlsx")
+        let result = try! Consolidator(form: form, registry: registry, layout: layout).merge([dir.appendingPathComponent("in").path], to: out, now: fixedNow)
+        return Merged(dir: dir, result: result, workbook: try! WorkbookReader(url: out))
+    }()
+}
+
+@Suite struct MergeTests {
+    let m = Merged.shared
+
+    @Test func sheetsAreTheLayoutsInOrder() {
+        #expect(m.workbook.sheetNames == ["Tổng quan", "Tổng hợp", "Biểu đồ", "M1. Thông tin chung", "M2. Liên hệ", "M3.1 Trang, cổng TTĐT",
+                                          "M3.3 Dịch vụ công", "M3.3d Lộ trình DVC", "M3.3 Một cửa", "M3.4 Văn bản điện tử", "M3.4.2 HTTT, CSDL",
+                                          "M3.6 Nhân lực CNTT", "M4 Kết quả KH 2018", "M6.1 Nhiệm vụ 2019", "M6.2 DVC 2019", "Lỗi và cảnh báo", "Tình trạng nộp"])
+    }
+
+    @Test func summaryHasARowPerRegistryUnitAndLiveTotals() throws {
+        let s = try #require(m.workbook["Tổng hợp"])
+        #expect(s["A1"]?.value == "CÁC CHỈ TIÊU CHÍNH THEO ĐƠN VỊ NĂM 2018")
+        #expect(Array(s.row(5).prefix(7)) == ["STT", "Đơn vị", "Viết tắt", "Tình trạng", "Số trang/cổng TTĐT", "Tổng số TTHC", "DVC mức 1, 2"])
+        #expect(s.row(4)[5] == "Dịch vụ công trực tuyến")
+        for (i, unit) in registry.units.enumerated() {
+            let row = 6 + i
+            #expect(s["B\(row)"]?.value == unit.name)
+            if let sub = m.result.checks[unit.id]?.loaded.submission {
+                #expect(s["F\(row)"]?.number == sub.answers["online_services", "procedures_total"]?.number, "\(unit.id)")
+                #expect(s["Q\(row)"]?.number == sub.answers["staffing", "it_staff_total"]?.number, "\(unit.id)")
+                #expect(s["E\(row)"]?.number == Double(sub.answers["websites", "portals"]?.rows?.count ?? 0))
+            } else {
+                #expect(["Chưa nộp", "Chỉ có bản nháp"].contains(s["D\(row)"]?.value ?? ""), "\(unit.id)")
+                #expect(s["F\(row)"] == nil)
+            }
+        }
+        let total = 6 + registry.units.count
+        #expect(s["A\(total)"]?.value == "Tổng cộng")
+        #expect(s["F\(total)"]?.formula == "SUM(F6:F\(total - 1))")
+        let expected = m.result.checks.values.compactMap { $0.loaded.submission?.answers["online_services", "procedures_total"]?.number }.reduce(0, +)
+        #expect(s["F\(total)"]?.number == expected)
+        #expect(s["L\(total)"]?.formula == "IF(N(J\(total))>0,K\(total)/J\(total),\"\")")
+        #expect(s["L6"]?.formula == "IF(N(J6)>0,K6/J6,\"\")")
+        #expect(s.xml.contains("<pane xSplit=\"3\" ySplit=\"5\""))
+        #expect(s.xml.contains("<autoFilter ref=\"A5:Z\(total - 1)\""))
+        #expect(s.xml.contains("orientation=\"landscape\"") && s.xml.contains("paperSize=\"9\"") && s.xml.contains("fitToHeight=\"0\""))
+        #expect(s.xml.contains("&amp;CTrang &amp;P/&amp;N"))
+    }
+
+    @Test func coverCounts() throws {
+        let s = try #require(m.workbook["Tổng quan"])
+        #expect(s["A1"]?.value == "TỔNG HỢP BÁO CÁO ỨNG DỤNG CNTT NĂM 2018")
+        #expect(s["B7"]?.number == Double(registry.units.count))
+        #expect(s["B8"]?.number == Double(m.result.submitted))
+        #expect(s["B9"]?.number == Double(m.result.missing.count))
+        #expect(s["B13"]?.number == 1)  // broken.json
+        #expect(m.result.submitted + m.result.missing.count == registry.units.count)
+    }
+
+    @Test func sectionSheetsUseLabelsAndTickColumns() throws {
+        let s = try #require(m.workbook["M3.3 Một cửa"])
+        let headers = s.row(5)
+        #expect(headers.contains("3.1. Số cơ quan, đơn vị đã ứng dụng CNTT tại bộ phận một cửa"))
+        #expect(headers.contains("Qua Internet"))
+        #expect(s.row(4).contains("Tra cứu thông tin và trạng thái giải quyết hồ sơ"))
+        let internet = try #require(headers.firstIndex(of: "Qua Internet"))
+        let deployment = try #require(headers.firstIndex(of: "3.2 a) Cách thức triển khai"))
+        let firstUnit = s.row(6)
+        let sub = try #require(m.result.checks.values.first { $0.loaded.submission?.unitName == firstUnit[1] }?.loaded.submission)
+        #expect(firstUnit[internet] == ((sub.answers["one_stop", "lookup_channels"]?.list ?? []).contains("internet") ? "x" : ""))
+        let dep = sub.answers["one_stop", "deployment"]?.text
+        #expect(firstUnit[deployment] == (dep == "unified" ? "Đồng bộ trên toàn cơ quan (mua tập trung và triển khai đồng bộ cho tất cả các đơn vị thuộc và trực thuộc)" : dep == "separate" ? "Riêng lẻ theo từng đơn vị (các đơn vị tự mua, tự triển khai)" : ""))
+    }
+
+    @Test func tableSheetsListEveryRow() throws {
+        let s = try #require(m.workbook["M6.1 Nhiệm vụ 2019"])
+        #expect(s.row(5) == ["STT", "Đơn vị", "TT trong đơn vị", "Tên nhiệm vụ, dự án", "Thời gian thực hiện", "Nhiệm vụ thường xuyên", "Đề tài, dự án", "Khác"])
+        #expect(s.row(4)[5] == "Nguồn kinh phí dự kiến thực hiện")
+        let rows = m.result.checks.values.reduce(0) { $0 + ($1.loaded.submission?.answers["next_plan", "tasks"]?.rows?.count ?? 0) }
+        #expect(s.lastRow == 5 + rows)
+    }
+
+    @Test func issuesSheetHasEveryIssueWithExplanations() throws {
+        let s = try #require(m.workbook["Lỗi và cảnh báo"])
+        let expected = m.result.checks.values.reduce(0) { $0 + $1.issues.count + $1.loaded.problems.count }
+        #expect(expected > 0)
+        #expect(s.lastRow == 5 + expected)
+        let explained = m.result.checks.values.flatMap { c in c.issues.compactMap { c.loaded.submission?.explanations[$0.key] } }
+        #expect(!explained.isEmpty)
+        let column = (6...s.lastRow).compactMap { s["H\($0)"]?.value }
+        #expect(Set(column) == Set(explained))
+        #expect((6...s.lastRow).allSatisfy { ["Lỗi", "Cảnh báo"].contains(s["F\($0)"]?.value ?? "") })
+    }
+
+    @Test func completenessListsMissingDraftsSupersededAndRejected() throws {
+        let s = try #require(m.workbook["Tình trạng nộp"])
+        let kinds = (6...max(6, s.lastRow)).compactMap { s["B\($0)"]?.value }
+        #expect(kinds.filter { $0 == "Chưa nộp" || $0 == "Chỉ có bản nháp" }.count == m.result.missing.count)
+        #expect(kinds.filter { $0 == "Bản cũ đã được thay thế" }.count == m.result.submissions.superseded.count)
+        #expect(kinds.filter { $0 == "Tệp bị từ chối" }.count == 1)
+        #expect(m.result.submissions.superseded.count > 0 && m.result.submissions.draftsOnly.count > 0)
+        let rejected = try #require((6...s.lastRow).first { s["B\($0)"]?.value == "Tệp bị từ chối" })
+        #expect(s["D\(rejected)"]?.value.hasSuffix("broken.json") == true)
+        #expect(s["E\(rejected)"]?.value.hasPrefix("dòng 1, cột 3: JSON không hợp lệ") == true)
+    }
+
+    @Test func theLatestFinalRevisionIsMerged() throws {
+        let superseded = try #require(m.result.submissions.superseded.first?.submission)
+        #expect(m.result.checks[superseded.unitId]?.loaded.submission?.revision == 2)
+    }
+}
+
+@Suite struct WorkbookEdgeCaseTests {
+    /// Merges the example, changed by `edit`, alone.
+    func mergeExample(_ edit: (inout Submission) -> Void, layout l: WorkbookLayout = layout) throws -> (WorkbookReader, MergeResult) {
+        let dir = temporaryDirectory()
+        var s = example
+        edit(&s)
+        try s.save(to: dir.appendingPathComponent("in/cuc-shtt.json"))
+        let out = dir.appendingPathComponent("out.xlsx")
+        let r = try Consolidator(form: form, registry: registry, layout: l).merge([dir.appendingPathComponent("in").path], to: out, now: fixedNow)
+        return (try WorkbookReader(url: out), r)
+    }
+
+    @Test func decomposedInputIsStoredComposed() throws {
+        let nfd = "Trung tâm Thông tin sở hữu công nghiệp".decomposedStringWithCanonicalMapping
+        let (wb, _) = try mergeExample { $0.answers["contact", "work_unit"] = .text(nfd) }
+        let s = try #require(wb["M2. Liên hệ"])
+        let cell = try #require((1...s.lastRow).lazy.compactMap { r in s.row(r).first { $0.hasPrefix("Trung tâm Thông tin") } }.first)
+        #expect(Array(cell.unicodeScalars) == Array("Trung tâm Thông tin sở hữu công nghiệp".precomposedStringWithCanonicalMapping.unicodeScalars))
+    }
+
+    @Test func formulaLookingTextStaysText() throws {
+        let (wb, _) = try mergeExample { $0.answers["general", "address"] = .text("=HYPERLINK(\"http://x\")") }
+        let s = try #require(wb["M1. Thông tin chung"])
+        #expect(s["D6"] == WorkbookReader.CellValue(value: "=HYPERLINK(\"http://x\")", formula: nil, isText: true))
+    }
+
+    @Test func oversizeTextIsCutAndReported() throws {
+        let long = String(repeating: "Khó giữ người giỏi. ", count: 2000) + "Hết"  // 40,003 characters
+        let (wb, r) = try mergeExample { $0.answers["staffing", "difficulties"] = .text(long) }
+        let s = try #require(wb["M3.6 Nhân lực CNTT"])
+        let cell = try #require(s.cells.values.first { $0.value.hasPrefix("Khó giữ người giỏi.") })
+        #expect(cell.value.utf16.count == 32_767)
+        #expect(cell.value.hasSuffix(" …[cắt bớt]"))
+        #expect(r.notices.contains { if case .truncated(let sheet, _, 40_003) = $0 { return sheet == "M3.6 Nhân lực CNTT" } else { return false } })
+        let summary = Consolidator(form: form, registry: registry, layout: layout).summary(r, .vi)
+        #expect(summary.contains("Cắt bớt văn bản quá dài (40003 ký tự) ở trang 'M3.6 Nhân lực CNTT'"))
+    }
+
+    @Test func sheetNamesFromTheLayoutAreSanitised() throws {
+        var l = layout
+        l.sheets = [.section(name: "Thông tin chung: [Mục 1] / năm 2018 và các năm sau", section: "general", fields: nil),
+                    .section(name: "THÔNG TIN CHUNG: [MỤC 1] / NĂM 2018 VÀ CÁC NĂM SAU", section: "general", fields: nil)]
+        let (wb, r) = try mergeExample({ _ in }, layout: l)
+        #expect(wb.sheetNames == ["Thông tin chung- -Mục 1- - năm", "THÔNG TIN CHUNG- -MỤC 1- - (2)"])
+        #expect(r.notices.count == 2)
+    }
+
+    @Test func aFailedMergeLeavesTheExistingWorkbookUntouched() throws {
+        let dir = temporaryDirectory()
+        try example.save(to: dir.appendingPathComponent("in/cuc-shtt.json"))
+        let out = dir.appendingPathComponent("out.xlsx")
+        try Data("last week's workbook".utf8).write(to: out)
+        // More columns than a sheet can have (16,384): the writer fails part-way.
+        var l = layout
+        guard case .summary(let name, let title, let columns) = l.sheets[1] else { Issue.record("no summary"); return }
+        l.sheets[1] = .summary(name: name, title: title, columns: Array(repeating: columns[1], count: 16_400))
+        #expect(throws: XLSXError.self) {
+            try Consolidator(form: form, registry: registry, layout: l).merge([dir.appendingPathComponent("in").path], to: out, now: fixedNow)
+        }
+        #expect(try String(contentsOf: out, encoding: .utf8) == "last week's workbook")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["in", "out.xlsx"])
+    }
+}
+
+@Suite struct LayoutTests {
+    @Test func unknownFieldIdsAreReportedWithTheirPlace() {
+        let yaml = """
+        title: T
+        sheets:
+          - kind: summary
+            columns:
+              - {id: a, header: A, field: general.staff_totl}
+              - {id: b, header: B, value: count(websites.portal)}
+          - {kind: section, section: genral}
+          - {kind: table, table: next_plan.tasks, ticks: [name]}
+          - {kind: chart}
+        """
+        do {
+            _ = try WorkbookLayout.parse(yaml, file: "l.yaml", form: form)
+            Issue.record("expected errors")
+        } catch let e as DiagnosticsError {
+            #expect(e.diagnostics.map { $0.formatted(.en) } == [
+                "l.yaml:5:35: error: unknown field 'general.staff_totl'; did you mean 'general.staff_total'?",
+                "l.yaml:6:41: error: no field 'websites.portal' here; did you mean 'websites.portals'?",
+                "l.yaml:7:30: error: unknown section 'genral'; did you mean 'general'?",
+                "l.yaml:8:51: error: 'ticks' only applies to choice columns; table 'next_plan.tasks' has no choice column 'name'",
+                "l.yaml:9:12: error: unknown sheet kind 'chart'; did you mean 'charts'?",
+            ])
+        } catch { Issue.record("\(error)") }
+    }
+
+    @Test func theBundledLayoutsLoad() throws {
+        #expect(layout.sheets.count == 17)
+        let unit = try UnitReportLayout.load(contentsOf: repositoryRoot.appendingPathComponent("Templates/unit-report.yaml"), form: form)
+        #expect(unit.left.name == "contact.reporter_name")
+    }
+}
+
+@Suite struct ExportTests {
+    @Test func unitReportFollowsTheTemplate() throws {
+        let dir = temporaryDirectory()
+        let out = dir.appendingPathComponent("bao-cao.xlsx")
+        let unitLayout = try UnitReportLayout.load(contentsOf: repositoryRoot.appendingPathComponent("Templates/unit-report.yaml"), form: form)
+        var s = example
+        s.answers["general", "staff_total"] = .number(430)  // a warning, explained
+        s.explanations["general/staff_breakdown_under_total"] = "10 người đang nghỉ chế độ"
+        try UnitReportExporter(form: form, layout: unitLayout).export(s, to: out)
+        let sheet = try #require(try WorkbookReader(url: out)["Báo cáo"])
+        let rows = (1...sheet.lastRow).map { sheet.row($0).filter { !$0.isEmpty } }.filter { !$0.isEmpty }
+        #expect(rows[1] == ["Cục Sở hữu trí tuệ"])
+        #expect(rows[2] == ["MỤC 1. THÔNG TIN CHUNG"])
+        #expect(rows[3] == ["1.", "Tên cơ quan báo cáo", "Cục Sở hữu trí tuệ"])
+        #expect(rows.contains(["7.", "Tổng số cán bộ, công chức, viên chức của toàn đơn vị", "430"]))
+        #expect(rows.contains(["3.2 a)", "Cách thức triển khai", "☒ Đồng bộ trên toàn cơ quan (mua tập trung và triển khai đồng bộ cho tất cả các đơn vị thuộc và trực thuộc)\n☐ Riêng lẻ theo từng đơn vị (các đơn vị tự mua, tự triển khai)"]))
+        #expect(rows.contains(["Ghi rõ hồ sơ đi kèm thực hiện như thế nào", "—"]))  // not asked: kept in its place
+        #expect(rows.contains(["1", "Đăng ký nhãn hiệu", "3", "3", "https://dvctt.ipvietnam.gov.vn", "15230", "41870"]))
+        #expect(rows.contains { $0.contains("Số cán bộ biên chế cộng hợp đồng nhỏ hơn tổng số cán bộ, công chức, viên chức") && $0.contains("10 người đang nghỉ chế độ") })
+        #expect(rows.contains(["Hà Nội, ngày 15 tháng 11 năm 2018", "Hà Nội, ngày 15 tháng 11 năm 2018"]))
+        #expect(rows.contains(["Người khai", "Thủ trưởng cơ quan"]))
+        #expect(rows.last == ["Nguyễn Thị Hương", "Đinh Hữu Phí"])
+        let order = ["MỤC 1. THÔNG TIN CHUNG", "MỤC 2. THÔNG TIN LIÊN HỆ", "MỤC 4. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ THEO KẾ HOẠCH ỨNG DỤNG CNTT NĂM 2018", "MỤC 6. KẾ HOẠCH ỨNG DỤNG CNTT NĂM 2019"]
+        let positions = order.compactMap { h in rows.firstIndex(of: [h]) }
+        #expect(positions == positions.sorted() && positions.count == 4)
+    }
+}
+
+@Suite struct SampleTests {
+    @Test func reproducibleAndMostlyValid() throws {
+        let a = temporaryDirectory(), b = temporaryDirectory()
+        let g = SampleGenerator(form: form, base: example.answers, baseUnitName: example.unitName, seed: 42)
+        let units = SampleGenerator.units(registry, count: 60)
+        let sa = try g.generate(units: units, into: a)
+        _ = try g.generate(units: units, into: b)
+        let files = try FileManager.default.contentsOfDirectory(atPath: a.path).sorted()
+        #expect(files == (try FileManager.default.contentsOfDirectory(atPath: b.path).sorted()))
+        for f in files { #expect(try Data(contentsOf: a.appendingPathComponent(f)) == Data(contentsOf: b.appendingPathComponent(f)), "\(f)") }
+        #expect(sa.units == 60)
+        #expect(files.contains("don-vi-00060.json") || files.contains("don-vi-00060.draft.json") || !files.contains { $0.hasPrefix("don-vi-00060") })
+        let reg = try UnitRegistry.load(contentsOf: a.appendingPathComponent("units.yaml"))
+        #expect(reg.units.count == 60)
+        // Every final is valid but for the errors planted on purpose; warnings carry explanations.
+        let validator = Validator(form: form)
+        var errors = 0, warned = 0
+        for f in files where f.hasSuffix(".json") && !f.contains(".draft") {
+            let loaded = SubmissionLoader.load(a.appendingPathComponent(f), form: form)
+            #expect(loaded.problems == [], "\(f)")
+            let issues = validator.validate(loaded.submission!.answers)
+            if issues.contains(where: { $0.severity == .error }) { errors += 1 }
+            for w in issues where w.severity == .warning {
+                warned += 1
+                #expect(loaded.submission!.explanations[w.key] != nil, "\(f): \(w.key)")
+            }
+        }
+        #expect(errors == sa.withErrors)
+        #expect(warned >= sa.withWarnings)
+        #expect(sa.finals + sa.draftsOnly + sa.missing == 60)
+    }
+}
