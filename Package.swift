@@ -17,6 +17,7 @@ let package = Package(
     targets: [
         .target(name: "FormKit", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Submissions", dependencies: ["FormKit"]),
+        .target(name: "Collector", dependencies: ["FormKit", "Submissions"]),
         // Debian's libxlsxwriter (make deps installs libxlsxwriter-dev).
         .systemLibrary(name: "Cxlsxwriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .target(name: "XLSX", dependencies: ["Cxlsxwriter", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
@@ -24,12 +25,13 @@ let package = Package(
         .executableTarget(
             name: "ictreport",
             dependencies: [
-                "FormKit", "Submissions", "Consolidation",
+                "FormKit", "Submissions", "Collector", "Consolidation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "FormKitTests", dependencies: ["FormKit"]),
         .testTarget(name: "SubmissionsTests", dependencies: ["Submissions"]),
+        .testTarget(name: "CollectorTests", dependencies: ["Collector"]),
         .testTarget(name: "XLSXTests", dependencies: ["XLSX"]),
         .testTarget(name: "ConsolidationTests", dependencies: ["Consolidation"]),
         .testTarget(name: "CLITests", dependencies: ["XLSX"]),

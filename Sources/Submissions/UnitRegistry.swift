@@ -8,6 +8,12 @@ public struct ReportingUnit: Sendable, Hashable {
     /// The official name.
     public var name: String
     public var shortName: String
+
+    public init(id: String, name: String, shortName: String) {
+        self.id = id
+        self.name = name
+        self.shortName = shortName
+    }
 }
 
 /// The units expected to report, in the registry's order (the order of every workbook).
@@ -75,7 +81,10 @@ public struct UnitRegistry: Sendable {
         let words = query.matchKey.split(separator: " ").map(String.init)
         let scored = units.map { u -> (unit: ReportingUnit, score: Int) in
             let nameWords = (u.name.matchKey + " " + u.shortName.matchKey).split(separator: " ").map(String.init)
-            let score = words.filter { w in nameWords.contains { editDistance(w, $0) <= max(1, w.count / 4) } }.count
+            // A word spelt right counts twice a word spelt nearly right.
+            let score = words.reduce(0) { total, w in
+                total + (nameWords.contains(w) ? 2 : nameWords.contains { editDistance(w, $0) <= max(1, w.count / 4) } ? 1 : 0)
+            }
             return (u, score)
         }
         return scored.filter { $0.score > 0 }.sorted { $0.score > $1.score }.prefix(limit).map(\.unit)

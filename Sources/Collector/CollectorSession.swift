@@ -1,0 +1,460 @@
+import Foundation
+import FormKit
+import Submissions
+
+/// How a session ended, and the exit code it stands for.
+public enum CollectorOutcome: Equatable, Sendable {
+    /// The final submission was written.
+    case finalized(URL)
+    /// `:save`: the draft was saved on purpose.
+    case saved(URL)
+    /// End of input before the end: the draft is saved.
+    case endOfInput(URL)
+    /// Ctrl-C: the draft is saved.
+    case interrupted(URL)
+    /// `--no-input` with answers missing or invalid, or nothing to work on.
+    case incomplete
+
+    public var exitCode: Int32 {
+        switch self {
+        case .finalized, .saved: return 0
+        case .incomplete: return 1
+        case .endOfInput: return 3
+        case .interrupted: return 130
+        }
+    }
+}
+
+/// Ways out of a prompt other than an answer.
+enum Flow: Error {
+    case back, review, save, end, interrupt
+}
+
+/// One report being filled in by a focal point: section by section, every answer checked
+/// the moment it is typed and saved the moment it is accepted.
+public final class CollectorSession {
+    public struct Options {
+        public var language: Language = .vi
+        public var palette = Palette(.never)
+        /// Where the draft is saved after every accepted answer.
+        public var draftURL: URL
+        /// Where the final submission goes (`<unit-id>.json`).
+        public var outputDirectory: URL
+        /// Answers to start from (`--answers`): only missing or invalid ones are asked.
+        public var prefill: Answers?
+        /// A final submission reopened for corrections (`--edit`).
+        public var editing: Submission?
+
+        public init(draftURL: URL, outputDirectory: URL) {
+            self.draftURL = draftURL
+            self.outputDirectory = outputDirectory
+        }
+    }
+
+    public let form: Form
+    public let unit: ReportingUnit
+    let terminal: Terminal
+    var options: Options
+    let validator: Validator
+    var submission: Submission
+    /// Every question in the form's order: section index, field index.
+    let steps: [(section: Int, field: Int)]
+    var history: [Int] = []
+    var shownSection = -1
+    /// 'done' typed in a review before the end of the form.
+    var finishRequested = false
+    /// Serialises saving with the Ctrl-C handler, so an interrupt never cuts a save short.
+    public let saveLock = NSLock()
+
+    var vi: Bool { options.language == .vi }
+    var p: Palette { options.palette }
+
+    public init(form: Form, unit: ReportingUnit, terminal: Terminal, options: Options, now: Date = Date()) {
+        self.form = form
+        self.unit = unit
+        self.terminal = terminal
+        self.options = options
+        self.validator = Validator(form: form)
+        var steps: [(Int, Int)] = []
+        for (s, section) in form.sections.enumerated() { for f in section.fields.indices { steps.append((s, f)) } }
+        self.steps = steps
+        if let editing = options.editing {
+            submission = editing
+            submission.status = .draft
+        } else {
+            submission = Submission(form: form, unitId: unit.id, unitName: unit.name, now: now)
+        }
+        if let prefill = options.prefill {
+            for (s, fields) in prefill.sections { for (f, v) in fields { submission.answers[s, f] = v } }
+        }
+    }
+
+    func t(_ vi: String, _ en: String) -> String { self.vi ? vi : en }
+
+    func say(_ s: String = "") { terminal.write(s + "\n") }
+
+    // MARK: Running
+
+    /// Runs the whole session: header, resume offer, questions, review, finalize.
+    public func run() -> CollectorOutcome {
+        header()
+        do {
+            var start = 0
+            if options.prefill == nil, options.editing == nil, let draft = existingDraft() {
+                submission = draft
+                let answered = draft.answers.sections.values.reduce(0) { $0 + $1.count }
+                say(t("Đã có bản nháp (lưu lúc \(displayTime(draft.updatedAt)), \(answered) câu đã trả lời).",
+                      "A draft exists (saved \(displayTime(draft.updatedAt)), \(answered) answers)."))
+                if try askYesNo(t("Tiếp tục từ chỗ đã dừng? (c: tiếp tục / k: làm lại từ đầu, các câu đã trả lời được giữ làm mặc định)",
+                                  "Resume where you stopped? (y: resume / n: start from the top, keeping your answers as defaults)"), default: true) {
+                    // Go on after the last question answered.
+                    start = draft.resumeAt.flatMap(stepIndex(of:)).map { min($0 + 1, steps.count - 1) } ?? 0
+                }
+            } else if let existing = existingFinal(), options.editing == nil, options.prefill == nil {
+                say(p.warning(t("Đơn vị đã có bản chính thức lần \(existing.revision) (\(outputURL.path)). Bản mới sẽ là lần \(existing.revision + 1) khi hoàn tất.",
+                                "This unit already has final revision \(existing.revision) (\(outputURL.path)). This one becomes revision \(existing.revision + 1) when finalized.")))
+            }
+            try walk(from: start, onlyProblems: options.prefill != nil)
+            if finishRequested, let done = try finalize() { return done }
+            return try reviewAndFinalize()
+        } catch Flow.save {
+            saveDraft()
+            say(p.ok(t("Đã lưu bản nháp: \(options.draftURL.path)", "Draft saved: \(options.draftURL.path)")))
+            say(resumeHint)
+            return .saved(options.draftURL)
+        } catch Flow.interrupt {
+            return interrupted()
+        } catch Flow.end {
+            saveDraft()
+            say()
+            say(p.warning(t("Hết dữ liệu nhập. Đã lưu bản nháp: \(options.draftURL.path)", "End of input. Draft saved: \(options.draftURL.path)")))
+            say(resumeHint)
+            return .endOfInput(options.draftURL)
+        } catch {
+            return .incomplete
+        }
+    }
+
+    /// What Ctrl-C does, from the prompt or from the signal handler: the draft is already
+    /// on disk (it is saved after every answer); say where and how to go on.
+    public func interrupted() -> CollectorOutcome {
+        saveDraft()
+        say()
+        say(p.warning(t("Đã dừng (Ctrl-C). Bản nháp đã được lưu: \(options.draftURL.path)", "Stopped (Ctrl-C). Draft saved: \(options.draftURL.path)")))
+        say(resumeHint)
+        return .interrupted(options.draftURL)
+    }
+
+    /// Ctrl-C caught as a signal while a prompt waits: every accepted answer is already saved;
+    /// wait for a save in progress, say where the draft is, and leave.
+    public func interruptedBySignal() -> Never {
+        saveLock.lock()
+        say()
+        say(p.warning(t("Đã dừng (Ctrl-C). Bản nháp đã được lưu: \(options.draftURL.path)", "Stopped (Ctrl-C). Draft saved: \(options.draftURL.path)")))
+        say(resumeHint)
+        exit(CollectorOutcome.interrupted(options.draftURL).exitCode)
+    }
+
+    var resumeHint: String {
+        t("Để làm tiếp, chạy lại: ictreport collect --unit \(unit.id)", "To go on, run again: ictreport collect --unit \(unit.id)")
+    }
+
+    var outputURL: URL { options.outputDirectory.appendingPathComponent("\(unit.id).json") }
+
+    func existingDraft() -> Submission? {
+        guard FileManager.default.fileExists(atPath: options.draftURL.path) else { return nil }
+        let loaded = SubmissionLoader.load(options.draftURL, form: form)
+        guard let s = loaded.submission, loaded.rejection == nil, s.unitId == unit.id, s.status == .draft else { return nil }
+        return s
+    }
+
+    func existingFinal() -> Submission? {
+        let loaded = SubmissionLoader.load(outputURL, form: form)
+        guard let s = loaded.submission, s.status == .final else { return nil }
+        return s
+    }
+
+    func header() {
+        let line = String(repeating: "─", count: 60)
+        say(p.bold(line))
+        say(p.bold(form.title.text(options.language)))
+        say(t("Đơn vị: ", "Unit: ") + p.bold(unit.name) + " (\(unit.id))")
+        say(t("Bản nháp tự động lưu sau mỗi câu trả lời tại: ", "Draft saved after every answer to: ") + options.draftURL.path)
+        say(t("Lệnh: < quay lại · :review xem lại · :skip bỏ qua câu không bắt buộc · :save lưu và thoát · ? trợ giúp",
+              "Commands: < back · :review review · :skip skip an optional question · :save save and leave · ? help"))
+        say(p.bold(line))
+    }
+
+    func displayTime(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.dateFormat = "dd/MM/yyyy HH:mm"
+        return f.string(from: d)
+    }
+
+    // MARK: Saving
+
+    func saveDraft() {
+        saveLock.lock()
+        defer { saveLock.unlock() }
+        submission.updatedAt = Date()
+        submission.status = .draft
+        do {
+            try submission.save(to: options.draftURL)
+        } catch {
+            say(p.error(t("Không lưu được bản nháp vào \(options.draftURL.path): \(error.localizedDescription)",
+                          "Cannot save the draft to \(options.draftURL.path): \(error.localizedDescription)")))
+        }
+    }
+
+    /// Stores an accepted answer, drops answers that skip logic no longer asks, saves.
+    func accept(_ value: Value?, _ step: Int) {
+        let (s, f) = steps[step]
+        let section = form.sections[s], field = section.fields[f]
+        submission.answers[section.id, field.id] = value
+        let before = submission.answers
+        submission.answers = validator.relevantAnswers(submission.answers)
+        for sec in form.sections {
+            for fl in sec.fields where before[sec.id, fl.id] != nil && submission.answers[sec.id, fl.id] == nil {
+                say(p.dim(t("  (bỏ câu trả lời cũ của \"\(fl.heading(.vi))\": câu này không còn được hỏi)",
+                            "  (dropped the earlier answer to \"\(fl.heading(.en))\": it is no longer asked)")))
+            }
+        }
+        submission.resumeAt = FieldPath(section.id, field.id).description
+        saveDraft()
+    }
+
+    func stepIndex(of path: String) -> Int? {
+        steps.firstIndex { FieldPath(form.sections[$0.section].id, form.sections[$0.section].fields[$0.field].id).description == path }
+    }
+
+    // MARK: Walking the form
+
+    func field(_ step: Int) -> (Section, Field) {
+        let (s, f) = steps[step]
+        return (form.sections[s], form.sections[s].fields[f])
+    }
+
+    /// Asks every question from `start` on; with `onlyProblems`, only missing or invalid ones.
+    func walk(from start: Int, onlyProblems: Bool = false) throws {
+        var i = start
+        history = []
+        while i < steps.count {
+            let (section, field) = field(i)
+            guard validator.isRelevant(field, submission.answers) else { i += 1; continue }
+            if onlyProblems && validator.check(field, in: section, submission.answers).isEmpty { i += 1; continue }
+            do {
+                try ask(step: i)
+                history.append(i)
+                i += 1
+            } catch Flow.back {
+                guard let previous = history.popLast() else {
+                    say(p.dim(t("  (đây là câu đầu tiên)", "  (this is the first question)")))
+                    continue
+                }
+                i = previous
+            } catch Flow.review {
+                if try review() {
+                    finishRequested = true
+                    return
+                }
+            }
+        }
+    }
+
+    func sectionHeader(_ s: Int) {
+        guard s != shownSection else { return }
+        shownSection = s
+        let section = form.sections[s]
+        say()
+        say(p.bold(section.heading(options.language).uppercased()) + p.dim("  (" + t("phần", "part") + " \(s + 1)/\(form.sections.count))"))
+        if let help = section.help { say(p.dim(help.text(options.language))) }
+    }
+
+    /// One question: asked until it gets an acceptable answer.
+    func ask(step: Int) throws {
+        let (s, _) = steps[step]
+        sectionHeader(s)
+        let (section, field) = field(step)
+        if field.type == .table { return try askTable(section, field, step: step) }
+        let value = try askValue(field, current: submission.answers[section.id, field.id], required: validator.isRequired(field, submission.answers))
+        accept(value, step)
+        try checkRules(after: FieldPath(section.id, field.id).description, section: section, step: step)
+    }
+
+    /// The rules that read this answer and whose every field is answered are checked now.
+    func checkRules(after path: String, section: Section, step: Int) throws {
+        let rules = section.rules + form.rules
+        for rule in rules where rule.condition.references.contains(path) {
+            let answered = rule.condition.references.allSatisfy { ref in
+                form.field(at: ref).map { submission.answers[$0.section.id, $0.field.id] != nil } ?? false
+            }
+            guard answered, rule.condition.expression.evaluate(validator.relevantAnswers(submission.answers)) == .bool(false) else { continue }
+            let names = rule.condition.references.compactMap { form.field(at: $0).map { "\"\(($0.column ?? $0.field).heading(options.language))\"" } }
+            let mark = rule.severity == .error ? p.error("✗ " + t("Lỗi", "Error")) : p.warning("⚠ " + t("Cảnh báo", "Warning"))
+            say("  \(mark): \(rule.message.text(options.language))")
+            say(p.dim("    " + t("Các câu liên quan: ", "Questions involved: ") + names.joined(separator: ", ")))
+            if rule.severity == .error {
+                say(p.dim("    " + t("Sửa câu này, hoặc Enter để giữ nguyên và sửa câu khác sau (gõ < để quay lại).",
+                                      "Correct this answer, or press Enter to keep it and correct another one later (< goes back).")))
+                let (_, field) = self.field(step)
+                let value = try askValue(field, current: submission.answers[section.id, field.id], required: validator.isRequired(field, submission.answers), showLabel: false)
+                accept(value, step)
+            } else {
+                say(p.dim("    " + t("Bạn sẽ được hỏi xác nhận và giải trình khi hoàn tất.", "You will confirm and explain it when finalizing.")))
+            }
+        }
+    }
+
+    // MARK: One value
+
+    enum Typed { case text(String), keep, skip }
+
+    /// Reads one line, handling the commands that work at every prompt.
+    func readInput(_ prompt: String, help: String?) throws -> Typed {
+        while true {
+            switch terminal.read(prompt: prompt) {
+            case .end: throw Flow.end
+            case .interrupt: throw Flow.interrupt
+            case .line(let raw):
+                let line = raw.trimmingCharacters(in: .whitespaces)
+                switch line {
+                case "": return .keep
+                case "<", ":back", ":b": throw Flow.back
+                case ":review", ":r": throw Flow.review
+                case ":save", ":s": throw Flow.save
+                case ":skip": return .skip
+                case "?", ":help", ":?":
+                    if let help { say(p.dim(help)) }
+                    say(p.dim(commandHelp))
+                    continue
+                default:
+                    if line.hasPrefix("\\") { return .text(String(line.dropFirst())) }
+                    if line.hasPrefix(":") {
+                        say(p.error(t("Lệnh '\(line)' không có. ", "No command '\(line)'. ")) + p.dim(commandHelp))
+                        continue
+                    }
+                    return .text(raw)
+                }
+            }
+        }
+    }
+
+    var commandHelp: String {
+        t("""
+          Lệnh: Enter giữ giá trị trong [ ] · < hoặc :back quay lại câu trước · :review xem lại và sửa · \
+          :skip bỏ qua câu không bắt buộc · :save lưu bản nháp và thoát · ? trợ giúp. \
+          Muốn gõ chữ bắt đầu bằng ':' '<' '?' hoặc '\\' thì thêm '\\' ở đầu, ví dụ \\:abc
+          """,
+          """
+          Commands: Enter keeps the value in [ ] · < or :back previous question · :review review and edit · \
+          :skip skip an optional question · :save save the draft and leave · ? help. \
+          To type text starting with ':' '<' '?' or '\\', put a '\\' first, e.g. \\:abc
+          """)
+    }
+
+    func typeHint(_ f: Field) -> String {
+        switch f.type {
+        case .integer: return t("số nguyên, ví dụ 1234 hoặc 1.234", "whole number, e.g. 1234")
+        case .decimal: return t("số, ví dụ 12,5", "number, e.g. 12.5")
+        case .percent: return t("tỷ lệ % từ 0 đến 100, ví dụ 85 hoặc 85,5", "percentage 0–100, e.g. 85 or 85.5")
+        case .email: return t("thư điện tử, ví dụ vanthu@most.gov.vn", "email, e.g. vanthu@most.gov.vn")
+        case .phone: return t("số điện thoại, ví dụ 024 3943 9999", "phone, e.g. 024 3943 9999")
+        case .url: return t("địa chỉ web, ví dụ https://www.most.gov.vn", "web address, e.g. https://www.most.gov.vn")
+        case .date: return t("ngày/tháng/năm, ví dụ \(ValueParser.example(f, .vi))", "day/month/year, e.g. \(ValueParser.example(f, .en))")
+        case .boolean: return t("c: có / k: không", "y: yes / n: no")
+        case .choice: return t("gõ số thứ tự", "type its number")
+        case .multi_choice: return t("gõ các số, cách nhau bởi dấu phẩy; Enter nếu không chọn", "type the numbers, separated by commas")
+        case .long_text: return t("văn bản, một dòng", "text, one line")
+        case .text, .table: return ""
+        }
+    }
+
+    func current(_ v: Value?, _ f: Field) -> String? {
+        guard let v, !v.isBlank else { return nil }
+        switch (f.type, v) {
+        case (.choice, .text(let id)): return (f.choices.firstIndex { $0.id == id }.map { "\($0 + 1)" } ?? id)
+        case (.multi_choice, .list(let ids)): return ids.compactMap { id in f.choices.firstIndex { $0.id == id }.map { "\($0 + 1)" } }.joined(separator: ", ")
+        default: return form.display(v, of: f, options.language)
+        }
+    }
+
+    /// Asks one value until it is acceptable; nil is a blank (or skipped) optional answer.
+    func askValue(_ f: Field, current value: Value?, required: Bool, showLabel: Bool = true, row: Row? = nil) throws -> Value? {
+        let lang = options.language
+        if showLabel {
+            say()
+            let star = required ? p.error(" *") : ""
+            say(p.bold(f.heading(lang)) + star)
+            if !f.choices.isEmpty {
+                for (i, c) in f.choices.enumerated() { say("    \(i + 1)) \(c.label.text(lang))") }
+            }
+            let hint = typeHint(f)
+            if !hint.isEmpty { say(p.dim("  (\(hint)\(f.help == nil ? "" : t("; ? để xem hướng dẫn", "; ? for help")))")) }
+        }
+        let fallback = value ?? f.defaultValue
+        let shown = current(fallback, f)
+        let prompt = (shown.map { p.dim("[\($0)] ") } ?? "") + p.accent("› ")
+        while true {
+            switch try readInput(prompt, help: f.help?.text(lang)) {
+            case .keep:
+                if let fallback, !fallback.isBlank { return fallback }
+                if f.type == .multi_choice && !required { return nil }
+                if required {
+                    say(p.error("  " + t("Câu này bắt buộc. Hãy nhập câu trả lời", "This question is required. Please answer it")) + (hint(f).map { " (\($0))" } ?? "") + ".")
+                    continue
+                }
+                return nil
+            case .skip:
+                if required {
+                    say(p.error("  " + t("Không thể bỏ qua câu bắt buộc.", "A required question cannot be skipped.")))
+                    continue
+                }
+                return nil
+            case .text(let text):
+                switch ValueParser.parse(text, for: f) {
+                case nil:
+                    continue
+                case .success(let v)?:
+                    return v
+                case .failure(let problem)?:
+                    if !problem.candidates.isEmpty, let chosen = try choose(problem, f) { return chosen }
+                    say(p.error("  " + problem.message.text(lang)))
+                }
+            }
+        }
+    }
+
+    func hint(_ f: Field) -> String? {
+        let h = typeHint(f)
+        return h.isEmpty ? nil : h
+    }
+
+    /// An ambiguous number: offer its readings.
+    func choose(_ problem: InputProblem, _ f: Field) throws -> Value? {
+        say(p.warning("  " + problem.message.text(options.language)))
+        for (i, c) in problem.candidates.enumerated() { say("    \(i + 1)) \(current(c, f) ?? "")") }
+        let answer = try readInput(p.accent(t("  Chọn 1–\(problem.candidates.count) (Enter để gõ lại) › ", "  Choose 1–\(problem.candidates.count) (Enter to type again) › ")), help: nil)
+        if case .text(let s) = answer, let n = Int(s.trimmingCharacters(in: .whitespaces)), problem.candidates.indices.contains(n - 1) {
+            return problem.candidates[n - 1]
+        }
+        return nil
+    }
+
+    func askYesNo(_ question: String, default def: Bool?) throws -> Bool {
+        let suffix = def.map { $0 ? "[c] " : "[k] " } ?? ""
+        while true {
+            say(question)
+            switch try readInput(p.dim(vi ? suffix : suffix.replacingOccurrences(of: "c", with: "y").replacingOccurrences(of: "k", with: "n")) + p.accent("› "), help: nil) {
+            case .keep: if let def { return def }
+            case .skip: return false
+            case .text(let s):
+                switch s.matchKey {
+                case "c", "co", "y", "yes", "1": return true
+                case "k", "khong", "n", "no", "0": return false
+                default: break
+                }
+            }
+            say(p.error("  " + t("Hãy gõ c (có) hoặc k (không).", "Type y (yes) or n (no).")))
+        }
+    }
+}

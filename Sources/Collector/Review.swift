@@ -1,0 +1,222 @@
+import Foundation
+import FormKit
+import Submissions
+
+extension CollectorSession {
+    /// The end of the form: review until the focal point finalizes (or saves and leaves).
+    func reviewAndFinalize() throws -> CollectorOutcome {
+        while true {
+            if try review(atEnd: true) {
+                if let done = try finalize() { return done }
+            }
+        }
+    }
+
+    /// Shows every answer by section, numbered, and takes edits by number.
+    /// Returns true when the focal point asks to finalize.
+    @discardableResult
+    func review(atEnd: Bool = false) throws -> Bool {
+        while true {
+            printReview()
+            let prompt = atEnd
+                ? t("Gõ số câu để sửa (15.2 sửa dòng 2 của bảng 15, 15+ thêm dòng, 15.2- xoá dòng), Enter hoặc 'xong' để hoàn tất › ",
+                    "Type a number to edit (15.2 edits row 2 of table 15, 15+ adds a row, 15.2- deletes it), Enter or 'done' to finalize › ")
+                : t("Gõ số câu để sửa, 'xong' để hoàn tất, Enter để tiếp tục trả lời › ",
+                    "Type a number to edit, 'done' to finalize, Enter to go on answering › ")
+            let typed: Typed
+            do { typed = try readInput(p.accent(prompt), help: nil) } catch Flow.back { return false } catch Flow.review { continue }
+            switch typed {
+            case .keep: return atEnd
+            case .skip: continue
+            case .text(let raw):
+                let cmd = raw.trimmingCharacters(in: .whitespaces).lowercased()
+                if ["xong", "done", "ok", ":finalize", "hoan tat", "hoàn tất"].contains(cmd) { return true }
+                if !(try edit(cmd)) {
+                    say(p.error(t("  Không hiểu '\(raw)'. Gõ số câu (ví dụ 7), số dòng (15.2), 15+ hoặc 15.2-.",
+                                  "  '\(raw)' is not understood. Type a question number (e.g. 7), a row (15.2), 15+ or 15.2-.")))
+                }
+            }
+        }
+    }
+
+    func printReview() {
+        let lang = options.language
+        say()
+        say(p.bold(t("XEM LẠI CÁC CÂU TRẢ LỜI", "REVIEW YOUR ANSWERS")))
+        var lastSection = -1
+        let issues = validator.validate(submission.answers)
+        for (i, step) in steps.enumerated() {
+            let (section, field) = field(i)
+            guard validator.isRelevant(field, submission.answers) else { continue }
+            if step.section != lastSection {
+                lastSection = step.section
+                say(p.bold(section.heading(lang)))
+            }
+            let flagged = issues.contains { $0.section == section.id && $0.field == field.id && $0.severity == .error }
+            let mark = flagged ? p.error("✗") : " "
+            let label = short(field.heading(lang), 58)
+            if field.type == .table {
+                let rows = submission.answers[section.id, field.id]?.rows ?? []
+                say("\(mark)\(pad(i + 1)) \(label): " + t("\(rows.count) dòng", "\(rows.count) rows"))
+                for (r, row) in rows.enumerated() { say(p.dim("       \(i + 1).\(r + 1)  ") + rowSummary(row, field)) }
+            } else {
+                let value = submission.answers[section.id, field.id].map { form.display($0, of: field, lang) } ?? p.dim(t("(chưa trả lời)", "(no answer)"))
+                say("\(mark)\(pad(i + 1)) \(label): \(short(value, 60))")
+            }
+        }
+    }
+
+    func pad(_ n: Int) -> String { String(repeating: " ", count: max(0, 4 - String(n).count)) + String(n) }
+
+    func short(_ s: String, _ n: Int) -> String {
+        let one = s.replacingOccurrences(of: "\n", with: " ")
+        return one.count > n ? String(one.prefix(n - 1)) + "…" : one
+    }
+
+    /// `7` edits question 7; `15.2` row 2 of table 15; `15+` adds a row; `15.2-` deletes one.
+    func edit(_ cmd: String) throws -> Bool {
+        let deleting = cmd.hasSuffix("-"), adding = cmd.hasSuffix("+")
+        let body = deleting || adding ? String(cmd.dropLast()) : cmd
+        let parts = body.split(separator: ".").map { Int($0) }
+        guard let n = parts.first ?? nil, steps.indices.contains(n - 1) else { return false }
+        let step = n - 1
+        let (section, field) = field(step)
+        guard validator.isRelevant(field, submission.answers) else {
+            say(p.dim(t("  Câu \(n) không được hỏi với các câu trả lời hiện tại.", "  Question \(n) is not asked with the current answers.")))
+            return true
+        }
+        shownSection = -1
+        if parts.count == 1 && !adding && !deleting {
+            do { try ask(step: step) } catch Flow.back {}
+            return true
+        }
+        guard field.type == .table else { return false }
+        var rows = submission.answers[section.id, field.id]?.rows ?? []
+        if adding, parts.count == 1 {
+            if let hi = field.maxRows, rows.count >= hi {
+                say(p.error(t("  Bảng đã đủ \(hi) dòng.", "  The table already has \(hi) rows.")))
+                return true
+            }
+            do { rows.append(try askRow(section, field, number: rows.count + 1, current: [:])) } catch Flow.back { return true }
+        } else if parts.count == 2, let r = parts[1], rows.indices.contains(r - 1) {
+            if deleting {
+                if let lo = field.minRows, rows.count <= lo {
+                    say(p.error(t("  Bảng cần ít nhất \(lo) dòng.", "  The table needs at least \(lo) rows.")))
+                    return true
+                }
+                guard try askYesNo(t("Xoá dòng \(r): \(rowSummary(rows[r - 1], field))? (c/k)", "Delete row \(r): \(rowSummary(rows[r - 1], field))? (y/n)"), default: false) else { return true }
+                rows.remove(at: r - 1)
+            } else {
+                do { rows[r - 1] = try askRow(section, field, number: r, current: rows[r - 1]) } catch Flow.back { return true }
+            }
+        } else {
+            return false
+        }
+        accept(rows.isEmpty ? nil : .rows(rows), step)
+        return true
+    }
+
+    /// The question an issue is about (the first field a section rule reads), and its row.
+    func place(of issue: ValidationIssue) -> (step: Int, row: Int?)? {
+        if let field = issue.field, let step = stepIndex(of: FieldPath(issue.section, field).description) { return (step, issue.row) }
+        for ref in issue.fields {
+            guard let found = form.field(at: ref), let step = stepIndex(of: FieldPath(found.section.id, found.field.id).description) else { continue }
+            return (step, issue.row)
+        }
+        return nil
+    }
+
+    func goTo(_ issue: ValidationIssue) throws {
+        guard let (step, row) = place(of: issue) else { return }
+        shownSection = -1
+        if let row { _ = try edit("\(step + 1).\(row)") } else { do { try ask(step: step) } catch Flow.back {} }
+    }
+
+    /// Runs the whole Validator. Errors block (listed, then the first is asked again);
+    /// each warning is confirmed, with an optional explanation kept for the coordinators.
+    func finalize() throws -> CollectorOutcome? {
+        let lang = options.language
+        let issues = validator.validate(submission.answers)
+        let errors = issues.filter { $0.severity == .error }
+        if !errors.isEmpty {
+            say()
+            say(p.error(t("Chưa hoàn tất được: còn \(errors.count) lỗi cần sửa.", "Not finalized yet: \(errors.count) errors to correct.")))
+            for e in errors { say("  ✗ " + describe(e) + ": " + e.message.text(lang)) }
+            say(t("Đi tới lỗi đầu tiên.", "Going to the first error."))
+            try goTo(errors[0])
+            return nil
+        }
+        var explanations: [String: String] = [:]
+        for w in issues where w.severity == .warning {
+            say()
+            say(p.warning("⚠ " + t("Cảnh báo", "Warning")) + " (\(describe(w))): " + w.message.text(lang))
+            if let earlier = submission.explanations[w.key] { say(p.dim(t("  Giải trình trước đây: ", "  Earlier explanation: ") + earlier)) }
+            guard try askYesNo(t("Xác nhận số liệu là đúng? (c: đúng, giữ nguyên / k: sửa lại)", "Are the figures right? (y: yes, keep them / n: correct them)"), default: nil) else {
+                try goTo(w)
+                return nil
+            }
+            let prompt = t("  Giải trình ngắn cho cán bộ tổng hợp (Enter để bỏ qua) ", "  A short explanation for the coordinators (Enter to skip) ")
+            switch try readInput(prompt + (submission.explanations[w.key].map { p.dim("[\(short($0, 30))] ") } ?? "") + p.accent("› "), help: nil) {
+            case .text(let s): explanations[w.key] = s.cleanedInput
+            case .keep: if let earlier = submission.explanations[w.key] { explanations[w.key] = earlier }
+            case .skip: break
+            }
+        }
+        submission.explanations = explanations
+        return try writeFinal()
+    }
+
+    func describe(_ issue: ValidationIssue) -> String {
+        let lang = options.language
+        let section = form.section(issue.section)
+        var parts = [section?.heading(lang) ?? issue.section]
+        if let f = issue.field.flatMap({ section?.field($0) }) {
+            if let n = stepIndex(of: FieldPath(issue.section, f.id).description) { parts.append(t("câu \(n + 1)", "question \(n + 1)")) }
+            parts.append("\"" + short(f.heading(lang), 50) + "\"")
+        }
+        if let row = issue.row { parts.append(t("dòng \(row)", "row \(row)")) }
+        return parts.joined(separator: " › ")
+    }
+
+    /// Writes the final submission atomically; the previous final, if any, is replaced only now.
+    func writeFinal(now: Date = Date()) throws -> CollectorOutcome {
+        let previous = max(existingFinal()?.revision ?? 0, options.editing?.revision ?? 0)
+        var final = submission
+        final.status = .final
+        final.revision = previous + 1
+        final.updatedAt = now
+        final.finalizedAt = now
+        final.resumeAt = nil
+        saveLock.lock()
+        defer { saveLock.unlock() }
+        do {
+            try final.save(to: outputURL)
+        } catch {
+            say(p.error(t("Không ghi được bản chính thức vào \(outputURL.path): \(error.localizedDescription). Bản nháp vẫn được giữ.",
+                          "Cannot write the final submission to \(outputURL.path): \(error.localizedDescription). The draft is kept.")))
+            return .incomplete
+        }
+        try? FileManager.default.removeItem(at: options.draftURL)
+        say()
+        say(p.ok(t("✓ Đã hoàn tất báo cáo (lần \(final.revision)): \(outputURL.path)", "✓ Report finalized (revision \(final.revision)): \(outputURL.path)")))
+        say(t("Hãy gửi tệp này cho Trung tâm Công nghệ thông tin.", "Send this file to the IT centre."))
+        submission = final
+        return .finalized(outputURL)
+    }
+
+    /// `--no-input`: validate the prefilled answers and write the final submission, or list
+    /// every missing or invalid answer with its place.
+    public func runWithoutInput() -> CollectorOutcome {
+        let issues = validator.validate(submission.answers)
+        let errors = issues.filter { $0.severity == .error }
+        guard errors.isEmpty else {
+            say(p.error(t("Chưa đủ hoặc chưa đúng \(errors.count) câu trả lời:", "\(errors.count) answers are missing or invalid:")))
+            for e in errors { say("  \(e.place(options.language)): \(e.message.text(options.language))") }
+            return .incomplete
+        }
+        for w in issues where w.severity == .warning {
+            say(p.warning("⚠ ") + "\(w.place(options.language)): \(w.message.text(options.language))")
+        }
+        return (try? writeFinal()) ?? .incomplete
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import FormKit
+
+extension CollectorSession {
+    /// A table: rows asked column by column, "add another row?" after each, row rules
+    /// checked at the end of the row, min/max rows respected.
+    func askTable(_ section: Section, _ table: Field, step: Int) throws {
+        let lang = options.language
+        say()
+        say(p.bold(table.heading(lang)))
+        if let help = table.help { say(p.dim(help.text(lang))) }
+        var limits: [String] = []
+        if let lo = table.minRows, lo > 0 { limits.append(t("ít nhất \(lo) dòng", "at least \(lo) rows")) }
+        if let hi = table.maxRows { limits.append(t("tối đa \(hi) dòng", "at most \(hi) rows")) }
+        say(p.dim("  (" + t("bảng, nhập từng dòng", "a table, entered row by row") + (limits.isEmpty ? "" : "; " + limits.joined(separator: ", ")) + ")"))
+        var rows = submission.answers[section.id, table.id]?.rows ?? []
+        if !rows.isEmpty {
+            say(t("  Bảng đang có \(rows.count) dòng:", "  The table has \(rows.count) rows:"))
+            for (i, r) in rows.enumerated() { say("    \(i + 1). " + rowSummary(r, table)) }
+        }
+        while true {
+            if let hi = table.maxRows, rows.count >= hi {
+                say(p.dim(t("  Đã đủ số dòng tối đa (\(hi)).", "  The table is full (\(hi) rows).")))
+                break
+            }
+            if rows.count >= (table.minRows ?? 0) {
+                let question = rows.isEmpty ? t("Có dòng nào cần khai trong bảng này không? (c/k)", "Any rows to enter in this table? (y/n)")
+                                            : t("Thêm một dòng nữa? (c/k)", "Add another row? (y/n)")
+                guard try askYesNo(question, default: false) else { break }
+            }
+            let row = try askRow(section, table, number: rows.count + 1, current: [:])
+            rows.append(row)
+            submission.answers[section.id, table.id] = .rows(rows)
+            saveDraft()
+        }
+        accept(rows.isEmpty ? nil : .rows(rows), step)
+    }
+
+    /// One row: its columns in order, then its row rules. `<` on the first column leaves the
+    /// row (unsaved) and goes back to the question before.
+    func askRow(_ section: Section, _ table: Field, number: Int, current: Row) throws -> Row {
+        say(p.accent(t("  — Dòng \(number) —", "  — Row \(number) —")))
+        var row = current
+        var i = 0
+        var asked: [Int] = []
+        while i < table.columns.count {
+            let column = table.columns[i]
+            guard validator.isRelevant(column, submission.answers, row: row) else { row[column.id] = nil; i += 1; continue }
+            do {
+                row[column.id] = try askValue(column, current: row[column.id], required: validator.isRequired(column, submission.answers, row: row), row: row)
+                asked.append(i)
+                i += 1
+            } catch Flow.back {
+                guard let previous = asked.popLast() else { throw Flow.back }
+                i = previous
+            }
+        }
+        // Row rules: say what is wrong and ask again the columns the rule reads, once.
+        for issue in validator.checkRow(row, number: number, of: table, in: section, submission.answers)
+            where issue.rule != "required" && issue.rule != "invalid" {
+            let columns = issue.fields.compactMap { form.field(at: $0)?.column }
+            let names = columns.map { "\"\($0.label.text(options.language))\"" }.joined(separator: ", ")
+            let mark = issue.severity == .error ? p.error("✗ " + t("Lỗi", "Error")) : p.warning("⚠ " + t("Cảnh báo", "Warning"))
+            say("  \(mark): \(issue.message.text(options.language))")
+            say(p.dim("    " + t("Các cột liên quan: ", "Columns involved: ") + names))
+            guard issue.severity == .error else { continue }
+            say(p.dim("    " + t("Sửa lại các cột này (Enter để giữ nguyên):", "Correct these columns (Enter keeps a value):")))
+            for column in columns where validator.isRelevant(column, submission.answers, row: row) {
+                row[column.id] = try askValue(column, current: row[column.id], required: validator.isRequired(column, submission.answers, row: row), row: row)
+            }
+        }
+        return row
+    }
+
+    func rowSummary(_ row: Row, _ table: Field) -> String {
+        table.columns.compactMap { c in row[c.id].map { form.display($0, of: c, options.language) } }
+            .filter { !$0.isEmpty }.map { $0.count > 40 ? String($0.prefix(39)) + "…" : $0 }.joined(separator: " | ")
+    }
+}

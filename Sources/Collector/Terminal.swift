@@ -1,0 +1,96 @@
+import Foundation
+
+/// What reading one line gave.
+public enum TerminalInput: Equatable, Sendable {
+    case line(String)
+    /// End of input (Ctrl-D, or the end of a piped file).
+    case end
+    /// Ctrl-C.
+    case interrupt
+}
+
+/// Where the collector talks to a person: whole lines in, text out. Reading whole lines
+/// (not bytes) keeps Vietnamese input intact whatever the keyboard's input method sends.
+public protocol Terminal: AnyObject {
+    func read(prompt: String) -> TerminalInput
+    func write(_ text: String)
+    /// Whether a person is typing (a TTY) rather than a file or a pipe.
+    var isInteractive: Bool { get }
+}
+
+/// The process's standard input and output.
+public final class StandardTerminal: Terminal {
+    public let isInteractive: Bool
+
+    public init() {
+        isInteractive = isatty(STDIN_FILENO) == 1
+    }
+
+    public func read(prompt: String) -> TerminalInput {
+        write(prompt)
+        guard let line = Swift.readLine(strippingNewline: true) else { return .end }
+        // Off a terminal nothing echoes what was read: show it, so the output reads as a transcript.
+        if !isInteractive { write(line + "\n") }
+        return .line(line)
+    }
+
+    public func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+/// A terminal that plays a script, for tests: each input in turn, then the end of input.
+public final class ScriptedTerminal: Terminal {
+    public private(set) var inputs: [TerminalInput]
+    public private(set) var output = ""
+    public let isInteractive: Bool
+
+    public init(_ inputs: [TerminalInput], interactive: Bool = true) {
+        self.inputs = inputs
+        self.isInteractive = interactive
+    }
+
+    /// Lines to type, with "^C" standing for Ctrl-C.
+    public convenience init(lines: [String], interactive: Bool = true) {
+        self.init(lines.map { $0 == "^C" ? .interrupt : .line($0) }, interactive: interactive)
+    }
+
+    public func read(prompt: String) -> TerminalInput {
+        output += prompt
+        guard !inputs.isEmpty else { output += "\n"; return .end }
+        let next = inputs.removeFirst()
+        if case .line(let l) = next { output += l }
+        output += "\n"
+        return next
+    }
+
+    public func write(_ text: String) { output += text }
+
+    /// How many scripted inputs were not read.
+    public var unread: Int { inputs.count }
+}
+
+/// Colours, or none: none when asked, when NO_COLOR is set, on TERM=dumb, or off a terminal.
+public struct Palette: Sendable {
+    public var enabled: Bool
+
+    public enum Mode: String, Sendable, CaseIterable { case auto, always, never }
+
+    public init(_ mode: Mode, outputIsTerminal: Bool = isatty(STDOUT_FILENO) == 1,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        switch mode {
+        case .always: enabled = true
+        case .never: enabled = false
+        case .auto:
+            enabled = outputIsTerminal && environment["NO_COLOR"].map { $0.isEmpty } != false && environment["TERM"] != "dumb"
+        }
+    }
+
+    func paint(_ s: String, _ code: String) -> String { enabled ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+    func bold(_ s: String) -> String { paint(s, "1") }
+    func error(_ s: String) -> String { paint(s, "31") }
+    func warning(_ s: String) -> String { paint(s, "33") }
+    func ok(_ s: String) -> String { paint(s, "32") }
+    func dim(_ s: String) -> String { paint(s, "2") }
+    func accent(_ s: String) -> String { paint(s, "36") }
+}

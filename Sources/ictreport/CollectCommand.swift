@@ -1,0 +1,115 @@
+import ArgumentParser
+import Collector
+import Dispatch
+import Foundation
+import FormKit
+import Submissions
+
+extension Palette.Mode: ExpressibleByArgument {}
+
+struct CollectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collect",
+        abstract: "Nhập báo cáo của một đơn vị, từng câu một. (Fill in one unit's report, question by question.)",
+        discussion: """
+        Bản nháp được lưu sau mỗi câu trả lời; Ctrl-C hoặc hết dữ liệu nhập đều lưu và thoát. \
+        Mã thoát: 0 hoàn tất hoặc :save; 1 thiếu hoặc sai câu trả lời (--no-input); 3 hết dữ liệu nhập; 130 Ctrl-C.
+        """)
+
+    @Option(help: "Mã đơn vị hoặc tên đơn vị (gõ không dấu cũng được). (Unit id or name.)")
+    var unit: String
+    @Option(help: "Tệp biểu mẫu (mặc định Forms/ict-annual-report.yaml).")
+    var form: String?
+    @Option(help: "Danh sách đơn vị (mặc định Forms/units.yaml).")
+    var units: String?
+    @Option(help: "Thư mục ghi bản chính thức. (Where the final submission goes.)")
+    var out: String = "submissions"
+    @Option(help: "Thư mục lưu bản nháp. (Where drafts are saved.)")
+    var drafts: String = "drafts"
+    @Option(help: "Tệp câu trả lời có sẵn (JSON/YAML): chỉ hỏi các câu còn thiếu hoặc sai.")
+    var answers: String?
+    @Flag(help: "Không hỏi gì: kiểm tra --answers rồi ghi bản chính thức, hoặc liệt kê các câu thiếu/sai.")
+    var noInput = false
+    @Option(help: "Mở lại một bản chính thức để sửa. (Reopen a final submission.)")
+    var edit: String?
+    @Option(help: "Màu: auto, always, never.")
+    var color: Palette.Mode = .auto
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let lang = common.lang
+        let form = try loadForm(self.form, lang)
+        let registry = try loadOrExit(lang) { try UnitRegistry.load(contentsOf: locate(units, default: defaultUnitsPath)) }
+        let terminal = StandardTerminal()
+        let palette = Palette(color)
+        var editing: Submission?
+        if let edit {
+            let loaded = SubmissionLoader.load(URL(fileURLWithPath: edit), form: form)
+            guard let s = loaded.submission, loaded.rejection == nil else {
+                printError("\(loaded.file): \(loaded.rejection?.text(lang) ?? "")")
+                throw ExitCode(1)
+            }
+            editing = s
+        }
+        guard let chosen = try chooseUnit(registry, terminal: terminal, lang: lang, interactive: !noInput) else { throw ExitCode(1) }
+        if let editing, editing.unitId != chosen.id {
+            printError(lang == .vi ? "\(edit!) là báo cáo của \(editing.unitName), không phải \(chosen.name)." : "\(edit!) is the report of \(editing.unitName), not \(chosen.name).")
+            throw ExitCode(1)
+        }
+        var options = CollectorSession.Options(draftURL: URL(fileURLWithPath: drafts).appendingPathComponent("\(chosen.id).json"),
+                                               outputDirectory: URL(fileURLWithPath: out))
+        options.language = lang
+        options.palette = palette
+        options.editing = editing
+        if let answers {
+            let loaded = SubmissionLoader.load(URL(fileURLWithPath: answers), form: form)
+            guard let s = loaded.submission, loaded.rejection == nil else {
+                printError("\(loaded.file): \(loaded.rejection?.text(lang) ?? "")")
+                throw ExitCode(1)
+            }
+            for p in loaded.problems {
+                printError("\(loaded.file): \(p.path) (" + (lang == .vi ? "dòng \(p.line)" : "line \(p.line)") + "): \(p.message.text(lang))")
+            }
+            options.prefill = s.answers
+        } else if noInput {
+            throw ValidationError(lang == .vi ? "--no-input cần --answers FILE" : "--no-input needs --answers FILE")
+        }
+        let session = CollectorSession(form: form, unit: chosen, terminal: terminal, options: options)
+        if noInput { throw ExitCode(session.runWithoutInput().exitCode) }
+        // Ctrl-C: the draft is already saved after every answer; say so and leave cleanly.
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { session.interruptedBySignal() }
+        source.resume()
+        let outcome = session.run()
+        source.cancel()
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+
+    /// The unit typed: an id, or a name typed loosely; several matches are offered as a list.
+    func chooseUnit(_ registry: UnitRegistry, terminal: Terminal, lang: Language, interactive: Bool) throws -> ReportingUnit? {
+        let matches = registry.match(unit)
+        if matches.count == 1 { return matches[0] }
+        if matches.isEmpty {
+            printError(lang == .vi ? "Không tìm thấy đơn vị '\(unit)'." : "No unit matches '\(unit)'.")
+            let close = registry.suggestions(unit)
+            if !close.isEmpty {
+                printError((lang == .vi ? "Có phải: " : "Did you mean: ") + close.map { "\($0.name) (--unit \($0.id))" }.joined(separator: "; "))
+            }
+            printError(lang == .vi ? "Danh sách đơn vị: Forms/units.yaml" : "The unit list: Forms/units.yaml")
+            return nil
+        }
+        terminal.write((lang == .vi ? "Có \(matches.count) đơn vị khớp với '\(unit)':\n" : "\(matches.count) units match '\(unit)':\n"))
+        for (i, u) in matches.enumerated() { terminal.write("  \(i + 1)) \(u.name) (\(u.id))\n") }
+        guard interactive else { return nil }
+        while true {
+            switch terminal.read(prompt: lang == .vi ? "Chọn số › " : "Choose a number › ") {
+            case .line(let s):
+                if let n = Int(s.trimmingCharacters(in: .whitespaces)), matches.indices.contains(n - 1) { return matches[n - 1] }
+                terminal.write(lang == .vi ? "Hãy gõ một số từ 1 đến \(matches.count).\n" : "Type a number from 1 to \(matches.count).\n")
+            case .end, .interrupt:
+                return nil
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+/// Output collected from a running process, safe to read while it grows.
+final class OutputBuffer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func append(_ d: Data) { lock.lock(); data.append(d); lock.unlock() }
+    var text: String { lock.lock(); defer { lock.unlock() }; return String(decoding: data, as: UTF8.self) }
+}
+
+@Suite struct CollectCommandTests {
+    func folders() -> (dir: URL, args: [String]) {
+        let dir = scratch()
+        return (dir, ["--out", dir.appendingPathComponent("submissions").path, "--drafts", dir.appendingPathComponent("drafts").path])
+    }
+
+    @Test func throughAPipeWithPrefilledAnswers() throws {
+        let (dir, args) = folders()
+        // The example without its total staff: only that is asked, then Enter at the review finalizes.
+        var text = try String(contentsOf: repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"staff_total\": 420,", with: "")
+        let answers = dir.appendingPathComponent("answers.json")
+        try text.write(to: answers, atomically: true, encoding: .utf8)
+        let r = try ictreport(["collect", "--unit", "Cuc So huu tri tue", "--answers", answers.path] + args, input: "420\n\n")
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.contains("7. Tổng số cán bộ, công chức, viên chức của toàn đơn vị *"))
+        #expect(r.stdout.contains("› 420\n"))  // what was read is echoed off a terminal
+        #expect(!r.stdout.contains("\u{1B}["))  // no colour, no cursor tricks
+        let saved = try String(contentsOf: dir.appendingPathComponent("submissions/cuc-shtt.json"), encoding: .utf8)
+        #expect(saved.contains("\"status\": \"final\""))
+        #expect(saved.contains("\"staff_total\": 420"))
+    }
+
+    @Test func endOfInputThroughAPipeSavesTheDraft() throws {
+        let (dir, args) = folders()
+        let r = try ictreport(["collect", "--unit", "vkist"] + args, input: "Viện KH&CN Việt Nam - Hàn Quốc\nHòa Lạc\n")
+        #expect(r.status == 3)
+        #expect(r.stdout.contains("Hết dữ liệu nhập. Đã lưu bản nháp: \(dir.appendingPathComponent("drafts/vkist.json").path)"))
+        #expect(r.stdout.contains("Để làm tiếp, chạy lại: ictreport collect --unit vkist"))
+        let draft = try String(contentsOf: dir.appendingPathComponent("drafts/vkist.json"), encoding: .utf8)
+        #expect(draft.contains("\"address\": \"Hòa Lạc\""))
+    }
+
+    @Test func noInputListsEveryProblem() throws {
+        let (_, args) = folders()
+        let r = try ictreport(["collect", "--unit", "boa", "--no-input", "--answers", "Tests/Fixtures/submissions/answers-vietnamese.yaml", "--lang", "en"] + args)
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("answers are missing or invalid:"))
+        #expect(r.stdout.contains("contact › reporter_name: required answer missing"))
+    }
+
+    @Test func unknownUnitSuggestsTheClosest() throws {
+        let (_, args) = folders()
+        let r = try ictreport(["collect", "--unit", "vien nang luong hat nhan"] + args)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("Không tìm thấy đơn vị 'vien nang luong hat nhan'."))
+        #expect(r.stderr.contains("Có phải: Viện Năng lượng nguyên tử Việt Nam (--unit vien-nlnt)"))
+    }
+
+    /// A real pseudo-terminal (util-linux `script`): answers typed, then Ctrl-C.
+    @Test func inAPseudoTerminalCtrlCSavesAndExits() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            Issue.record("util-linux 'script' is needed for the pseudo-terminal test")
+            return
+        }
+        let (dir, args) = folders()
+        let command = ([binary.path, "collect", "--unit", "cuc-shtt", "--color", "never"] + args).map { "'\($0)'" }.joined(separator: " ")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        p.arguments = ["-qefc", command, "/dev/null"]
+        p.currentDirectoryURL = repositoryRoot
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        p.standardError = output
+        let buffer = OutputBuffer()
+        output.fileHandleForReading.readabilityHandler = { buffer.append($0.availableData) }
+        try p.run()
+        func waitFor(_ text: String) -> Bool {
+            for _ in 0..<200 {  // up to 20 s
+                if buffer.text.contains(text) { return true }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            return false
+        }
+        #expect(waitFor("1. Tên cơ quan báo cáo"))
+        input.fileHandleForWriting.write(Data("Cục Sở hữu trí tuệ\r".utf8))
+        #expect(waitFor("2. Địa chỉ"))
+        input.fileHandleForWriting.write(Data("384-386 Nguyễn Trãi\r".utf8))
+        #expect(waitFor("3. Điện thoại"))
+        input.fileHandleForWriting.write(Data([0x03]))  // Ctrl-C
+        for _ in 0..<200 where p.isRunning { Thread.sleep(forTimeInterval: 0.1) }
+        if p.isRunning { p.terminate() }
+        p.waitUntilExit()
+        output.fileHandleForReading.readabilityHandler = nil
+        #expect(p.terminationStatus == 130, "\(buffer.text)")
+        #expect(buffer.text.contains("Đã dừng (Ctrl-C). Bản nháp đã được lưu"))
+        let draft = try String(contentsOf: dir.appendingPathComponent("drafts/cuc-shtt.json"), encoding: .utf8)
+        #expect(draft.contains("\"address\": \"384-386 Nguyễn Trãi\""))
+        #expect(draft.contains("\"agency_name\": \"Cục Sở hữu trí tuệ\""))
+    }
+}

@@ -1,0 +1,322 @@
+import Foundation
+import Testing
+import FormKit
+import Submissions
+@testable import Collector
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let form: Form = try! FormLoader.load(contentsOf: repositoryRoot.appendingPathComponent("Forms/ict-annual-report.yaml"))
+let unit = ReportingUnit(id: "cuc-shtt", name: "Cục Sở hữu trí tuệ", shortName: "Cục SHTT")
+
+/// A scripted session in its own folder.
+struct Harness {
+    let dir: URL
+    var draft: URL { dir.appendingPathComponent("drafts/cuc-shtt.json") }
+    var final: URL { dir.appendingPathComponent("submissions/cuc-shtt.json") }
+
+    init() {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("collector-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    func run(_ lines: [String], prefill: Answers? = nil, editing: Submission? = nil, language: Language = .vi) -> (CollectorOutcome, ScriptedTerminal, CollectorSession) {
+        let terminal = ScriptedTerminal(lines: lines)
+        var options = CollectorSession.Options(draftURL: draft, outputDirectory: dir.appendingPathComponent("submissions"))
+        options.language = language
+        options.prefill = prefill
+        options.editing = editing
+        let session = CollectorSession(form: form, unit: unit, terminal: terminal, options: options)
+        let outcome = session.run()
+        if let dump = ProcessInfo.processInfo.environment["COLLECTOR_DUMP"] {
+            try? terminal.output.write(toFile: dump + "-" + dir.lastPathComponent + ".txt", atomically: true, encoding: .utf8)
+        }
+        return (outcome, terminal, session)
+    }
+
+    func load(_ url: URL) -> Submission? { SubmissionLoader.load(url, form: form).submission }
+}
+
+/// The answers of a short, valid report, question by question in the form's order.
+enum Script {
+    static let general = ["Cục Sở hữu trí tuệ", "384 Nguyễn Trãi", "024 3858 3069", "", "vanthu@ipvietnam.gov.vn", "", "4", "10", "6", "4"]
+    static let contact = ["Nguyễn Thị Hương", "", "", "024 3858 3425", "", "huong@ipvietnam.gov.vn"]
+    static let websites = ["k"]
+    static let online = ["10", "5", "3", "k", "", ""]
+    static let oneStop = ["0", "0", "0"]  // no unit uses ICT at the one-stop office: its details are not asked
+    static let documents = ["60", "40", "30", "50", "80", "", "k"]
+    static let staffing = ["2", "0", "0", "2", "0", "0", "0", "", ""]
+    static let plan = ["k"]
+    static let next = ["k", "k"]
+    static let signOff = ["Hà Nội", "15/11/2018", "Đinh Hữu Phí"]
+    static var all: [String] { general + contact + websites + online + oneStop + documents + staffing + plan + next + signOff }
+    /// Enter at the review: finalize.
+    static var finish: [String] { [""] }
+}
+
+@Suite struct CollectorTests {
+    @Test func aShortReportFromStartToFinal() throws {
+        let h = Harness()
+        let (outcome, terminal, _) = h.run(Script.all + Script.finish)
+        #expect(outcome == .finalized(h.final), "\(terminal.output.suffix(1500))")
+        #expect(terminal.unread == 0)
+        let s = try #require(h.load(h.final))
+        #expect(s.status == .final)
+        #expect(s.revision == 1)
+        #expect(s.answers["general", "staff_total"] == .number(10))
+        #expect(s.answers["one_stop", "deployment"] == nil)
+        #expect(s.answers["sign_off", "report_date"] == .text("2018-11-15"))
+        #expect(Validator(form: form).validate(s.answers).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: h.draft.path))  // the draft is gone once final
+        #expect(terminal.output.contains("MỤC 1. THÔNG TIN CHUNG  (phần 1/10)"))
+        #expect(terminal.output.contains("XEM LẠI CÁC CÂU TRẢ LỜI"))
+        #expect(terminal.output.contains("✓ Đã hoàn tất báo cáo (lần 1)"))
+    }
+
+    @Test func everyTypeIsReAskedOnBadInputWithAnExample() throws {
+        let h = Harness()
+        let nfd = "Cục Sở hữu trí tuệ".decomposedStringWithCanonicalMapping
+        var lines = ["", nfd, "384 Nguyễn Trãi", "024 3858 3069", "",
+                     "vanthu@ipvietnam", "vanthu@ipvietnam.gov.vn", "",   // email asked again
+                     "nhiều", "-3", "4",                                   // not a number, below 0
+                     "1.234", "1.000", "234"]                              // a thousand and more, the Vietnamese way
+        lines += Script.contact + Script.websites + Script.online + Script.oneStop + Script.documents + Script.staffing + Script.plan + Script.next
+        lines += ["Hà Nội", "31/02/2018", "15/11/2017", "15/11/2018", "Đinh Hữu Phí"]
+        let (outcome, terminal, _) = h.run(lines + Script.finish)
+        #expect(outcome == .finalized(h.final), "\(terminal.output.suffix(2000))")
+        let out = terminal.output
+        #expect(out.contains("Câu này bắt buộc. Hãy nhập câu trả lời."))
+        #expect(out.contains("'vanthu@ipvietnam' không phải địa chỉ thư điện tử. Ví dụ: vanthu@most.gov.vn"))
+        #expect(out.contains("'nhiều' không phải là số. Ví dụ: 1234 hoặc 1.234"))
+        #expect(out.contains("-3 nhỏ hơn mức tối thiểu 0"))
+        #expect(out.contains("'31/02/2018' không phải ngày hợp lệ. Gõ theo dạng ngày/tháng/năm"))
+        #expect(out.contains("ngày 15/11/2017 sớm hơn 01/01/2018"))
+        let s = try #require(h.load(h.final))
+        #expect(Array(s.answers["general", "agency_name"]!.text!.unicodeScalars) == Array("Cục Sở hữu trí tuệ".precomposedStringWithCanonicalMapping.unicodeScalars))
+        #expect(s.answers["general", "staff_total"] == .number(1234))
+        #expect(s.answers["general", "staff_permanent"] == .number(1000))
+    }
+
+    @Test func choicesMultiChoicesAndSkipLogicBothWays() throws {
+        let h = Harness()
+        var lines = Script.general + Script.contact + Script.websites + Script.online
+        // 3 units use ICT; unified → software asked; lookup "other" → its text asked; summary → detail asked.
+        lines += ["3", "1", "IPAS", "", "1 2", "2, 4", "Tổng đài", "100", "90", "trích yếu", "Gửi bản điện tử kèm theo"]
+        // Go back to the deployment and change it: the software questions are no longer asked.
+        lines += Array(repeating: "<", count: 10) + ["2"] + Array(repeating: "", count: 7)
+        lines += Script.documents + Script.staffing + Script.plan + Script.next + Script.signOff + Script.finish
+        let (outcome, terminal, _) = h.run(lines)
+        #expect(outcome == .finalized(h.final), "\(terminal.output.suffix(2500))")
+        let s = try #require(h.load(h.final))
+        #expect(s.answers["one_stop", "deployment"] == .text("separate"))
+        #expect(s.answers["one_stop", "software_name"] == nil)
+        #expect(s.answers["one_stop", "interconnection"] == .list(["horizontal", "vertical"]))
+        #expect(s.answers["one_stop", "lookup_channels"] == .list(["internet", "other"]))
+        #expect(s.answers["one_stop", "lookup_other"] == .text("Tổng đài"))
+        #expect(s.answers["one_stop", "transfer_mode"] == .text("summary"))
+        #expect(terminal.output.contains("bỏ câu trả lời cũ của \"Tên phần mềm\""))
+    }
+
+    @Test func tablesWithRowRulesAndRequiredWhen() throws {
+        let h = Harness()
+        var lines = Script.general + Script.contact
+        lines += ["c", "Cục SHTT", "2", "k"]                     // one portal row, "independent"
+        lines += ["10", "5", "3", "c",
+                  "Đăng ký nhãn hiệu", "3", "2", "", "50", "40",   // online 50 > total 40: row rule error
+                  "", "Chưa có chữ ký số",                          // note required since current < roadmap
+                  "", "60",                                        // correct the columns the rule reads
+                  "k", "", ""]
+        lines += Script.oneStop + Script.documents + Script.staffing + Script.plan + Script.next + Script.signOff + Script.finish
+        let (outcome, terminal, _) = h.run(lines)
+        #expect(outcome == .finalized(h.final), "\(terminal.output.suffix(2500))")
+        #expect(terminal.output.contains("✗ Lỗi: Số hồ sơ trực tuyến lớn hơn tổng số hồ sơ thực tế tiếp nhận"))
+        #expect(terminal.output.contains("Các cột liên quan: \"Tổng số hồ sơ tiếp nhận, xử lý trên môi trường mạng\""))
+        let s = try #require(h.load(h.final))
+        let row = try #require(s.answers["online_services", "services"]?.rows?.first)
+        #expect(row["online_dossiers"] == .number(50))
+        #expect(row["total_dossiers"] == .number(60))
+        #expect(row["note"] == .text("Chưa có chữ ký số"))
+        #expect(s.answers["websites", "portals"] == .rows([["unit_name": .text("Cục SHTT"), "kind": .text("independent")]]))
+    }
+
+    @Test func backAcrossSections() throws {
+        let h = Harness()
+        var lines = Script.general
+        lines += ["<", "5"]  // at contact's first question: back to general's last, change it
+        lines += Script.contact + Script.websites + Script.online + Script.oneStop + Script.documents + Script.staffing + Script.plan + Script.next + Script.signOff
+        lines += ["", "c", ""]  // review; the warning (6 + 5 > 10 is an error!) — see below
+        let (_, terminal, session) = h.run(lines)
+        #expect(terminal.output.contains("MỤC 2. THÔNG TIN LIÊN HỆ  (phần 2/10)\n\n1. Họ và tên người thực hiện báo cáo *\n› <\n\nMỤC 1. THÔNG TIN CHUNG"))
+        #expect(session.submission.answers["general", "staff_contract"] == .number(5))
+        #expect(terminal.output.contains("✗ Lỗi: Số cán bộ biên chế cộng hợp đồng lớn hơn tổng số cán bộ, công chức, viên chức"))
+    }
+
+    @Test func errorsBlockFinalizingAndLeadToTheFirstOne() throws {
+        let h = Harness()
+        var lines = Script.all
+        lines[9] = "5"      // staff_contract 5: 6 + 5 > 10, an error
+        lines.insert("", at: 10)  // keep it when asked again
+        lines += ["", "5", ""]  // review → finalize → error → the first question the rule reads → 5 → review → finalize
+        let (outcome, terminal, _) = h.run(lines)
+        #expect(outcome == .finalized(h.final), "\(terminal.output.suffix(2000))")
+        #expect(terminal.output.contains("Chưa hoàn tất được: còn 1 lỗi cần sửa."))
+        #expect(terminal.output.contains("Đi tới lỗi đầu tiên."))
+        #expect(h.load(h.final)?.answers["general", "staff_permanent"] == .number(5))
+        #expect(h.load(h.final)?.answers["general", "staff_contract"] == .number(5))
+    }
+
+    @Test func reviewEditsQuestionsAndTableRows() throws {
+        let h = Harness()
+        var lines = Script.general + Script.contact
+        lines += ["c", "Cục SHTT", "2", "k"]
+        lines += Script.online + Script.oneStop + Script.documents + Script.staffing + Script.plan + Script.next + Script.signOff
+        lines += ["2", "Số 1 Trần Duy Hưng",            // edit question 2
+                  "17+", "VP đại diện", "1",            // add a row to table 17 (portals)
+                  "17.1", "Cục Sở hữu trí tuệ", "",     // edit row 1 (keep its kind)
+                  "17.2-", "c",                          // delete row 2
+                  "99", "xong"]
+        let (outcome, terminal, _) = h.run(lines)
+        #expect(outcome == .finalized(h.final), "\(terminal.output.suffix(2500))")
+        #expect(terminal.output.contains("   17 Danh sách các cơ quan, đơn vị có trang thông tin hoặc cổn…: 1 dòng\n       17.1  Cục SHTT | Độc lập"))
+        #expect(terminal.output.contains("Không hiểu '99'"))
+        let s = try #require(h.load(h.final))
+        #expect(s.answers["general", "address"] == .text("Số 1 Trần Duy Hưng"))
+        #expect(s.answers["websites", "portals"] == .rows([["unit_name": .text("Cục Sở hữu trí tuệ"), "kind": .text("independent")]]))
+    }
+
+    @Test func warningsAreConfirmedAndExplained() throws {
+        let h = Harness()
+        var lines = Script.all
+        lines[7] = "12"  // staff_total 12 > 6 + 4: a warning
+        lines += ["", "c", "Hai người đang nghỉ chế độ"]
+        let (outcome, terminal, _) = h.run(lines)
+        #expect(outcome == .finalized(h.final), "\(terminal.output.suffix(2000))")
+        #expect(terminal.output.contains("⚠ Cảnh báo: Số cán bộ biên chế cộng hợp đồng nhỏ hơn tổng số cán bộ, công chức, viên chức"))
+        #expect(terminal.output.contains("Xác nhận số liệu là đúng?"))
+        let s = try #require(h.load(h.final))
+        #expect(s.explanations == ["general/staff_breakdown_under_total": "Hai người đang nghỉ chế độ"])
+    }
+
+    @Test func endOfInputThenResume() throws {
+        let h = Harness()
+        let first = Array(Script.all.prefix(12))  // general and two contact answers
+        let (outcome, terminal, _) = h.run(first)
+        #expect(outcome == .endOfInput(h.draft))
+        #expect(outcome.exitCode == 3)
+        #expect(terminal.output.contains("Hết dữ liệu nhập. Đã lưu bản nháp: \(h.draft.path)"))
+        #expect(terminal.output.contains("Để làm tiếp, chạy lại: ictreport collect --unit cuc-shtt"))
+        let draft = try #require(h.load(h.draft))
+        #expect(draft.status == .draft)
+        #expect(draft.answers["general", "staff_contract"] == .number(4))
+        #expect(draft.answers["contact", "reporter_name"] == .text("Nguyễn Thị Hương"))
+        // Resume: the next question is the third of Mục 2.
+        let (again, t2, _) = h.run(["c"] + Array(Script.all.dropFirst(12)) + Script.finish)
+        #expect(again == .finalized(h.final), "\(t2.output.suffix(1500))")
+        #expect(t2.output.contains("Đã có bản nháp"))
+        let beforeFirstQuestion = try #require(t2.output.components(separatedBy: "3. Chức vụ").first)
+        #expect(t2.output.contains("3. Chức vụ"))
+        #expect(!beforeFirstQuestion.contains("1. Tên cơ quan báo cáo"))  // nothing answered is asked again
+    }
+
+    @Test func ctrlCSavesAndSaysHowToResume() throws {
+        let h = Harness()
+        let (outcome, terminal, _) = h.run(Array(Script.all.prefix(8)) + ["^C"])
+        #expect(outcome == .interrupted(h.draft))
+        #expect(outcome.exitCode == 130)
+        #expect(terminal.output.contains("Đã dừng (Ctrl-C). Bản nháp đã được lưu"))
+        #expect(h.load(h.draft)?.answers["general", "staff_total"] == .number(10))
+    }
+
+    @Test func saveSkipAndLiteralColon() throws {
+        let h = Harness()
+        var lines = Array(Script.general.prefix(3))
+        lines += [":skip", "vanthu@ipvietnam.gov.vn", ":skip", "4", "10", "6", "4"]
+        lines += ["\\:TT Thông tin", ":skip", ":skip", "024 3858 3425", "", "a@b.vn", ":save"]
+        lines.insert(":skip", at: 0)  // a required question cannot be skipped
+        let (outcome, terminal, _) = h.run(lines)
+        #expect(outcome == .saved(h.draft))
+        #expect(terminal.output.contains("Không thể bỏ qua câu bắt buộc."))
+        let draft = try #require(h.load(h.draft))
+        #expect(draft.answers["contact", "reporter_name"] == .text(":TT Thông tin"))
+        #expect(draft.answers["general", "fax"] == nil)
+    }
+
+    @Test func helpShowsTheFieldHelpAndTheCommands() {
+        let h = Harness()
+        let (_, terminal, _) = h.run(Array(Script.general.prefix(7)) + ["?"])
+        #expect(terminal.output.contains("Bao gồm số cán bộ, công chức, viên chức của tất cả các đơn vị thuộc, trực thuộc đơn vị."))
+        #expect(terminal.output.contains("Muốn gõ chữ bắt đầu bằng ':'"))
+    }
+
+    @Test func ambiguousNumbersOfferTheirReadings() throws {
+        let h = Harness()
+        // electronic_submission_pct is a percentage: 12.345 fits only as a decimal. A decimal field
+        // would ask; here the integer staff_total takes 1.234 as a thousand and more.
+        var lines = Script.all
+        lines[Script.general.count + Script.contact.count + Script.websites.count + Script.online.count + Script.oneStop.count + 4] = "12.345"
+        let (outcome, _, _) = h.run(lines + Script.finish)
+        #expect(outcome == .finalized(h.final))
+        #expect(h.load(h.final)?.answers["internal", "electronic_submission_pct"] == .number(12.345))
+    }
+
+    @Test func prefilledAnswersAskOnlyWhatIsMissing() throws {
+        let h = Harness()
+        let example = try #require(SubmissionLoader.load(repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), form: form).submission)
+        var answers = example.answers
+        answers["general", "staff_total"] = nil
+        answers["contact", "email"] = .text("khong-phai-email")
+        let (outcome, terminal, _) = h.run(["420", "huongnt@ipvietnam.gov.vn", ""], prefill: answers)
+        #expect(outcome == .finalized(h.final), "\(terminal.output)")
+        #expect(terminal.output.components(separatedBy: "› ").count - 1 == 3)  // two questions and the review
+        #expect(h.load(h.final)?.answers["contact", "email"] == .text("huongnt@ipvietnam.gov.vn"))
+    }
+
+    @Test func noInputWritesTheFinalOrListsEveryProblem() throws {
+        let h = Harness()
+        let example = try #require(SubmissionLoader.load(repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), form: form).submission)
+        var bad = example.answers
+        bad["general", "staff_total"] = nil
+        bad["online_services", "services"] = .rows([["name": .text("X"), "online_dossiers": .number(5), "total_dossiers": .number(4)]])
+        let terminal = ScriptedTerminal(lines: [])
+        var options = CollectorSession.Options(draftURL: h.draft, outputDirectory: h.dir.appendingPathComponent("submissions"))
+        options.prefill = bad
+        let failed = CollectorSession(form: form, unit: unit, terminal: terminal, options: options).runWithoutInput()
+        #expect(failed == .incomplete)
+        #expect(terminal.output.contains("general › staff_total: chưa trả lời câu hỏi bắt buộc"))
+        #expect(terminal.output.contains("online_services › services › dòng 1: Số hồ sơ trực tuyến lớn hơn"))
+        options.prefill = example.answers
+        let ok = CollectorSession(form: form, unit: unit, terminal: ScriptedTerminal(lines: []), options: options).runWithoutInput()
+        #expect(ok == .finalized(h.final))
+    }
+
+    @Test func editingAFinalMakesTheNextRevision() throws {
+        let h = Harness()
+        _ = h.run(Script.all + Script.finish)
+        let first = try #require(h.load(h.final))
+        // Reopen: review straight away, change question 2, finalize.
+        let lines = ["c"] + Array(repeating: "", count: 0)
+        _ = lines
+        let terminal = ScriptedTerminal(lines: [":review", "2", "Địa chỉ mới", "xong"])
+        var options = CollectorSession.Options(draftURL: h.draft, outputDirectory: h.dir.appendingPathComponent("submissions"))
+        options.editing = first
+        let outcome = CollectorSession(form: form, unit: unit, terminal: terminal, options: options).run()
+        #expect(outcome == .finalized(h.final), "\(terminal.output.suffix(1500))")
+        let second = try #require(h.load(h.final))
+        #expect(second.revision == 2)
+        #expect(second.answers["general", "address"] == .text("Địa chỉ mới"))
+    }
+
+    @Test func englishPrompts() {
+        let h = Harness()
+        let (_, terminal, _) = h.run(["", "x"], language: .en)
+        #expect(terminal.output.contains("1. Reporting agency *"))
+        #expect(terminal.output.contains("This question is required. Please answer it."))
+    }
+
+    @Test func paletteHonoursNoColorAndDumbTerminals() {
+        #expect(Palette(.auto, outputIsTerminal: true, environment: [:]).enabled)
+        #expect(!Palette(.auto, outputIsTerminal: true, environment: ["NO_COLOR": "1"]).enabled)
+        #expect(!Palette(.auto, outputIsTerminal: true, environment: ["TERM": "dumb"]).enabled)
+        #expect(!Palette(.auto, outputIsTerminal: false, environment: [:]).enabled)
+        #expect(Palette(.always, outputIsTerminal: false, environment: ["NO_COLOR": "1"]).enabled)
+    }
+}
