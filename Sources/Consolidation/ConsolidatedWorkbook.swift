@@ -15,6 +15,8 @@ final class ConsolidatedWorkbook {
     var form: Form { c.form }
     /// Where the summary sheet put its columns, for the charts.
     var summaryPlace: (sheet: String, firstRow: Int, lastRow: Int, columns: [String: Int])?
+    /// The column widths of the sheet being written, to size rows of wrapped text.
+    var widths: [Double] = []
 
     init(consolidator: Consolidator, result: MergeResult, now: Date) throws {
         c = consolidator
@@ -62,6 +64,7 @@ final class ConsolidatedWorkbook {
 
     /// A data sheet's set-up: widths, frozen header, autofilter, printing. Call before any row.
     func prepare(_ ws: Worksheet, widths: [Double], headerRows: ClosedRange<Int>, dataRows: Int, frozenColumns: Int = 2) throws {
+        self.widths = widths
         for (i, w) in widths.enumerated() { try ws.setColumn(i, i, width: w) }
         ws.freeze(row: headerRows.upperBound + 1, col: frozenColumns)
         if dataRows > 0 { try ws.autofilter(headerRows.upperBound, 0, headerRows.upperBound + dataRows, widths.count - 1) }
@@ -85,7 +88,18 @@ final class ConsolidatedWorkbook {
             }
         }
         for (i, h) in headers.enumerated() { try ws.write(row + 1, i, .text(h.header), Style.header) }
-        try ws.setRow(row + 1, height: 45)
+        try ws.setRow(row + 1, height: max(30, Worksheet.height(for: headers.enumerated().map { ($0.element.header, widths.indices.contains($0.offset) ? widths[$0.offset] : 10) }) ?? 0))
+    }
+
+    /// Writes one data row, tall enough for its wrapped text (set before its cells: rows are
+    /// flushed in constant-memory mode).
+    func writeRow(_ ws: Worksheet, _ row: Int, _ cells: [(Cell, CellFormat)]) throws {
+        let texts = cells.enumerated().compactMap { i, c -> (text: String, width: Double)? in
+            guard case .text(let t) = c.0, c.1.wrap, widths.indices.contains(i) else { return nil }
+            return (t, widths[i])
+        }
+        if let h = Worksheet.height(for: texts) { try ws.setRow(row, height: h) }
+        for (i, c) in cells.enumerated() { try ws.write(row, i, c.0, c.1) }
     }
 
     /// A scalar answer as a cell.
@@ -165,20 +179,18 @@ final class ConsolidatedWorkbook {
         for (i, r) in rows.enumerated() {
             let row = firstData + i
             let missing = r.answers == nil
-            try ws.write(row, 0, .number(Double(i + 1)), Style.center)
-            try ws.write(row, 1, .text(r.unit.name), Style.text)
-            try ws.write(row, 2, .text(r.unit.shortName), Style.text)
-            try ws.write(row, 3, .text(statuses[i]), missing ? Style.missing : Style.text)
+            var cells: [(Cell, CellFormat)] = [(.number(Double(i + 1)), Style.center), (.text(r.unit.name), Style.text),
+                                               (.text(r.unit.shortName), Style.text), (.text(statuses[i]), missing ? Style.missing : Style.text)]
             for (j, column) in columns.enumerated() {
-                let col = fixed.count + j
                 if case .ratio(let n, let d) = column.source, let nc = colIndex[n], let dc = colIndex[d] {
                     let num = values[i].indices.contains(nc - fixed.count) ? values[i][nc - fixed.count] : .blank
                     let den = values[i].indices.contains(dc - fixed.count) ? values[i][dc - fixed.count] : .blank
-                    try ws.write(row, col, ratio(cellName(row, nc), cellName(row, dc), num, den), Style.number(.ratio))
+                    cells.append((ratio(cellName(row, nc), cellName(row, dc), num, den), Style.number(.ratio)))
                 } else {
-                    try ws.write(row, col, missing ? .blank : values[i][j], Style.number(column.format))
+                    cells.append((missing ? .blank : values[i][j], Style.number(column.format)))
                 }
             }
+            try writeRow(ws, row, cells)
         }
         // The total row: live SUM formulas, ratios recomputed from the totals.
         let totalRow = lastData + 1
@@ -235,8 +247,10 @@ final class ConsolidatedWorkbook {
                 return Chart.Series(name: column.header, sheet: place.sheet, categoryColumn: 2, valueColumn: col,
                                     firstRow: place.firstRow, lastRow: place.lastRow)
             }
-            try ws.insert(Chart(kind: .column, title: chart.title, series: series, stacked: chart.stacked), at: 2 + i * 24, 0)
+            try ws.insert(Chart(kind: .column, title: chart.title, series: series, stacked: chart.stacked), at: 2 + i * 30, 0, scale: 1.45)
         }
+        // One chart a printed page.
+        try ws.pageBreaks(before: (1..<max(1, charts.count)).map { $0 * 30 + 1 })
     }
 
     func summaryColumn(_ id: String) -> SummaryColumn? {
@@ -281,16 +295,13 @@ final class ConsolidatedWorkbook {
         _ = try titleRows(ws, section.heading(.vi).uppercased(), width: widths.count)
         try headerRows(ws, at: 3, [(nil, "STT"), (nil, "Đơn vị")] + layout.map { ($0.1.group, $0.1.header) })
         for (i, r) in present.enumerated() {
-            let row = 5 + i
-            try ws.write(row, 0, .number(Double(i + 1)), Style.center)
-            try ws.write(row, 1, .text(r.unit.name), Style.text)
-            var col = 2
+            var line: [(Cell, CellFormat)] = [(.number(Double(i + 1)), Style.center), (.text(r.unit.name), Style.text)]
             for f in fields {
                 for cell in cells(of: f, r.answers?[section.id, f.id], ticks: false) {
-                    try ws.write(row, col, cell, f.type == .multi_choice ? Style.center : format(for: f))
-                    col += 1
+                    line.append((cell, f.type == .multi_choice ? Style.center : format(for: f)))
                 }
             }
+            try writeRow(ws, 5 + i, line)
         }
     }
 
@@ -311,18 +322,15 @@ final class ConsolidatedWorkbook {
         _ = try titleRows(ws, table.label.vi.uppercased(), width: widths.count)
         try headerRows(ws, at: 3, [(nil, "STT"), (nil, "Đơn vị"), (nil, "TT trong đơn vị")] + layout.map { ($0.1.group, $0.1.header) })
         for (i, e) in entries.enumerated() {
-            let row = 5 + i
-            try ws.write(row, 0, .number(Double(i + 1)), Style.center)
-            try ws.write(row, 1, .text(e.unit.name), Style.text)
-            try ws.write(row, 2, .number(Double(e.index)), Style.center)
-            var col = 3
+            var line: [(Cell, CellFormat)] = [(.number(Double(i + 1)), Style.center), (.text(e.unit.name), Style.text),
+                                              (.number(Double(e.index)), Style.center)]
             for column in table.columns {
                 let tick = ticks.contains(column.id)
                 for cell in cells(of: column, e.row[column.id], ticks: tick) {
-                    try ws.write(row, col, cell, tick || column.type == .multi_choice ? Style.center : format(for: column))
-                    col += 1
+                    line.append((cell, tick || column.type == .multi_choice ? Style.center : format(for: column)))
                 }
             }
+            try writeRow(ws, 5 + i, line)
         }
     }
 
@@ -356,8 +364,7 @@ final class ConsolidatedWorkbook {
         _ = try titleRows(ws, "LỖI VÀ CẢNH BÁO TRONG CÁC BẢN NỘP", width: headers.count)
         try headerRows(ws, at: 3, headers.map { (nil, $0) })
         for (i, line) in lines.enumerated() {
-            try ws.write(5 + i, 0, .number(Double(i + 1)), Style.center)
-            for (j, cell) in line.enumerated() { try ws.write(5 + i, j + 1, cell, j == 3 || j == 4 ? Style.center : Style.text) }
+            try writeRow(ws, 5 + i, [(.number(Double(i + 1)), Style.center)] + line.enumerated().map { j, cell in (cell, j == 3 || j == 4 ? Style.center : Style.text) })
         }
         if lines.isEmpty { try ws.merge(5, 0, 5, headers.count - 1, "Không có lỗi hoặc cảnh báo.", Style.text) }
     }
@@ -388,8 +395,8 @@ final class ConsolidatedWorkbook {
         _ = try titleRows(ws, "TÌNH TRẠNG NỘP BÁO CÁO", width: headers.count)
         try headerRows(ws, at: 3, headers.map { (nil, $0) })
         for (i, l) in lines.enumerated() {
-            try ws.write(5 + i, 0, .number(Double(i + 1)), Style.center)
-            try ws.write(row: 5 + i, from: 1, [.text(l.0), .text(l.1), .text(l.2), .text(l.3)], Style.text)
+            try writeRow(ws, 5 + i, [(.number(Double(i + 1)), Style.center), (.text(l.0), Style.text), (.text(l.1), Style.text),
+                                     (.text(l.2), Style.text), (.text(l.3), Style.text)])
         }
         if lines.isEmpty { try ws.merge(5, 0, 5, headers.count - 1, "Tất cả các đơn vị đã nộp bản chính thức.", Style.text) }
     }

@@ -133,7 +133,8 @@ public struct SampleGenerator {
 
     /// The example made this unit's own, with its numbers varied, and valid.
     func vary(for unit: ReportingUnit, _ rng: inout SplitMix64) -> Answers {
-        let scale = Double(Int.random(in: 1...4, using: &rng))
+        // A whole factor keeps the example's sums and inequalities true, so little needs repair.
+        let scale = Double([1, 1, 2, 2, 3, 4, 5, 6, 8, 10, 12][Int.random(in: 0...10, using: &rng)])
         var a = Answers()
         for section in form.sections {
             for field in section.fields {
@@ -163,7 +164,7 @@ public struct SampleGenerator {
         case (.integer, .number), (.decimal, .number), (.percent, .number):
             let b = ValueParser.check(.number(0), for: field) == nil ? 0.0 : (field.min ?? 0)
             let hi = field.type == .percent ? 100 : (field.max ?? b + 100)
-            if case .number(let n) = v, Double.random(in: 0..<1, using: &rng) < 0.5 { return .number(n) }
+            if case .number(let n) = v, field.type != .percent, Double.random(in: 0..<1, using: &rng) < 0.5 { return .number(n) }
             let r = Double.random(in: b...hi, using: &rng)
             return .number(field.type == .decimal || field.type == .percent ? (r * 10).rounded() / 10 : r.rounded())
         case (.email, .text(let s)):

@@ -89,7 +89,14 @@ public final class Workbook {
     /// A column or bar chart over ranges of the workbook's sheets.
     public func addChart(_ spec: Chart) -> OpaquePointer? {
         guard let handle else { return nil }
-        return OpaquePointer(workbook_add_chart(handle, UInt8(spec.kind == .bar ? LXW_CHART_BAR.rawValue : LXW_CHART_COLUMN.rawValue)))
+        let type: UInt32
+        switch (spec.kind, spec.stacked) {
+        case (.bar, false): type = LXW_CHART_BAR.rawValue
+        case (.bar, true): type = LXW_CHART_BAR_STACKED.rawValue
+        case (.column, false): type = LXW_CHART_COLUMN.rawValue
+        case (.column, true): type = LXW_CHART_COLUMN_STACKED.rawValue
+        }
+        return OpaquePointer(workbook_add_chart(handle, UInt8(type)))
     }
 
     public func setProperties(title: String, subject: String = "", author: String = "") {

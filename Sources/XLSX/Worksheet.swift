@@ -219,12 +219,30 @@ public final class Worksheet {
         if let h = p.header { try check(h.withCString { worksheet_set_header(handle, $0) }) }
     }
 
+    /// Printed pages start at these rows (0-based).
+    public func pageBreaks(before rows: [Int]) throws {
+        var breaks = rows.map { lxw_row_t($0) } + [0]
+        try check(worksheet_set_h_pagebreaks(handle, &breaks))
+    }
+
+    /// A row height (in points) that shows every line of wrapped text, whatever the viewer:
+    /// Excel fits rows itself, other readers show the height stored. nil: one line will do.
+    public static func height(for texts: [(text: String, width: Double)], fontSize: Double = 11) -> Double? {
+        var lines = 1
+        for (text, width) in texts {
+            let perLine = max(1, Int(width * 1.15) - 1)
+            let n = text.split(separator: "\n", omittingEmptySubsequences: false)
+                .reduce(0) { $0 + max(1, ($1.count + perLine - 1) / perLine) }
+            lines = max(lines, n)
+        }
+        return lines > 1 ? min(409, Double(lines) * fontSize * 1.35 + 3) : nil
+    }
+
     /// Places a chart with its top-left corner at a cell.
     public func insert(_ spec: Chart, at row: Int, _ col: Int, scale: Double = 1.5) throws {
         guard let raw = workbook.addChart(spec) else { throw XLSXError(sheet: name, message: "cannot create a chart") }
         let chart = UnsafeMutablePointer<lxw_chart>(raw)
         spec.title.withCString { chart_title_set_name(chart, $0) }
-        if spec.stacked { chart.pointee.subtype = UInt8(LXW_CHART_SUBTYPE_STACKED.rawValue) }
         for s in spec.series {
             guard let series = chart_add_series(chart, nil, nil) else { continue }
             s.sheet.withCString { sheet in
