@@ -6,7 +6,7 @@ BIN         = .build/$(CONFIG)/ictreport
 # and pkg-config for the system-library target.
 DEBS        = libxlsxwriter-dev python3-openpyxl pkg-config
 
-.PHONY: deps build test demo clean
+.PHONY: deps build test demo bench clean
 
 ## deps: install the missing Debian packages (as root), or say what to run.
 deps:
@@ -45,6 +45,13 @@ demo: build
 	@$(BIN) export Examples/cuc-shtt.json -o $(DEMO)/bao-cao-cuc-shtt.xlsx
 	@echo
 	@echo "Bảng tổng hợp / consolidated workbook: $(WORKBOOK)"
+
+## bench: release build against a C reference writing the same cells (see README, Benchmark).
+bench: deps
+	$(SWIFT) build -c release
+	@mkdir -p .build/bench
+	cc -O2 -Wall -o .build/bench/reference Benchmarks/reference.c $$(pkg-config --cflags --libs xlsxwriter)
+	/usr/bin/python3 Benchmarks/bench.py
 
 clean:
 	rm -rf .build

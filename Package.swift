@@ -25,7 +25,7 @@ let package = Package(
         .executableTarget(
             name: "ictreport",
             dependencies: [
-                "FormKit", "Submissions", "Collector", "Consolidation",
+                "FormKit", "Submissions", "Collector", "Consolidation", "XLSX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

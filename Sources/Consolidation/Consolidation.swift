@@ -38,16 +38,22 @@ public struct Consolidator {
 
     /// Reads every input (files or folders), keeps per unit the latest final revision, and writes
     /// the workbook atomically: on any failure an existing `output` is left as it was.
-    public func merge(_ inputs: [String], to output: URL, now: Date = Date()) throws -> MergeResult {
+    /// `trace` records every cell written, for the benchmark's reference program.
+    public func merge(_ inputs: [String], to output: URL, now: Date = Date(), trace: CellTrace? = nil) throws -> MergeResult {
         let (files, missingInputs) = SubmissionLoader.expand(inputs)
-        let loaded = files.map { SubmissionLoader.load($0, form: form) }
+        let loaded = SubmissionLoader.load(files, form: form)
         let set = SubmissionSet(loaded, registry: registry)
         var checks: [String: SubmissionCheck] = [:]
-        for (unit, item) in set.current { checks[unit] = SubmissionCheck(item, validator: validator) }
+        let current = Array(set.current)
+        let validator = self.validator
+        for (i, check) in parallelMap(current.count, { SubmissionCheck(current[$0].value, validator: validator) }).enumerated() {
+            checks[current[i].key] = check
+        }
         let missing = registry.units.filter { checks[$0.id] == nil }
         var result = MergeResult(output: output, submissions: set, checks: checks, expected: registry.units.count, missing: missing,
                                  cellsWritten: 0, notices: [], missingInputs: missingInputs)
         let writer = try ConsolidatedWorkbook(consolidator: self, result: result, now: now)
+        writer.workbook.trace = trace
         do {
             try writer.write()
             try writer.workbook.close()

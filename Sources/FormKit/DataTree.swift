@@ -199,6 +199,14 @@ struct JSONTreeParser {
 
     mutating func parseString() throws -> String {
         i += 1
+        // Most strings have no escapes: take their bytes as they are.
+        var j = i
+        while j < bytes.count, bytes[j] != UInt8(ascii: "\""), bytes[j] != UInt8(ascii: "\\"), bytes[j] != 0x0A { j += 1 }
+        if j < bytes.count, bytes[j] == UInt8(ascii: "\"") {
+            guard let s = String(validating: bytes[i..<j], as: UTF8.self) else { throw fail("chuỗi không phải UTF-8 hợp lệ", "text is not valid UTF-8") }
+            i = j + 1
+            return s
+        }
         var out: [UInt8] = []
         while i < bytes.count {
             let b = bytes[i]

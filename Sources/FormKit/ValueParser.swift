@@ -229,18 +229,38 @@ public enum ValueParser {
 
     // MARK: Other types
 
+    // Hand-written checks rather than regular expressions: they run for every answer of
+    // every submission a merge reads.
+
     static func isEmail(_ s: String) -> Bool {
-        s.range(of: #"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$"#, options: .regularExpression) != nil
+        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[0].contains(where: \.isWhitespace) else { return false }
+        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && !$0.contains(where: \.isWhitespace) }
     }
 
     static func isPhone(_ s: String) -> Bool {
-        guard s.range(of: #"^\+?[0-9 ().\-]+$"#, options: .regularExpression) != nil else { return false }
-        let digits = s.filter(\.isASCIIDigit).count
+        var digits = 0
+        for (i, c) in s.unicodeScalars.enumerated() {
+            switch c {
+            case "0"..."9": digits += 1
+            case " ", "(", ")", ".", "-": break
+            case "+" where i == 0: break
+            default: return false
+            }
+        }
         return (8...15).contains(digits)
     }
 
     static func isURL(_ s: String) -> Bool {
-        s.range(of: #"^(https?://)?[^\s/:.]+(\.[^\s/:.]+)+(:[0-9]+)?(/\S*)?$"#, options: [.regularExpression, .caseInsensitive]) != nil
+        var rest = Substring(s)
+        for scheme in ["https://", "http://"] where rest.lowercased().hasPrefix(scheme) { rest = rest.dropFirst(scheme.count) }
+        guard !rest.contains(where: \.isWhitespace) else { return false }
+        let host = rest.prefix { $0 != "/" }
+        let name = host.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        if name.count == 2, name[1].isEmpty || !name[1].allSatisfy(\.isASCIIDigit) { return false }
+        let labels = name[0].split(separator: ".", omittingEmptySubsequences: false)
+        return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty }
     }
 
     /// dd/mm/yyyy, d-m-yyyy, dd.mm.yyyy or yyyy-mm-dd → yyyy-mm-dd, when it is a real date.

@@ -50,7 +50,7 @@ public struct Submission: Sendable {
             ("answers", JSON(answers)),
             ("explanations", .object(explanations.keys.sorted().map { ($0, .string(explanations[$0]!)) })),
         ])
-        return "sha256:" + SHA256.hex(Array(content.render().utf8))
+        return "sha256:" + SHA256.hex(content.bytes())
     }
 
     public var json: JSON {
@@ -79,7 +79,7 @@ public struct Submission: Sendable {
 
     /// Saves atomically (temporary file beside the target, then rename).
     public func save(to url: URL) throws {
-        try writeAtomically(Data((json.render(pretty: true) + "\n").utf8), to: url)
+        try writeAtomically(Data(json.bytes(pretty: true) + [10]), to: url)
     }
 
     static func timestamp(_ d: Date) -> String {

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import FormKit
 
@@ -107,6 +108,11 @@ public enum SubmissionLoader {
         return LoadedSubmission(file: file, submission: s, problems: problems, rejection: nil)
     }
 
+    /// Loads many files on every core; the results keep the order of `urls`.
+    public static func load(_ urls: [URL], form: Form) -> [LoadedSubmission] {
+        parallelMap(urls.count) { load(urls[$0], form: form) }
+    }
+
     /// The files to read: each file named, and in each folder every .json file (submissions;
     /// hidden ones and other files, such as a units.yaml beside them, are left alone), sorted.
     public static func expand(_ paths: [String]) -> (files: [URL], missing: [String]) {
@@ -127,4 +133,20 @@ public enum SubmissionLoader {
         }
         return (files, missing)
     }
+}
+
+/// `transform` over 0..<count on every core, results in order. Reading and checking many
+/// submissions is independent work; the machine has more than one core.
+public func parallelMap<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+    guard count > 1 else { return (0..<count).map(transform) }
+    var items = [T?](repeating: nil, count: count)
+    let chunks = min(count, ProcessInfo.processInfo.activeProcessorCount * 4)
+    items.withUnsafeMutableBufferPointer { buffer in
+        nonisolated(unsafe) let slots = buffer
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            // Each chunk writes only its own slots.
+            for i in stride(from: chunk, to: count, by: chunks) { slots[i] = transform(i) }
+        }
+    }
+    return items.map { $0! }
 }

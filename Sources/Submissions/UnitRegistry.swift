@@ -49,10 +49,11 @@ public struct UnitRegistry: Sendable {
                 if units.contains(where: { $0.id == id }) {
                     reader.error(at: m.location("id"), L("mã đơn vị '\(id)' bị lặp", "duplicate unit id '\(id)'"))
                 }
-                if let line = seenKeys[name.matchKey] {
+                let key = name.lowercased()
+                if let line = seenKeys[key] {
                     reader.error(at: m.location("name"), L("tên đơn vị '\(name)' trùng với dòng \(line)", "unit name '\(name)' repeats line \(line)"))
                 }
-                seenKeys[name.matchKey] = m.location("name").line
+                seenKeys[key] = m.location("name").line
                 units.append(ReportingUnit(id: id, name: name, shortName: m.string("short") ?? name))
             }
         }

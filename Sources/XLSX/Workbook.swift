@@ -38,6 +38,8 @@ public final class Workbook {
     public internal(set) var cellsWritten = 0
     /// Appended to text cut at Excel's limit of 32,767 characters a cell.
     public var truncationMarker = " …[cắt bớt]"
+    /// When set, every sheet, format and cell written is also recorded (for the benchmark).
+    public var trace: CellTrace?
     /// The default font of every format.
     public var fontName = "Times New Roman"
 
@@ -67,6 +69,7 @@ public final class Workbook {
         let name = SheetName.make(requested, avoiding: sheetKeys)
         sheetKeys.insert(SheetName.key(name))
         if name != requested { notices.append(.sheetRenamed(from: requested, to: name)) }
+        trace?.sheet(name)
         guard let ws = name.withCString({ workbook_add_worksheet(handle, $0) }) else {
             throw XLSXError(sheet: name, message: "libxlsxwriter refused the sheet name")
         }

@@ -128,8 +128,20 @@ public final class Worksheet {
 
     /// Text as a cell can hold it: NFC, no XML-invalid control characters, cut at Excel's limit.
     func storable(_ text: String, row: Int, col: Int) -> String {
-        var s = text.precomposedStringWithCanonicalMapping
-        if s.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }) {
+        var s = text
+        var needsNFC = false, hasControl = false
+        for u in s.unicodeScalars {
+            if u.value < 0x20 && u != "\n" && u != "\t" { hasControl = true }
+            // Normalizing is costly: only do it where NFC can change something (a combining
+            // mark, a Hangul jamo, a CJK compatibility ideograph, a few singletons).
+            if u.value >= 0x300, u.properties.canonicalCombiningClass != .notReordered
+                || (0x1100...0x11FF).contains(u.value) || (0xF900...0xFAFF).contains(u.value)
+                || [0x0374, 0x037E, 0x0387, 0x2126, 0x212A, 0x212B].contains(u.value) {
+                needsNFC = true
+            }
+        }
+        if needsNFC { s = s.precomposedStringWithCanonicalMapping }
+        if hasControl {
             s = String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\n" || $0 == "\t" }))
         }
         if s.utf16.count > Worksheet.maxCellLength {
@@ -152,6 +164,10 @@ public final class Worksheet {
         let f = workbook.format(format)
         let r = lxw_row_t(row), c = lxw_col_t(col)
         workbook.cellsWritten += 1
+        if let trace = workbook.trace {
+            let text: String? = if case .text(let t) = cell { storable(t, row: row, col: col) } else { nil }
+            trace.cell(row, col, cell, trace.format(format, font: workbook.fontName), storedText: text)
+        }
         switch cell {
         case .text(let t):
             // Always a string cell: text that starts with '=' stays text.
@@ -173,16 +189,19 @@ public final class Worksheet {
     public func merge(_ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int, _ text: String, _ format: CellFormat? = nil) throws {
         let s = storable(text, row: firstRow, col: firstCol)
         workbook.cellsWritten += 1
+        if let trace = workbook.trace { trace.merge(firstRow, firstCol, lastRow, lastCol, trace.format(format, font: workbook.fontName), s) }
         try check(s.withCString {
             worksheet_merge_range(handle, lxw_row_t(firstRow), lxw_col_t(firstCol), lxw_row_t(lastRow), lxw_col_t(lastCol), $0, workbook.format(format))
         }, firstRow, firstCol)
     }
 
     public func setColumn(_ first: Int, _ last: Int, width: Double, _ format: CellFormat? = nil) throws {
+        workbook.trace?.column(first, last, width)
         try check(worksheet_set_column(handle, lxw_col_t(first), lxw_col_t(last), width, workbook.format(format)))
     }
 
     public func setRow(_ row: Int, height: Double) throws {
+        workbook.trace?.row(row, height)
         try check(worksheet_set_row(handle, lxw_row_t(row), height, nil), row, 0)
     }
 
@@ -231,6 +250,7 @@ public final class Worksheet {
         var lines = 1
         for (text, width) in texts {
             let perLine = max(1, Int(width * 1.15) - 1)
+            if text.utf8.count <= perLine && !text.utf8.contains(10) { continue }  // surely one line
             let n = text.split(separator: "\n", omittingEmptySubsequences: false)
                 .reduce(0) { $0 + max(1, ($1.count + perLine - 1) / perLine) }
             lines = max(lines, n)

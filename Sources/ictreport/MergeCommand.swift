@@ -3,6 +3,7 @@ import Consolidation
 import Foundation
 import FormKit
 import Submissions
+import XLSX
 
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,6 +26,10 @@ struct MergeCommand: ParsableCommand {
     var layout: String?
     @Flag(help: "Mã thoát 1 khi có bản nộp có lỗi. (Exit 1 when any submission has an error.)")
     var strict = false
+    @Option(help: ArgumentHelp("Ghi lại mọi ô đã ghi (cho make bench).", visibility: .hidden))
+    var trace: String?
+    @Flag(help: ArgumentHelp("In số ô đã ghi (cho make bench).", visibility: .hidden))
+    var stats = false
     @OptionGroup var common: CommonOptions
 
     func run() throws {
@@ -35,13 +40,16 @@ struct MergeCommand: ParsableCommand {
         let consolidator = Consolidator(form: form, registry: registry, layout: layout)
         let result: MergeResult
         do {
-            result = try consolidator.merge(inputs, to: URL(fileURLWithPath: output))
+            let cellTrace = trace.map { _ in CellTrace() }
+            result = try consolidator.merge(inputs, to: URL(fileURLWithPath: output), trace: cellTrace)
+            if let trace, let cellTrace { try cellTrace.data.write(to: URL(fileURLWithPath: trace)) }
         } catch {
             printError((lang == .vi ? "Không tạo được bảng tính \(output): " : "Cannot write the workbook \(output): ") + "\(error)")
             printError(lang == .vi ? "Tệp cũ (nếu có) được giữ nguyên." : "Any existing file was left as it was.")
             throw ExitCode(1)
         }
         print(consolidator.summary(result, lang), terminator: "")
+        if stats { print("cells=\(result.cellsWritten)") }
         if strict && result.withErrors > 0 { throw ExitCode(1) }
         if result.rejectedCount > 0 { throw ExitCode(2) }
     }
