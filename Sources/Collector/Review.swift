@@ -18,9 +18,11 @@ extension CollectorSession {
     func review(atEnd: Bool = false) throws -> Bool {
         while true {
             printReview()
+            // Examples name the form's first table, so they can be typed as they are.
+            let table = (steps.indices.first { field($0).1.type == .table } ?? 0) + 1
             let prompt = atEnd
-                ? t("Gõ số câu để sửa (15.2 sửa dòng 2 của bảng 15, 15+ thêm dòng, 15.2- xoá dòng), Enter hoặc 'xong' để hoàn tất › ",
-                    "Type a number to edit (15.2 edits row 2 of table 15, 15+ adds a row, 15.2- deletes it), Enter or 'done' to finalize › ")
+                ? t("Gõ số câu để sửa (\(table).1 sửa dòng 1 của bảng \(table), \(table)+ thêm dòng, \(table).1- xoá dòng), Enter hoặc 'xong' để hoàn tất › ",
+                    "Type a number to edit (\(table).1 edits row 1 of table \(table), \(table)+ adds a row, \(table).1- deletes it), Enter or 'done' to finalize › ")
                 : t("Gõ số câu để sửa, 'xong' để hoàn tất, Enter để tiếp tục trả lời › ",
                     "Type a number to edit, 'done' to finalize, Enter to go on answering › ")
             let typed: Typed

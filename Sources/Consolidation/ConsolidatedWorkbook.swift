@@ -10,8 +10,19 @@ final class ConsolidatedWorkbook {
     let result: MergeResult
     let now: Date
     let workbook: Workbook
-    /// Per unit in registry order: the answers merged (skip logic applied), if any.
-    let rows: [(unit: ReportingUnit, answers: Answers?, check: SubmissionCheck?)]
+    /// Per unit in registry order: the unit, the answers merged (skip logic applied) if any,
+    /// and their check. Kept as three arrays: rows are read many times, and a check is
+    /// costly to copy.
+    let rows: Rows
+
+    struct Rows {
+        var units: [ReportingUnit]
+        var answers: [Answers?]
+        var checks: [SubmissionCheck?]
+        var count: Int { units.count }
+        /// The indices of the units that submitted.
+        var present: [Int] { answers.indices.filter { answers[$0] != nil } }
+    }
     var form: Form { c.form }
     /// Where the summary sheet put its columns, for the charts.
     var summaryPlace: (sheet: String, firstRow: Int, lastRow: Int, columns: [String: Int])?
@@ -24,10 +35,10 @@ final class ConsolidatedWorkbook {
         self.now = now
         workbook = try Workbook(url: result.output, constantMemory: true)
         let validator = Validator(form: consolidator.form)
-        rows = consolidator.registry.units.map { u in
-            let check = result.checks[u.id]
-            return (u, check?.loaded.submission.map { validator.relevantAnswers($0.answers) }, check)
-        }
+        let units = consolidator.registry.units
+        let checks = units.map { result.checks[$0.id] }
+        rows = Rows(units: units, answers: (0..<units.count).map { i in checks[i]?.loaded.submission.map { validator.relevantAnswers($0.answers) } },
+                    checks: checks)
     }
 
     func write() throws {
@@ -47,12 +58,15 @@ final class ConsolidatedWorkbook {
 
     // MARK: Common pieces
 
-    var generatedAt: String {
+    /// Times as the ministry writes them, in Hanoi's time zone (one formatter: they are costly).
+    let timeFormatter: DateFormatter = {
         let f = DateFormatter()
         f.dateFormat = "dd/MM/yyyy HH:mm"
         f.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
-        return f.string(from: now)
-    }
+        return f
+    }()
+
+    var generatedAt: String { timeFormatter.string(from: now) }
 
     /// Title and subtitle rows across `width` columns; returns the next free row.
     func titleRows(_ ws: Worksheet, _ title: String, width: Int) throws -> Int {
@@ -91,15 +105,33 @@ final class ConsolidatedWorkbook {
         try ws.setRow(row + 1, height: max(30, Worksheet.height(for: headers.enumerated().map { ($0.element.header, widths.indices.contains($0.offset) ? widths[$0.offset] : 10) }) ?? 0))
     }
 
-    /// Writes one data row, tall enough for its wrapped text (set before its cells: rows are
-    /// flushed in constant-memory mode).
+    /// Writes one data row, tall enough for its wrapped text.
     func writeRow(_ ws: Worksheet, _ row: Int, _ cells: [(Cell, CellFormat)]) throws {
-        let texts = cells.enumerated().compactMap { i, c -> (text: String, width: Double)? in
-            guard case .text(let t) = c.0, c.1.wrap, widths.indices.contains(i) else { return nil }
-            return (t, widths[i])
+        var writer = RowWriter(ws: ws, row: row, widths: widths)
+        for (cell, format) in cells { try writer.add(cell, format) }
+        try writer.finish()
+    }
+
+    /// Cells written left to right as they come (no arrays for the big sheets), the row's
+    /// height set at the end to fit its wrapped text.
+    struct RowWriter {
+        let ws: Worksheet
+        let row: Int
+        let widths: [Double]
+        var col = 0
+        var lines = 1
+
+        mutating func add(_ cell: Cell, _ format: CellFormat) throws {
+            if format.wrap, case .text(let t) = cell, col < widths.count {
+                lines = max(lines, Worksheet.lineCount(t, width: widths[col]))
+            }
+            try ws.write(row, col, cell, format)
+            col += 1
         }
-        if let h = Worksheet.height(for: texts) { try ws.setRow(row, height: h) }
-        for (i, c) in cells.enumerated() { try ws.write(row, i, c.0, c.1) }
+
+        func finish() throws {
+            if let h = Worksheet.height(lines: lines) { try ws.setRow(row, height: h) }
+        }
     }
 
     /// A scalar answer as a cell.
@@ -144,10 +176,10 @@ final class ConsolidatedWorkbook {
 
     // MARK: Summary
 
-    func summaryValue(_ column: SummaryColumn, _ answers: Answers) -> Cell {
+    func summaryValue(_ column: SummaryColumn, _ field: Field?, _ answers: Answers) -> Cell {
         switch column.source {
         case .field(let s, let f):
-            guard let field = form.field(s, f) else { return .blank }
+            guard let field else { return .blank }
             return cell(answers[s, f], field)
         case .value(let compiled):
             if case .number(let n) = compiled.expression.evaluate(answers) { return .number(n) }
@@ -164,23 +196,26 @@ final class ConsolidatedWorkbook {
         let headerRow = 3, firstData = headerRow + 2, lastData = firstData + rows.count - 1
         var values: [[Cell]] = []
         var statuses: [String] = []
-        for r in rows {
-            if let a = r.answers { values.append(columns.map { summaryValue($0, a) }) } else { values.append([]) }
-            statuses.append(status(r.unit, r.check))
+        let fields: [Field?] = columns.map { c in
+            if case .field(let s, let f) = c.source { return form.field(s, f) } else { return nil }
         }
-        var widths: [Double] = [5, fittedWidth(header: "Đơn vị", values: rows.map(\.unit.name), minimum: 24, maximum: 38),
-                                fittedWidth(header: "Viết tắt", values: rows.map(\.unit.shortName), maximum: 18),
+        for i in 0..<rows.count {
+            if let a = rows.answers[i] { values.append(zip(columns, fields).map { summaryValue($0, $1, a) }) } else { values.append([]) }
+            statuses.append(status(i))
+        }
+        var widths: [Double] = [5, fittedWidth(header: "Đơn vị", values: rows.units.map(\.name), minimum: 24, maximum: 38),
+                                fittedWidth(header: "Viết tắt", values: rows.units.map(\.shortName), maximum: 18),
                                 fittedWidth(header: "Tình trạng", values: statuses, maximum: 18)]
         widths += columns.map { fittedWidth(header: $0.header, values: [], minimum: 10, maximum: 16) }
         try prepare(ws, widths: widths, headerRows: headerRow...(headerRow + 1), dataRows: rows.count, frozenColumns: 3)
         _ = try titleRows(ws, title, width: width)
         try headerRows(ws, at: headerRow, fixed.map { (nil, $0) } + columns.map { ($0.group, $0.header) })
         let colIndex = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($0.element.id, fixed.count + $0.offset) })
-        for (i, r) in rows.enumerated() {
+        for i in 0..<rows.count {
             let row = firstData + i
-            let missing = r.answers == nil
-            var cells: [(Cell, CellFormat)] = [(.number(Double(i + 1)), Style.center), (.text(r.unit.name), Style.text),
-                                               (.text(r.unit.shortName), Style.text), (.text(statuses[i]), missing ? Style.missing : Style.text)]
+            let missing = rows.answers[i] == nil
+            var cells: [(Cell, CellFormat)] = [(.number(Double(i + 1)), Style.center), (.text(rows.units[i].name), Style.text),
+                                               (.text(rows.units[i].shortName), Style.text), (.text(statuses[i]), missing ? Style.missing : Style.text)]
             for (j, column) in columns.enumerated() {
                 if case .ratio(let n, let d) = column.source, let nc = colIndex[n], let dc = colIndex[d] {
                     let num = values[i].indices.contains(nc - fixed.count) ? values[i][nc - fixed.count] : .blank
@@ -204,7 +239,7 @@ final class ConsolidatedWorkbook {
                     return acc
                 }
                 totals[column.id] = sum
-                let range = rows.isEmpty ? "0" : "SUM(\(cellName(firstData, col)):\(cellName(lastData, col)))"
+                let range = rows.count == 0 ? "0" : "SUM(\(cellName(firstData, col)):\(cellName(lastData, col)))"
                 try ws.write(totalRow, col, .formula(range, cached: sum), Style.total(column.format))
             } else if case .ratio(let n, let d) = column.source, let nc = colIndex[n], let dc = colIndex[d] {
                 let num = totals[n].map(Cell.number) ?? .blank, den = totals[d].map(Cell.number) ?? .blank
@@ -222,12 +257,13 @@ final class ConsolidatedWorkbook {
         return .formula("IF(N(\(denRef))>0,\(numRef)/\(denRef),\"\")", cached: cached)
     }
 
-    func status(_ unit: ReportingUnit, _ check: SubmissionCheck?) -> String {
-        guard let check else {
-            return result.submissions.draftsOnly[unit.id] != nil ? "Chỉ có bản nháp" : "Chưa nộp"
+    func status(_ i: Int) -> String {
+        guard rows.checks[i] != nil else {
+            return result.submissions.draftsOnly[rows.units[i].id] != nil ? "Chỉ có bản nháp" : "Chưa nộp"
         }
-        if check.errorCount > 0 { return "Có \(check.errorCount) lỗi" }
-        if check.warningCount > 0 { return "Có \(check.warningCount) cảnh báo" }
+        let errors = rows.checks[i]!.errorCount, warnings = rows.checks[i]!.warningCount
+        if errors > 0 { return "Có \(errors) lỗi" }
+        if warnings > 0 { return "Có \(warnings) cảnh báo" }
         return "Đã nộp"
     }
 
@@ -284,24 +320,26 @@ final class ConsolidatedWorkbook {
         guard let section = form.section(sectionId) else { return }
         let fields = section.fields.filter { $0.type != .table && (only?.contains($0.id) ?? true) }
         let ws = try workbook.addSheet(name ?? section.heading(.vi))
-        let present = rows.filter { $0.answers != nil }
+        let present = rows.present
         let layout = fields.flatMap { f in columns(of: f, ticks: false).map { (f, $0) } }
-        var widths: [Double] = [5, fittedWidth(header: "Đơn vị", values: present.map(\.unit.name), minimum: 24, maximum: 38)]
+        var widths: [Double] = [5, fittedWidth(header: "Đơn vị", values: present.prefix(500).map { rows.units[$0].name }, minimum: 24, maximum: 38)]
         for (f, col) in layout {
-            let sample = col.choice == nil ? present.prefix(200).compactMap { r in r.answers?[section.id, f.id].map { form.display($0, of: f, .vi) } } : ["x"]
+            let sample = col.choice == nil ? present.prefix(200).compactMap { i in rows.answers[i]?[section.id, f.id].map { form.display($0, of: f, .vi) } } : ["x"]
             widths.append(fittedWidth(header: col.header, values: sample, minimum: col.choice == nil ? 10 : 8, maximum: f.type == .long_text ? 50 : 30))
         }
         try prepare(ws, widths: widths, headerRows: 3...4, dataRows: present.count)
         _ = try titleRows(ws, section.heading(.vi).uppercased(), width: widths.count)
         try headerRows(ws, at: 3, [(nil, "STT"), (nil, "Đơn vị")] + layout.map { ($0.1.group, $0.1.header) })
-        for (i, r) in present.enumerated() {
-            var line: [(Cell, CellFormat)] = [(.number(Double(i + 1)), Style.center), (.text(r.unit.name), Style.text)]
-            for f in fields {
-                for cell in cells(of: f, r.answers?[section.id, f.id], ticks: false) {
-                    line.append((cell, f.type == .multi_choice ? Style.center : format(for: f)))
-                }
+        let sectionAnswers = rows.answers.map { $0?.sections[section.id] }
+        let formats = fields.map { $0.type == .multi_choice ? Style.center : format(for: $0) }
+        for (i, u) in present.enumerated() {
+            var line = RowWriter(ws: ws, row: 5 + i, widths: widths)
+            try line.add(.number(Double(i + 1)), Style.center)
+            try line.add(.text(rows.units[u].name), Style.text)
+            for (f, fmt) in zip(fields, formats) {
+                for cell in cells(of: f, sectionAnswers[u]?[f.id], ticks: false) { try line.add(cell, fmt) }
             }
-            try writeRow(ws, 5 + i, line)
+            try line.finish()
         }
     }
 
@@ -309,8 +347,8 @@ final class ConsolidatedWorkbook {
         guard let section = form.section(sectionId), let table = section.field(tableId) else { return }
         let ws = try workbook.addSheet(name ?? "\(section.number.map { $0 + " " } ?? "")\(table.label.vi)")
         var entries: [(unit: ReportingUnit, index: Int, row: Row)] = []
-        for r in rows {
-            for (i, row) in (r.answers?[sectionId, tableId]?.rows ?? []).enumerated() { entries.append((r.unit, i + 1, row)) }
+        for u in 0..<rows.count {
+            for (i, row) in (rows.answers[u]?[sectionId, tableId]?.rows ?? []).enumerated() { entries.append((rows.units[u], i + 1, row)) }
         }
         let layout = table.columns.flatMap { col in columns(of: col, ticks: ticks.contains(col.id)).map { (col, $0) } }
         var widths: [Double] = [6, fittedWidth(header: "Đơn vị", values: entries.prefix(500).map(\.unit.name), minimum: 22, maximum: 34), 7]
@@ -321,16 +359,17 @@ final class ConsolidatedWorkbook {
         try prepare(ws, widths: widths, headerRows: 3...4, dataRows: entries.count)
         _ = try titleRows(ws, table.label.vi.uppercased(), width: widths.count)
         try headerRows(ws, at: 3, [(nil, "STT"), (nil, "Đơn vị"), (nil, "TT trong đơn vị")] + layout.map { ($0.1.group, $0.1.header) })
+        let formats = table.columns.map { ticks.contains($0.id) || $0.type == .multi_choice ? Style.center : format(for: $0) }
+        let tick = table.columns.map { ticks.contains($0.id) }
         for (i, e) in entries.enumerated() {
-            var line: [(Cell, CellFormat)] = [(.number(Double(i + 1)), Style.center), (.text(e.unit.name), Style.text),
-                                              (.number(Double(e.index)), Style.center)]
-            for column in table.columns {
-                let tick = ticks.contains(column.id)
-                for cell in cells(of: column, e.row[column.id], ticks: tick) {
-                    line.append((cell, tick || column.type == .multi_choice ? Style.center : format(for: column)))
-                }
+            var line = RowWriter(ws: ws, row: 5 + i, widths: widths)
+            try line.add(.number(Double(i + 1)), Style.center)
+            try line.add(.text(e.unit.name), Style.text)
+            try line.add(.number(Double(e.index)), Style.center)
+            for (j, column) in table.columns.enumerated() {
+                for cell in cells(of: column, e.row[column.id], ticks: tick[j]) { try line.add(cell, formats[j]) }
             }
-            try writeRow(ws, 5 + i, line)
+            try line.finish()
         }
     }
 
@@ -339,10 +378,11 @@ final class ConsolidatedWorkbook {
     func writeIssues(_ name: String) throws {
         let ws = try workbook.addSheet(name)
         var lines: [[Cell]] = []
-        for r in rows {
-            guard let check = r.check else { continue }
+        for u in 0..<rows.count {
+            guard let check = rows.checks[u] else { continue }
+            let unitName = rows.units[u].name
             for p in check.loaded.problems {
-                lines.append([.text(r.unit.name), .text(""), .text(p.path), .blank, .text("Lỗi"),
+                lines.append([.text(unitName), .text(""), .text(p.path), .blank, .text("Lỗi"),
                               .text("\(p.message.vi) (tệp \(check.loaded.file), dòng \(p.line))"), .blank])
             }
             for issue in check.issues.sorted(by: { $0.severity < $1.severity }) {
@@ -353,7 +393,7 @@ final class ConsolidatedWorkbook {
                 let fieldLabel = field == nil
                     ? issue.fields.compactMap { form.field(at: $0).map { ($0.column ?? $0.field).label.vi } }.joined(separator: "; ")
                     : [field?.heading(.vi), column?.label.vi].compactMap { $0 }.joined(separator: " › ")
-                lines.append([.text(r.unit.name), .text(section?.heading(.vi) ?? issue.section), .text(fieldLabel),
+                lines.append([.text(unitName), .text(section?.heading(.vi) ?? issue.section), .text(fieldLabel),
                               issue.row.map { .number(Double($0)) } ?? .blank,
                               .text(issue.severity == .error ? "Lỗi" : "Cảnh báo"), .text(issue.message.vi),
                               check.loaded.submission?.explanations[issue.key].map(Cell.text) ?? .blank])
@@ -402,10 +442,6 @@ final class ConsolidatedWorkbook {
     }
 
     func date(_ d: Date?) -> String {
-        guard let d else { return "" }
-        let f = DateFormatter()
-        f.dateFormat = "dd/MM/yyyy HH:mm"
-        f.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
-        return f.string(from: d)
+        d.map(timeFormatter.string(from:)) ?? ""
     }
 }

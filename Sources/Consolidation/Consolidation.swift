@@ -15,6 +15,8 @@ public struct MergeResult: Sendable {
     public var notices: [XLSXNotice]
     /// Input paths that do not exist.
     public var missingInputs: [String]
+    /// Seconds spent in each phase (read, check, write, close), for the benchmark.
+    public var phases: [(name: String, seconds: Double)] = []
 
     public var submitted: Int { checks.count }
     public var withErrors: Int { checks.values.filter { $0.errorCount > 0 }.count }
@@ -40,8 +42,17 @@ public struct Consolidator {
     /// the workbook atomically: on any failure an existing `output` is left as it was.
     /// `trace` records every cell written, for the benchmark's reference program.
     public func merge(_ inputs: [String], to output: URL, now: Date = Date(), trace: CellTrace? = nil) throws -> MergeResult {
+        var clock = ContinuousClock.now
+        var phases: [(String, Double)] = []
+        func lap(_ name: String) {
+            let now = ContinuousClock.now
+            let d = now - clock
+            phases.append((name, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18))
+            clock = now
+        }
         let (files, missingInputs) = SubmissionLoader.expand(inputs)
         let loaded = SubmissionLoader.load(files, form: form)
+        lap("read")
         let set = SubmissionSet(loaded, registry: registry)
         var checks: [String: SubmissionCheck] = [:]
         let current = Array(set.current)
@@ -49,6 +60,7 @@ public struct Consolidator {
         for (i, check) in parallelMap(current.count, { SubmissionCheck(current[$0].value, validator: validator) }).enumerated() {
             checks[current[i].key] = check
         }
+        lap("check")
         let missing = registry.units.filter { checks[$0.id] == nil }
         var result = MergeResult(output: output, submissions: set, checks: checks, expected: registry.units.count, missing: missing,
                                  cellsWritten: 0, notices: [], missingInputs: missingInputs)
@@ -56,12 +68,15 @@ public struct Consolidator {
         writer.workbook.trace = trace
         do {
             try writer.write()
+            lap("write")
             try writer.workbook.close()
+            lap("close")
         } catch {
             writer.workbook.discard()
             throw error
         }
         result.cellsWritten = writer.workbook.cellsWritten
+        result.phases = phases
         result.notices = writer.workbook.notices
         return result
     }

@@ -27,6 +27,15 @@ enum Style {
 func fittedWidth(header: String, values: [String], minimum: Double = 8, maximum: Double = 45) -> Double {
     // A header wraps, so its longest word (or a third of it) is what must fit.
     let headerNeed = max(Double(header.split(separator: " ").map(\.count).max() ?? 0), Double(header.count) / 3)
-    let valueNeed = Double(values.lazy.map { $0.split(separator: "\n").map(\.count).max() ?? 0 }.max() ?? 0)
+    // The longest line among the first values (enough to size a column), in scalars.
+    var longest = 0
+    for v in values.prefix(500) {
+        var run = 0
+        for u in v.unicodeScalars {
+            if u == "\n" { longest = max(longest, run); run = 0 } else { run += 1 }
+        }
+        longest = max(longest, run)
+    }
+    let valueNeed = Double(longest)
     return min(maximum, max(minimum, max(headerNeed, valueNeed) * 1.1 + 2))
 }

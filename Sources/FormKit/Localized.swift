@@ -39,7 +39,8 @@ extension String {
     /// scalar with a singleton decomposition. Most text passes this scan and skips the
     /// (costly) normalization.
     public var isSurelyNFC: Bool {
-        for u in unicodeScalars where u.value >= 0x300 {
+        // Vietnamese letters (U+1E00–U+1EFF) are precomposed already: no lookup for them.
+        for u in unicodeScalars where u.value >= 0x300 && !(0x1E00...0x1EFF).contains(u.value) {
             if u.properties.canonicalCombiningClass != .notReordered { return false }
             switch u.value {
             case 0x0340...0x0345, 0x0374, 0x037E, 0x0387, 0x1100...0x11FF, 0x1F71...0x1FFD, 0x2000...0x2001,

@@ -46,9 +46,14 @@ public struct Answers: Sendable, Hashable {
     public subscript(section: String, field: String) -> Value? {
         get { sections[section]?[field] }
         set {
-            var s = sections[section] ?? [:]
-            s[field] = newValue
-            sections[section] = s.isEmpty ? nil : s
+            // Modified in place: copying the section's answers for every answer set would make
+            // reading a report quadratic.
+            if let newValue {
+                sections[section, default: [:]][field] = newValue
+            } else if sections[section] != nil {
+                sections[section]![field] = nil
+                if sections[section]!.isEmpty { sections[section] = nil }
+            }
         }
     }
 

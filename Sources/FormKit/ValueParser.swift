@@ -254,7 +254,8 @@ public enum ValueParser {
 
     static func isURL(_ s: String) -> Bool {
         var rest = Substring(s)
-        for scheme in ["https://", "http://"] where rest.lowercased().hasPrefix(scheme) { rest = rest.dropFirst(scheme.count) }
+        let head = String(rest.prefix(8)).lowercased()
+        if head.hasPrefix("https://") { rest = rest.dropFirst(8) } else if head.hasPrefix("http://") { rest = rest.dropFirst(7) }
         guard !rest.contains(where: \.isWhitespace) else { return false }
         let host = rest.prefix { $0 != "/" }
         let name = host.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)

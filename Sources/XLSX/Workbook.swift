@@ -78,9 +78,18 @@ public final class Workbook {
         return sheet
     }
 
+    /// The formats used lately: a sheet's rows use the same few, and comparing a handful is
+    /// cheaper than hashing a format for every cell.
+    private var recentFormats: [(spec: CellFormat, format: UnsafeMutablePointer<lxw_format>)] = []
+
     func format(_ spec: CellFormat?) -> UnsafeMutablePointer<lxw_format>? {
         guard let spec, let handle else { return nil }
-        if let f = formats[spec] { return f }
+        if let hit = recentFormats.first(where: { $0.spec == spec }) { return hit.format }
+        if let f = formats[spec] {
+            if recentFormats.count == 12 { recentFormats.removeFirst() }
+            recentFormats.append((spec, f))
+            return f
+        }
         guard let f = workbook_add_format(handle) else { return nil }
         spec.apply(to: f, defaultFont: fontName)
         formats[spec] = f

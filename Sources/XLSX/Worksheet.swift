@@ -134,7 +134,8 @@ public final class Worksheet {
             if u.value < 0x20 && u != "\n" && u != "\t" { hasControl = true }
             // Normalizing is costly: only do it where NFC can change something (a combining
             // mark, a Hangul jamo, a CJK compatibility ideograph, a few singletons).
-            if u.value >= 0x300, u.properties.canonicalCombiningClass != .notReordered
+            // Vietnamese letters (U+1E00–U+1EFF) are precomposed already: no lookup for them.
+            if u.value >= 0x300, !(0x1E00...0x1EFF).contains(u.value), u.properties.canonicalCombiningClass != .notReordered
                 || (0x1100...0x11FF).contains(u.value) || (0xF900...0xFAFF).contains(u.value)
                 || [0x0374, 0x037E, 0x0387, 0x2126, 0x212A, 0x212B].contains(u.value) {
                 needsNFC = true
@@ -247,15 +248,23 @@ public final class Worksheet {
     /// A row height (in points) that shows every line of wrapped text, whatever the viewer:
     /// Excel fits rows itself, other readers show the height stored. nil: one line will do.
     public static func height(for texts: [(text: String, width: Double)], fontSize: Double = 11) -> Double? {
-        var lines = 1
-        for (text, width) in texts {
-            let perLine = max(1, Int(width * 1.15) - 1)
-            if text.utf8.count <= perLine && !text.utf8.contains(10) { continue }  // surely one line
-            let n = text.split(separator: "\n", omittingEmptySubsequences: false)
-                .reduce(0) { $0 + max(1, ($1.count + perLine - 1) / perLine) }
-            lines = max(lines, n)
+        height(lines: texts.map { lineCount($0.text, width: $0.width) }.max() ?? 1, fontSize: fontSize)
+    }
+
+    public static func height(lines: Int, fontSize: Double = 11) -> Double? {
+        lines > 1 ? min(409, Double(lines) * fontSize * 1.35 + 3) : nil
+    }
+
+    /// The lines a text wraps to in a column this wide (counted in scalars: cheap, and close
+    /// enough to letters).
+    public static func lineCount(_ text: String, width: Double) -> Int {
+        let perLine = max(1, Int(width * 1.15) - 1)
+        if text.utf8.count <= perLine && !text.utf8.contains(10) { return 1 }
+        var n = 0, run = 0
+        for u in text.unicodeScalars {
+            if u == "\n" { n += max(1, (run + perLine - 1) / perLine); run = 0 } else { run += 1 }
         }
-        return lines > 1 ? min(409, Double(lines) * fontSize * 1.35 + 3) : nil
+        return n + max(1, (run + perLine - 1) / perLine)
     }
 
     /// Places a chart with its top-left corner at a cell.

@@ -49,7 +49,9 @@ struct MergeCommand: ParsableCommand {
             throw ExitCode(1)
         }
         print(consolidator.summary(result, lang), terminator: "")
-        if stats { print("cells=\(result.cellsWritten)") }
+        if stats {
+            print("cells=\(result.cellsWritten) " + result.phases.map { "\($0.name)=\(String(format: "%.3f", $0.seconds))" }.joined(separator: " "))
+        }
         if strict && result.withErrors > 0 { throw ExitCode(1) }
         if result.rejectedCount > 0 { throw ExitCode(2) }
     }

@@ -17,23 +17,29 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let lang = common.lang
         let validator = Validator(form: try loadForm(form, lang))
-        var total = 0, errors = 0, withErrors = 0, clean = 0
-        for path in files {
+        // Every path in the order given; folders expand to their files. Files are read and
+        // checked on every core, then reported in that order.
+        let entries: [(path: String, url: URL?)] = files.flatMap { path in
             let (urls, missing) = SubmissionLoader.expand([path])
-            if !missing.isEmpty {
-                print("\(path)\n  \(Severity.error.label(lang)): " + (lang == .vi ? "không có tệp hoặc thư mục này" : "no such file or folder") + "\n")
-                withErrors += 1
-                errors += 1
-                total += 1
-            }
-            for url in urls {
-                let check = SubmissionCheck.run(url, validator: validator)
-                print(check.render(lang))
-                errors += check.errorCount
-                total += 1
-                if check.errorCount > 0 { withErrors += 1 } else { clean += 1 }
-            }
+            return missing.map { ($0, nil) } + urls.map { (path, $0) }
         }
+        let reports = parallelMap(entries.count) { i -> (text: String, errors: Int) in
+            guard let url = entries[i].url else {
+                return ("\(entries[i].path)\n  \(Severity.error.label(lang)): " + (lang == .vi ? "không có tệp hoặc thư mục này" : "no such file or folder") + "\n", 1)
+            }
+            let check = SubmissionCheck.run(url, validator: validator)
+            return (check.render(lang), check.errorCount)
+        }
+        var errors = 0, withErrors = 0, clean = 0
+        var out = ""
+        for r in reports {
+            out += r.text + "\n"
+            errors += r.errors
+            if r.errors > 0 { withErrors += 1 } else { clean += 1 }
+            if out.utf8.count > 1 << 16 { print(out, terminator: ""); out = "" }
+        }
+        print(out, terminator: "")
+        let total = reports.count
         print(lang == .vi ? "Tổng cộng \(total) tệp: \(clean) không có lỗi, \(withErrors) có lỗi (\(errors) lỗi)."
                           : "\(total) files: \(clean) without errors, \(withErrors) with errors (\(errors) errors).")
         if withErrors > 0 { throw ExitCode(1) }

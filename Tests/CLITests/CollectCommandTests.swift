@@ -75,7 +75,18 @@ final class OutputBuffer: @unchecked Sendable {
         p.standardOutput = output
         p.standardError = output
         let buffer = OutputBuffer()
-        output.fileHandleForReading.readabilityHandler = { buffer.append($0.availableData) }
+        // A thread of its own reads until the end (a readabilityHandler races with the pipe's
+        // end on Linux).
+        let reader = output.fileHandleForReading
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            while true {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                buffer.append(chunk)
+            }
+            done.signal()
+        }
         try p.run()
         func waitFor(_ text: String) -> Bool {
             for _ in 0..<200 {  // up to 20 s
@@ -93,7 +104,8 @@ final class OutputBuffer: @unchecked Sendable {
         for _ in 0..<200 where p.isRunning { Thread.sleep(forTimeInterval: 0.1) }
         if p.isRunning { p.terminate() }
         p.waitUntilExit()
-        output.fileHandleForReading.readabilityHandler = nil
+        try? output.fileHandleForWriting.close()
+        _ = done.wait(timeout: .now() + 10)
         #expect(p.terminationStatus == 130, "\(buffer.text)")
         #expect(buffer.text.contains("Đã dừng (Ctrl-C). Bản nháp đã được lưu"))
         let draft = try String(contentsOf: dir.appendingPathComponent("drafts/cuc-shtt.json"), encoding: .utf8)
