@@ -43,14 +43,7 @@ struct CollectCommand: ParsableCommand {
         let terminal = StandardTerminal()
         let palette = Palette(color)
         var editing: Submission?
-        if let edit {
-            let loaded = SubmissionLoader.load(URL(fileURLWithPath: edit), form: form)
-            guard let s = loaded.submission, loaded.rejection == nil else {
-                printError("\(loaded.file): \(loaded.rejection?.text(lang) ?? "")")
-                throw ExitCode(1)
-            }
-            editing = s
-        }
+        if let edit { editing = try loadSubmission(edit, form, lang) }
         guard let chosen = try chooseUnit(registry, terminal: terminal, lang: lang, interactive: !noInput) else { throw ExitCode(1) }
         if let editing, editing.unitId != chosen.id {
             printError(lang == .vi ? "\(edit!) là báo cáo của \(editing.unitName), không phải \(chosen.name)." : "\(edit!) is the report of \(editing.unitName), not \(chosen.name).")
@@ -62,15 +55,7 @@ struct CollectCommand: ParsableCommand {
         options.palette = palette
         options.editing = editing
         if let answers {
-            let loaded = SubmissionLoader.load(URL(fileURLWithPath: answers), form: form)
-            guard let s = loaded.submission, loaded.rejection == nil else {
-                printError("\(loaded.file): \(loaded.rejection?.text(lang) ?? "")")
-                throw ExitCode(1)
-            }
-            for p in loaded.problems {
-                printError("\(loaded.file): \(p.path) (" + (lang == .vi ? "dòng \(p.line)" : "line \(p.line)") + "): \(p.message.text(lang))")
-            }
-            options.prefill = s.answers
+            options.prefill = try loadSubmission(answers, form, lang).answers
         } else if noInput {
             throw ValidationError(lang == .vi ? "--no-input cần --answers FILE" : "--no-input needs --answers FILE")
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FormKit
+import Submissions
 
 /// Options every command shares.
 struct CommonOptions: ParsableArguments {
@@ -40,4 +41,18 @@ func loadForm(_ path: String?, _ language: Language) throws -> Form {
 
 func printError(_ s: String) {
     FileHandle.standardError.write(Data((s + "\n").utf8))
+}
+
+/// Reads a submission or answers file; a file that cannot be used ends the command (exit 1),
+/// wrong values are reported with their place and left out.
+func loadSubmission(_ path: String, _ form: Form, _ language: Language) throws -> Submission {
+    let loaded = SubmissionLoader.load(URL(fileURLWithPath: path), form: form)
+    guard let s = loaded.submission, loaded.rejection == nil else {
+        printError("\(loaded.file): \(loaded.rejection?.text(language) ?? "")")
+        throw ExitCode(1)
+    }
+    for p in loaded.problems {
+        printError("\(loaded.file): \(p.path) (" + (language == .vi ? "dòng \(p.line)" : "line \(p.line)") + "): \(p.message.text(language))")
+    }
+    return s
 }

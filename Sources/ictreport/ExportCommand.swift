@@ -23,14 +23,7 @@ struct ExportCommand: ParsableCommand {
         let lang = common.lang
         let form = try loadForm(self.form, lang)
         let layout = try loadOrExit(lang) { try UnitReportLayout.load(contentsOf: locate(self.layout, default: "Templates/unit-report.yaml"), form: form) }
-        let loaded = SubmissionLoader.load(URL(fileURLWithPath: submission), form: form)
-        guard let s = loaded.submission, loaded.rejection == nil else {
-            printError("\(loaded.file): \(loaded.rejection?.text(lang) ?? "")")
-            throw ExitCode(1)
-        }
-        for p in loaded.problems {
-            printError("\(loaded.file): \(p.path) (" + (lang == .vi ? "dòng \(p.line)" : "line \(p.line)") + "): \(p.message.text(lang))")
-        }
+        let s = try loadSubmission(submission, form, lang)
         do {
             try UnitReportExporter(form: form, layout: layout).export(s, to: URL(fileURLWithPath: output))
         } catch {
