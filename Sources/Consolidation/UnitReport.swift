@@ -97,9 +97,9 @@ public struct UnitReportExporter {
         let answers = validator.relevantAnswers(submission.answers)
         let ws = try wb.addSheet(layout.sheet)
         let last = Self.lastColumn
-        try ws.setColumn(0, 0, width: 7)
-        try ws.setColumn(1, 1, width: 42)
-        try ws.setColumn(2, last, width: 14)
+        try ws.setColumn(0, 0, width: Self.width(0))
+        try ws.setColumn(1, 1, width: Self.width(1))
+        try ws.setColumn(2, last, width: Self.width(2))
         try ws.printSetup(PrintSetup(landscape: true))
         var row = 0
         try ws.setRow(row, height: 48)
@@ -164,19 +164,27 @@ public struct UnitReportExporter {
         return form.display(value, of: field, .vi)
     }
 
+    /// The sheet's column widths (A: numbers, B: labels, C–K: values and table columns).
+    static func width(_ col: Int) -> Double { col == 0 ? 7 : col == 1 ? 42 : 14 }
+
     func writeTable(_ ws: Worksheet, _ table: Field, _ rows: [Row], at start: Int) throws -> Int {
         var row = start
         try ws.write(row, 0, .text("STT"), Style.header)
         for (j, c) in table.columns.enumerated() {
             try ws.write(row, 1 + j, .text(c.label.vi), Style.header)
         }
-        try ws.setRow(row, height: 60)
+        try ws.setRow(row, height: Worksheet.height(for: table.columns.enumerated().map { ($0.element.label.vi, Self.width(1 + $0.offset) * 0.9) }) ?? 15)
         row += 1
         if rows.isEmpty {
             try ws.merge(row, 0, row, table.columns.count, "(không có)", CellFormat(italic: true, border: true, align: .center))
             return row + 2
         }
         for (i, r) in rows.enumerated() {
+            let texts = table.columns.enumerated().compactMap { j, c -> (text: String, width: Double)? in
+                guard let v = r[c.id], !v.isBlank, v.number == nil else { return nil }
+                return (form.display(v, of: c, .vi), Self.width(1 + j))
+            }
+            if let h = Worksheet.height(for: texts) { try ws.setRow(row, height: h) }
             try ws.write(row, 0, .number(Double(i + 1)), Style.center)
             for (j, c) in table.columns.enumerated() {
                 if let v = r[c.id], !v.isBlank, case .number(let n) = v {
