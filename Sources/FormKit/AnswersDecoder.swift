@@ -48,15 +48,15 @@ public enum AnswersDecoder {
                 continue
             }
             for (fieldId, node) in fields {
-                let fieldPath = "\(sectionPath).\(fieldId)"
+                func fieldPath() -> String { "\(sectionPath).\(fieldId)" }
                 guard let field = section.field(fieldId) else {
                     let hint = closestName(to: fieldId, in: section.fields.map(\.id))
-                    problems.append(DataProblem(path: fieldPath, at: node,
+                    problems.append(DataProblem(path: fieldPath(), at: node,
                         L("mục '\(sectionId)' không có câu hỏi '\(fieldId)'" + (hint.map { "; có phải '\($0)'?" } ?? ""),
                           "section '\(sectionId)' has no field '\(fieldId)'" + (hint.map { "; did you mean '\($0)'?" } ?? ""))))
                     continue
                 }
-                if let v = value(node, for: field, path: fieldPath, problems: &problems) {
+                if let v = value(node, for: field, path: fieldPath(), problems: &problems) {
                     answers[sectionId, fieldId] = v
                 }
             }
@@ -65,10 +65,11 @@ public enum AnswersDecoder {
     }
 
     /// One value of a field; nil when blank or wrong (and then reported).
-    public static func value(_ node: DataTree, for field: Field, path: String, problems: inout [DataProblem]) -> Value? {
+    /// `path` is built only when there is a problem to report (it is for messages).
+    public static func value(_ node: DataTree, for field: Field, path makePath: @autoclosure () -> String, problems: inout [DataProblem]) -> Value? {
         func wrong(_ detail: LocalizedText? = nil) -> Value? {
             let expected = field.type.label(.vi), expectedEn = field.type.label(.en)
-            problems.append(DataProblem(path: path, at: node, detail.map { d in
+            problems.append(DataProblem(path: makePath(), at: node, detail.map { d in
                 L("'\(field.id)': \(d.vi)", "'\(field.id)': \(d.text(.en))")
             } ?? L("'\(field.id)' cần \(expected), ở đây là \(node.kindName.vi)", "'\(field.id)' expects \(expectedEn), got \(node.kindName.text(.en))")))
             return nil
@@ -79,21 +80,21 @@ public enum AnswersDecoder {
         case (.table, .array(let items)):
             var rows: [Row] = []
             for (i, item) in items.enumerated() {
-                let rowPath = "\(path)[\(i)]"
+                func rowPath() -> String { "\(makePath())[\(i)]" }
                 guard case .object(let cells) = item.kind else {
-                    problems.append(DataProblem(path: rowPath, at: item, L("mỗi dòng của bảng phải là bảng khoá cột → giá trị", "each table row must be an object of column → value")))
+                    problems.append(DataProblem(path: rowPath(), at: item, L("mỗi dòng của bảng phải là bảng khoá cột → giá trị", "each table row must be an object of column → value")))
                     continue
                 }
                 var row: Row = [:]
                 for (columnId, cell) in cells {
                     guard let column = field.column(columnId) else {
                         let hint = closestName(to: columnId, in: field.columns.map(\.id))
-                        problems.append(DataProblem(path: "\(rowPath).\(columnId)", at: cell,
+                        problems.append(DataProblem(path: "\(rowPath()).\(columnId)", at: cell,
                             L("bảng '\(field.id)' không có cột '\(columnId)'" + (hint.map { "; có phải '\($0)'?" } ?? ""),
                               "table '\(field.id)' has no column '\(columnId)'" + (hint.map { "; did you mean '\($0)'?" } ?? ""))))
                         continue
                     }
-                    if let v = value(cell, for: column, path: "\(rowPath).\(columnId)", problems: &problems) { row[columnId] = v }
+                    if let v = value(cell, for: column, path: "\(rowPath()).\(columnId)", problems: &problems) { row[columnId] = v }
                 }
                 rows.append(row)
             }
@@ -104,12 +105,12 @@ public enum AnswersDecoder {
             var ids: [String] = []
             for (i, item) in items.enumerated() {
                 guard let s = item.string ?? item.number.map(formatNumber) else {
-                    problems.append(DataProblem(path: "\(path)[\(i)]", at: item, L("lựa chọn phải là mã dạng chuỗi", "an option must be an id string")))
+                    problems.append(DataProblem(path: "\(makePath())[\(i)]", at: item, L("lựa chọn phải là mã dạng chuỗi", "an option must be an id string")))
                     continue
                 }
                 switch ValueParser.parseTyped(s, for: Field.singleChoice(of: field)) {
                 case .success(.text(let id))?: ids.append(id)
-                case .failure(let p)?: problems.append(DataProblem(path: "\(path)[\(i)]", at: item, p.message))
+                case .failure(let p)?: problems.append(DataProblem(path: "\(makePath())[\(i)]", at: item, p.message))
                 default: break
                 }
             }
