@@ -253,15 +253,35 @@ public enum ValueParser {
     }
 
     static func isURL(_ s: String) -> Bool {
-        var rest = Substring(s)
-        let head = String(rest.prefix(8)).lowercased()
-        if head.hasPrefix("https://") { rest = rest.dropFirst(8) } else if head.hasPrefix("http://") { rest = rest.dropFirst(7) }
-        guard !rest.contains(where: \.isWhitespace) else { return false }
-        let host = rest.prefix { $0 != "/" }
-        let name = host.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-        if name.count == 2, name[1].isEmpty || !name[1].allSatisfy(\.isASCIIDigit) { return false }
-        let labels = name[0].split(separator: ".", omittingEmptySubsequences: false)
-        return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty }
+        // Optional http(s)://, then a host of two or more dot-separated labels, an optional
+        // :port, an optional /path; no white space anywhere. Scanned byte by byte.
+        var bytes = Substring(s).utf8[...]
+        for scheme in ["https://", "http://"] {
+            let p = Array(scheme.utf8)
+            if bytes.count >= p.count, zip(bytes.prefix(p.count), p).allSatisfy({ $0 | 0x20 == $1 | 0x20 }) {
+                bytes = bytes.dropFirst(p.count)
+                break
+            }
+        }
+        var labels = 0, labelLength = 0, inPort = false, portDigits = 0
+        for b in bytes {
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { return false }
+            if b == UInt8(ascii: "/") { break }
+            if inPort {
+                guard (0x30...0x39).contains(b) else { return false }
+                portDigits += 1
+            } else if b == UInt8(ascii: ":") {
+                inPort = true
+            } else if b == UInt8(ascii: ".") {
+                guard labelLength > 0 else { return false }
+                labels += 1
+                labelLength = 0
+            } else {
+                labelLength += 1
+            }
+        }
+        if inPort && portDigits == 0 { return false }
+        return labelLength > 0 && labels >= 1
     }
 
     /// dd/mm/yyyy, d-m-yyyy, dd.mm.yyyy or yyyy-mm-dd → yyyy-mm-dd, when it is a real date.
