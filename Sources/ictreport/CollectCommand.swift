@@ -18,10 +18,8 @@ struct CollectCommand: ParsableCommand {
 
     @Option(help: "Mã đơn vị hoặc tên đơn vị (gõ không dấu cũng được). (Unit id or name.)")
     var unit: String
-    @Option(help: "Tệp biểu mẫu (mặc định Forms/ict-annual-report.yaml).")
-    var form: String?
-    @Option(help: "Danh sách đơn vị (mặc định Forms/units.yaml).")
-    var units: String?
+    @OptionGroup var formFile: FormOption
+    @OptionGroup var unitList: UnitsOption
     @Option(help: "Thư mục ghi bản chính thức. (Where the final submission goes.)")
     var out: String = "submissions"
     @Option(help: "Thư mục lưu bản nháp. (Where drafts are saved.)")
@@ -38,8 +36,8 @@ struct CollectCommand: ParsableCommand {
 
     func run() throws {
         let lang = common.lang
-        let form = try loadForm(self.form, lang)
-        let registry = try loadOrExit(lang) { try UnitRegistry.load(contentsOf: locate(units, default: defaultUnitsPath)) }
+        let form = try formFile.load(lang)
+        let registry = try unitList.load(lang)
         let terminal = StandardTerminal()
         let palette = Palette(color)
         var editing: Submission?

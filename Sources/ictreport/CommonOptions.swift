@@ -11,6 +11,24 @@ struct CommonOptions: ParsableArguments {
 
 extension Language: ExpressibleByArgument {}
 
+/// `--form FILE`, for the commands that read submissions against the form.
+struct FormOption: ParsableArguments {
+    @Option(help: "Tệp biểu mẫu (mặc định Forms/ict-annual-report.yaml).")
+    var form: String?
+
+    func load(_ language: Language) throws -> Form { try loadForm(form, language) }
+}
+
+/// `--units FILE`, for the commands that need the list of reporting units.
+struct UnitsOption: ParsableArguments {
+    @Option(help: "Danh sách đơn vị (mặc định Forms/units.yaml).")
+    var units: String?
+
+    func load(_ language: Language) throws -> UnitRegistry {
+        try loadOrExit(language) { try UnitRegistry.load(contentsOf: locate(units, default: defaultUnitsPath)) }
+    }
+}
+
 /// Where the bundled files are: the given path, else Forms/… in this folder or the nearest
 /// folder above it (so commands work from anywhere inside the repository).
 func locate(_ given: String?, default relative: String) -> URL {

@@ -13,15 +13,14 @@ struct ExportCommand: ParsableCommand {
     var submission: String
     @Option(name: .shortAndLong, help: "Tệp Excel kết quả (.xlsx).")
     var output: String
-    @Option(help: "Tệp biểu mẫu (mặc định Forms/ict-annual-report.yaml).")
-    var form: String?
+    @OptionGroup var formFile: FormOption
     @Option(help: "Bố cục (mặc định Templates/unit-report.yaml).")
     var layout: String?
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         let lang = common.lang
-        let form = try loadForm(self.form, lang)
+        let form = try formFile.load(lang)
         let layout = try loadOrExit(lang) { try UnitReportLayout.load(contentsOf: locate(self.layout, default: "Templates/unit-report.yaml"), form: form) }
         let s = try loadSubmission(submission, form, lang)
         do {

@@ -18,10 +18,8 @@ struct MergeCommand: ParsableCommand {
     var inputs: [String]
     @Option(name: .shortAndLong, help: "Tệp Excel kết quả (.xlsx).")
     var output: String
-    @Option(help: "Danh sách đơn vị (mặc định Forms/units.yaml).")
-    var units: String?
-    @Option(help: "Tệp biểu mẫu (mặc định Forms/ict-annual-report.yaml).")
-    var form: String?
+    @OptionGroup var unitList: UnitsOption
+    @OptionGroup var formFile: FormOption
     @Option(help: "Bố cục bảng tổng hợp (mặc định Templates/consolidated.yaml).")
     var layout: String?
     @Flag(help: "Mã thoát 1 khi có bản nộp có lỗi. (Exit 1 when any submission has an error.)")
@@ -34,8 +32,8 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         let lang = common.lang
-        let form = try loadForm(self.form, lang)
-        let registry = try loadOrExit(lang) { try UnitRegistry.load(contentsOf: locate(units, default: defaultUnitsPath)) }
+        let form = try formFile.load(lang)
+        let registry = try unitList.load(lang)
         let layout = try loadOrExit(lang) { try WorkbookLayout.load(contentsOf: locate(self.layout, default: "Templates/consolidated.yaml"), form: form) }
         let consolidator = Consolidator(form: form, registry: registry, layout: layout)
         let result: MergeResult

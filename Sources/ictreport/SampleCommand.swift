@@ -8,8 +8,7 @@ struct SampleCommand: ParsableCommand {
         commandName: "sample",
         abstract: "Tạo bộ bài nộp mẫu, lặp lại được theo seed. (Generate reproducible sample submissions.)")
 
-    @Option(help: "Danh sách đơn vị (mặc định Forms/units.yaml).")
-    var units: String?
+    @OptionGroup var unitList: UnitsOption
     @Option(help: "Số đơn vị; lớn hơn danh sách thì thêm đơn vị giả định. (Units; more than the list adds synthetic ones.)")
     var count: Int?
     @Option(help: "Hạt giống ngẫu nhiên: cùng seed, cùng dữ liệu.")
@@ -18,14 +17,13 @@ struct SampleCommand: ParsableCommand {
     var output: String
     @Option(help: "Bài nộp mẫu đầy đủ làm gốc (mặc định Examples/cuc-shtt.json).")
     var base: String?
-    @Option(help: "Tệp biểu mẫu (mặc định Forms/ict-annual-report.yaml).")
-    var form: String?
+    @OptionGroup var formFile: FormOption
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         let lang = common.lang
-        let form = try loadForm(self.form, lang)
-        let registry = try loadOrExit(lang) { try UnitRegistry.load(contentsOf: locate(units, default: defaultUnitsPath)) }
+        let form = try formFile.load(lang)
+        let registry = try unitList.load(lang)
         let baseURL = locate(base, default: "Examples/cuc-shtt.json")
         let loaded = SubmissionLoader.load(baseURL, form: form)
         guard let example = loaded.submission, loaded.rejection == nil, loaded.problems.isEmpty,

@@ -10,13 +10,12 @@ struct ValidateCommand: ParsableCommand {
 
     @Argument(help: "Tệp bài nộp (.json) hoặc tệp câu trả lời (.json, .yaml), hoặc thư mục chứa chúng.")
     var files: [String]
-    @Option(help: "Tệp biểu mẫu (mặc định Forms/ict-annual-report.yaml).")
-    var form: String?
+    @OptionGroup var formFile: FormOption
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         let lang = common.lang
-        let validator = Validator(form: try loadForm(form, lang))
+        let validator = Validator(form: try formFile.load(lang))
         // Every path in the order given; folders expand to their files. Files are read and
         // checked on every core, then reported in that order.
         let entries: [(path: String, url: URL?)] = files.flatMap { path in
