@@ -48,11 +48,19 @@ int main(int argc, char **argv) {
     lxw_workbook_options options = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_TRUE};
     lxw_workbook *wb = workbook_new_opt(argv[2], &options);
     lxw_worksheet *ws = NULL;
+    lxw_worksheet **sheets = NULL; size_t nsheets = 0;
     lxw_format **formats = NULL; size_t nformats = 0;
     long cells = 0;
     while (p < end) {
         uint8_t op = u8();
-        if (op == 1) { ws = workbook_add_worksheet(wb, str()); continue; }
+        if (op == 1) {
+            ws = workbook_add_worksheet(wb, str());
+            sheets = realloc(sheets, (nsheets + 1) * sizeof *sheets);
+            sheets[nsheets++] = ws;
+            continue;
+        }
+        /* The merge writes its sheets interleaved (each in row order): switch sheet. */
+        if (op == 10) { uint16_t k = u16(); if (k >= nsheets) { fprintf(stderr, "reference: no sheet %d\n", k); return 2; } ws = sheets[k]; continue; }
         if (op == 2) {
             uint16_t id = u16(); uint8_t flags = u8(), align = u8(); double size = f64(); uint32_t bg = u32();
             lxw_format *fmt = workbook_add_format(wb);
@@ -93,6 +101,6 @@ int main(int argc, char **argv) {
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (err) { fprintf(stderr, "reference: %s\n", lxw_strerror(err)); return 1; }
     printf("cells=%ld write_seconds=%.3f\n", cells, (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
-    free(data); free(buf); free(formats);
+    free(data); free(buf); free(formats); free(sheets);
     return 0;
 }

@@ -3,57 +3,235 @@ import FormKit
 import Submissions
 import XLSX
 
-/// Writes the consolidated workbook sheet by sheet, each strictly in row order so that
-/// libxlsxwriter's constant-memory mode keeps memory flat however many units there are.
+/// What one submitted unit brings to the workbook: its check and its cells for every sheet,
+/// prepared on a worker thread while the writer writes the units before it.
+struct UnitPart: Sendable {
+    var check: SubmissionCheck
+    /// One cell a summary column (ratio columns are formulas the writer makes: blank here).
+    var summary: [Cell]
+    /// Per section sheet of the layout, in order: the cells after STT and the unit's name.
+    var sections: [[Cell]]
+    /// Per table sheet of the layout, in order: each table row's cells after the row number.
+    var tables: [[[Cell]]]
+    /// The unit's problems and issues, each a line of the issues sheet without the unit's name.
+    var issues: [[Cell]]
+}
+
+/// Turns one submission file into a `UnitPart`. Everything in it is safe to run on any thread.
+struct UnitPreparer: Sendable {
+    let form: Form
+    let validator: Validator
+    let layout: WorkbookLayout
+
+    func prepare(_ url: URL) -> UnitPart {
+        let check = SubmissionCheck(SubmissionLoader.load(url, form: form), validator: validator)
+        var part = UnitPart(check: check, summary: [], sections: [], tables: [], issues: issueLines(check))
+        guard let answers = check.relevantAnswers else { return part }
+        for sheet in layout.sheets {
+            switch sheet {
+            case .summary(_, _, let columns):
+                part.summary = columns.map { summaryValue($0, answers) }
+            case .section(_, let sectionId, let only):
+                let section = answers.sections[sectionId]
+                part.sections.append(sectionFields(sectionId, only).flatMap { cells(of: $0, section?[$0.id], ticks: false) })
+            case .table(_, let sectionId, let tableId, let ticks):
+                guard let table = form.field(sectionId, tableId) else { part.tables.append([]); continue }
+                part.tables.append((answers[sectionId, tableId]?.rows ?? []).map { row in
+                    table.columns.flatMap { cells(of: $0, row[$0.id], ticks: ticks.contains($0.id)) }
+                })
+            default: break
+            }
+        }
+        return part
+    }
+
+    /// The fields a section sheet shows, in the form's order.
+    func sectionFields(_ sectionId: String, _ only: [String]?) -> [Field] {
+        (form.section(sectionId)?.fields ?? []).filter { $0.type != .table && (only?.contains($0.id) ?? true) }
+    }
+
+    func summaryValue(_ column: SummaryColumn, _ answers: Answers) -> Cell {
+        switch column.source {
+        case .field(let s, let f):
+            guard let field = form.field(s, f) else { return .blank }
+            return cell(answers[s, f], field)
+        case .value(let compiled):
+            if case .number(let n) = compiled.expression.evaluate(answers) { return .number(n) }
+            return .blank
+        case .ratio:
+            return .blank
+        }
+    }
+
+    /// A scalar answer as a cell.
+    func cell(_ value: Value?, _ field: Field) -> Cell {
+        guard let value, !value.isBlank else { return .blank }
+        if case .number(let n) = value { return .number(n) }
+        return .text(form.display(value, of: field, .vi))
+    }
+
+    /// A field's cells: one, or one tick ("x") a choice.
+    func cells(of field: Field, _ value: Value?, ticks: Bool) -> [Cell] {
+        if field.type == .multi_choice || (ticks && field.type == .choice) {
+            let chosen: [String] = value?.list ?? value?.text.map { [$0] } ?? []
+            return field.choices.map { chosen.contains($0.id) ? .text("x") : .blank }
+        }
+        return [cell(value, field)]
+    }
+
+    func issueLines(_ check: SubmissionCheck) -> [[Cell]] {
+        var lines: [[Cell]] = []
+        if let reason = check.loaded.rejection {
+            lines.append([.text(""), .text(check.loaded.file), .blank, .text("Lỗi"), .text(reason.vi), .blank])
+        }
+        for p in check.loaded.problems {
+            lines.append([.text(""), .text(p.path), .blank, .text("Lỗi"), .text("\(p.message.vi) (tệp \(check.loaded.file), dòng \(p.line))"), .blank])
+        }
+        for issue in check.issues.sorted(by: { $0.severity < $1.severity }) {
+            let section = form.section(issue.section)
+            let field = issue.field.flatMap { section?.field($0) }
+            let column = issue.column.flatMap { field?.column($0) }
+            // A rule of a whole section names the questions it reads.
+            let fieldLabel = field == nil
+                ? issue.fields.compactMap { form.field(at: $0).map { ($0.column ?? $0.field).label.vi } }.joined(separator: "; ")
+                : [field?.heading(.vi), column?.label.vi].compactMap { $0 }.joined(separator: " › ")
+            lines.append([.text(section?.heading(.vi) ?? issue.section), .text(fieldLabel),
+                          issue.row.map { .number(Double($0)) } ?? .blank,
+                          .text(issue.severity == .error ? "Lỗi" : "Cảnh báo"), .text(issue.message.vi),
+                          check.loaded.submission?.explanations[issue.key].map(Cell.text) ?? .blank])
+        }
+        return lines
+    }
+}
+
+/// Writes the consolidated workbook. Units are prepared (read in full, checked, turned into
+/// cells) on worker threads in registry order, while this writer puts the units before them
+/// into every sheet at once: in libxlsxwriter's constant-memory mode each sheet grows row by
+/// row on its own, so memory stays flat and reading overlaps writing.
 final class ConsolidatedWorkbook {
     let c: Consolidator
-    let result: MergeResult
+    let set: SubmissionSet
+    let missingInputs: [String]
     let now: Date
     let workbook: Workbook
-    /// Per unit in registry order: the unit, the answers merged (skip logic applied) if any,
-    /// and their check. Kept as three arrays: rows are read many times, and a check is
-    /// costly to copy.
-    let rows: Rows
-
-    struct Rows {
-        var units: [ReportingUnit]
-        var answers: [Answers?]
-        var checks: [SubmissionCheck?]
-        var count: Int { units.count }
-        /// The indices of the units that submitted.
-        var present: [Int] { answers.indices.filter { answers[$0] != nil } }
-    }
+    let preparer: UnitPreparer
+    /// The files that count, by unit id (the set names files by their display path).
+    let urls: [String: URL]
+    /// Per unit of the registry, in order: the merged unit's check once written.
+    var checks: [SubmissionCheck?]
     var form: Form { c.form }
-    /// Where the summary sheet put its columns, for the charts.
-    var summaryPlace: (sheet: String, firstRow: Int, lastRow: Int, columns: [String: Int])?
+    var units: [ReportingUnit] { c.registry.units }
     /// The column widths of the sheet being written, to size rows of wrapped text.
     var widths: [Double] = []
 
-    init(consolidator: Consolidator, result: MergeResult, now: Date) throws {
+    init(consolidator: Consolidator, set: SubmissionSet, files: [String: URL], missingInputs: [String], output: URL, now: Date) throws {
         c = consolidator
-        self.result = result
+        self.set = set
+        self.missingInputs = missingInputs
         self.now = now
-        workbook = try Workbook(url: result.output, constantMemory: true)
-        let validator = Validator(form: consolidator.form)
-        let units = consolidator.registry.units
-        let checks = units.map { result.checks[$0.id] }
-        rows = Rows(units: units, answers: (0..<units.count).map { i in checks[i]?.loaded.submission.map { validator.relevantAnswers($0.answers) } },
-                    checks: checks)
+        workbook = try Workbook(url: output, constantMemory: true)
+        preparer = UnitPreparer(form: consolidator.form, validator: consolidator.validator, layout: consolidator.layout)
+        var urls: [String: URL] = [:]
+        for (unit, loaded) in set.current { urls[unit] = files[loaded.file] }
+        self.urls = urls
+        checks = Array(repeating: nil, count: consolidator.registry.units.count)
     }
 
-    func write() throws {
+    /// A sheet being written row by row.
+    final class Stream {
+        let ws: Worksheet
+        var widths: [Double] = []
+        var formats: [CellFormat] = []
+        /// The next data row, and how many were written.
+        var row = 5
+        var count = 0
+        init(_ ws: Worksheet) { self.ws = ws }
+    }
+
+    /// Writes every sheet; returns what was merged.
+    func write() throws -> MergeResult {
         workbook.setProperties(title: c.layout.title, subject: form.title.vi, author: "ictreport")
-        for sheet in c.layout.sheets {
+        let present = units.indices.filter { urls[units[$0].id] != nil }
+        let preparer = self.preparer
+        let presentURLs = present.map { urls[units[$0].id]! }
+        let parts = OrderedPipeline(count: present.count, workers: ProcessInfo.processInfo.activeProcessorCount, window: 256) {
+            preparer.prepare(presentURLs[$0])
+        }
+        defer { parts.cancel() }
+        // Every sheet now, in the layout's order; they are filled as the units come.
+        let streams = try c.layout.sheets.map { sheet -> Stream in
             switch sheet {
-            case .cover(let name): try writeCover(name)
-            case .summary(let name, let title, let columns): try writeSummary(name, title, columns)
-            case .charts(let name, let charts): try writeCharts(name, charts)
-            case .section(let name, let section, let fields): try writeSection(name, section, fields)
-            case .table(let name, let section, let table, let ticks): try writeTable(name, section, table, ticks)
-            case .issues(let name): try writeIssues(name)
-            case .completeness(let name): try writeCompleteness(name)
+            case .cover(let name), .charts(let name, _), .issues(let name), .completeness(let name), .summary(let name, _, _):
+                return Stream(try workbook.addSheet(name))
+            case .section(let name, let sectionId, _):
+                return Stream(try workbook.addSheet(name ?? form.section(sectionId)?.heading(.vi) ?? sectionId))
+            case .table(let name, let sectionId, let tableId, _):
+                let section = form.section(sectionId)
+                let label = section?.field(tableId)?.label.vi ?? tableId
+                return Stream(try workbook.addSheet(name ?? "\(section?.number.map { $0 + " " } ?? "")\(label)"))
             }
         }
+        // Column widths from the first units, as a person sizing columns would look at a few.
+        let sample = (0..<min(200, present.count)).map { parts.peek($0) }
+        var sectionIndex = 0, tableIndex = 0
+        for (sheet, stream) in zip(c.layout.sheets, streams) {
+            switch sheet {
+            case .summary(_, let title, let columns): try beginSummary(stream, title, columns)
+            case .section(_, let sectionId, let only):
+                try beginSection(stream, sectionId, only, sample.map { $0.sections[sectionIndex] }, present)
+                sectionIndex += 1
+            case .table(_, let sectionId, let tableId, let ticks):
+                try beginTable(stream, sectionId, tableId, ticks, sample.map { $0.tables[tableIndex] }, present)
+                tableIndex += 1
+            case .issues: try beginIssues(stream)
+            default: break
+            }
+        }
+        var sums: [Double] = []
+        var next = 0
+        var current = set.current
+        for i in units.indices {
+            var part: UnitPart?
+            if next < present.count, present[next] == i {
+                part = parts.take(next)
+                next += 1
+                checks[i] = part!.check
+                current[units[i].id] = part!.check.loaded
+            }
+            var sectionIndex = 0, tableIndex = 0
+            for (sheet, stream) in zip(c.layout.sheets, streams) {
+                switch sheet {
+                case .summary(_, _, let columns): try summaryRow(stream, i, part, columns, &sums)
+                case .section:
+                    if let part { try row(stream, [.number(Double(stream.count + 1)), .text(units[i].name)] + part.sections[sectionIndex]) }
+                    sectionIndex += 1
+                case .table:
+                    for (k, cells) in (part?.tables[tableIndex] ?? []).enumerated() {
+                        try row(stream, [.number(Double(stream.count + 1)), .text(units[i].name), .number(Double(k + 1))] + cells)
+                    }
+                    tableIndex += 1
+                case .issues:
+                    for line in part?.issues ?? [] { try row(stream, [.number(Double(stream.count + 1)), .text(units[i].name)] + line) }
+                default: break
+                }
+            }
+        }
+        var result = MergeResult(output: workbook.url, submissions: set, checks: [:], expected: units.count,
+                                 missing: units.indices.filter { checks[$0] == nil }.map { units[$0] },
+                                 cellsWritten: 0, notices: [], missingInputs: missingInputs)
+        result.submissions.current = current
+        for (i, check) in checks.enumerated() { if let check { result.checks[units[i].id] = check } }
+        for (sheet, stream) in zip(c.layout.sheets, streams) {
+            switch sheet {
+            case .cover: try writeCover(stream.ws, result)
+            case .summary(_, _, let columns): try endSummary(stream, columns, sums)
+            case .charts(_, let charts): try writeCharts(stream.ws, charts, streams)
+            case .section, .table: try end(stream)
+            case .issues: try endIssues(stream)
+            case .completeness: try writeCompleteness(stream.ws, result)
+            }
+        }
+        return result
     }
 
     // MARK: Common pieces
@@ -68,27 +246,35 @@ final class ConsolidatedWorkbook {
 
     var generatedAt: String { timeFormatter.string(from: now) }
 
-    /// Title and subtitle rows across `width` columns; returns the next free row.
-    func titleRows(_ ws: Worksheet, _ title: String, width: Int) throws -> Int {
+    /// Title and subtitle rows across `width` columns.
+    func titleRows(_ ws: Worksheet, _ title: String, width: Int) throws {
         try ws.setRow(0, height: 24)
         try ws.merge(0, 0, 0, max(width - 1, 1), title, Style.title)
         try ws.merge(1, 0, 1, max(width - 1, 1), "\(form.title.vi) — tổng hợp lúc \(generatedAt)", Style.subtitle)
-        return 3
     }
 
-    /// A data sheet's set-up: widths, frozen header, autofilter, printing. Call before any row.
-    func prepare(_ ws: Worksheet, widths: [Double], headerRows: ClosedRange<Int>, dataRows: Int, frozenColumns: Int = 2) throws {
-        self.widths = widths
+    /// A data sheet's set-up: widths, frozen header, printing, title, the two header rows.
+    func begin(_ stream: Stream, _ title: String, widths: [Double], headers: [(group: String?, header: String)],
+               formats: [CellFormat], frozenColumns: Int = 2) throws {
+        let ws = stream.ws
+        stream.widths = widths
+        stream.formats = formats
         for (i, w) in widths.enumerated() { try ws.setColumn(i, i, width: w) }
-        ws.freeze(row: headerRows.upperBound + 1, col: frozenColumns)
-        if dataRows > 0 { try ws.autofilter(headerRows.upperBound, 0, headerRows.upperBound + dataRows, widths.count - 1) }
-        try ws.printSetup(PrintSetup(repeatRows: headerRows, header: "&C&\"Times New Roman,Bold\"\(escapeHeader(c.layout.title))"))
+        ws.freeze(row: 5, col: frozenColumns)
+        try ws.printSetup(PrintSetup(repeatRows: 3...4, header: "&C&\"Times New Roman,Bold\"\(c.layout.title.replacingOccurrences(of: "&", with: "&&"))"))
+        try titleRows(ws, title, width: widths.count)
+        try headerRows(stream, at: 3, headers)
     }
 
-    func escapeHeader(_ s: String) -> String { s.replacingOccurrences(of: "&", with: "&&") }
+    /// The autofilter over the header and every data row, once their number is known: right
+    /// after the last data row (constant-memory mode refuses a range above the current row).
+    func end(_ stream: Stream) throws {
+        if stream.count > 0 { try stream.ws.autofilter(4, 0, 4 + stream.count, stream.widths.count - 1) }
+    }
 
     /// Two header rows: a group spanning its columns above, the column's own header below.
-    func headerRows(_ ws: Worksheet, at row: Int, _ headers: [(group: String?, header: String)]) throws {
+    func headerRows(_ stream: Stream, at row: Int, _ headers: [(group: String?, header: String)]) throws {
+        let ws = stream.ws, widths = stream.widths
         var col = 0
         while col < headers.count {
             if let g = headers[col].group {
@@ -105,46 +291,35 @@ final class ConsolidatedWorkbook {
         try ws.setRow(row + 1, height: max(30, Worksheet.height(for: headers.enumerated().map { ($0.element.header, widths.indices.contains($0.offset) ? widths[$0.offset] : 10) }) ?? 0))
     }
 
-    /// Writes one data row, tall enough for its wrapped text.
-    func writeRow(_ ws: Worksheet, _ row: Int, _ cells: [(Cell, CellFormat)]) throws {
-        var writer = RowWriter(ws: ws, row: row, widths: widths)
-        for (cell, format) in cells { try writer.add(cell, format) }
-        try writer.finish()
-    }
-
-    /// Cells written left to right as they come (no arrays for the big sheets), the row's
-    /// height set at the end to fit its wrapped text.
-    struct RowWriter {
-        let ws: Worksheet
-        let row: Int
-        let widths: [Double]
-        var col = 0
+    /// Writes the next data row of a sheet, each cell in its column's format, tall enough for
+    /// its wrapped text.
+    func row(_ stream: Stream, _ cells: [Cell]) throws {
         var lines = 1
-
-        mutating func add(_ cell: Cell, _ format: CellFormat) throws {
-            if format.wrap, case .text(let t) = cell, col < widths.count {
-                lines = max(lines, Worksheet.lineCount(t, width: widths[col]))
+        let r = stream.row
+        for (col, cell) in cells.enumerated() {
+            let format = col < stream.formats.count ? stream.formats[col] : Style.text
+            if format.wrap, case .text(let t) = cell, col < stream.widths.count {
+                lines = max(lines, Worksheet.lineCount(t, width: stream.widths[col]))
             }
-            try ws.write(row, col, cell, format)
-            col += 1
+            try stream.ws.write(r, col, cell, format)
         }
-
-        func finish() throws {
-            if let h = Worksheet.height(lines: lines) { try ws.setRow(row, height: h) }
-        }
+        if let h = Worksheet.height(lines: lines) { try stream.ws.setRow(r, height: h) }
+        stream.row += 1
+        stream.count += 1
     }
 
-    /// A scalar answer as a cell.
-    func cell(_ value: Value?, _ field: Field) -> Cell {
-        guard let value, !value.isBlank else { return .blank }
-        if case .number(let n) = value { return .number(n) }
-        return .text(form.display(value, of: field, .vi))
+    /// The text a cell shows, to size its column.
+    func shown(_ cell: Cell) -> String? {
+        switch cell {
+        case .text(let t): return t
+        case .number(let n): return formatNumber(n)
+        default: return nil
+        }
     }
 
     // MARK: Cover
 
-    func writeCover(_ name: String) throws {
-        let ws = try workbook.addSheet(name)
+    func writeCover(_ ws: Worksheet, _ r: MergeResult) throws {
         try ws.setColumn(0, 0, width: 46)
         try ws.setColumn(1, 1, width: 18)
         try ws.printSetup(PrintSetup(landscape: false))
@@ -152,7 +327,6 @@ final class ConsolidatedWorkbook {
         try ws.merge(0, 0, 0, 1, c.layout.title, Style.title)
         try ws.merge(1, 0, 1, 1, form.title.vi, CellFormat(italic: true, wrap: true, align: .center))
         try ws.setRow(1, height: 48)
-        let r = result
         let lines: [(String, Cell)] = [
             ("Biểu mẫu", .text("\(form.id), phiên bản \(form.version)")),
             ("Thời điểm tổng hợp", .text(generatedAt)),
@@ -176,70 +350,63 @@ final class ConsolidatedWorkbook {
 
     // MARK: Summary
 
-    func summaryValue(_ column: SummaryColumn, _ field: Field?, _ answers: Answers) -> Cell {
-        switch column.source {
-        case .field(let s, let f):
-            guard let field else { return .blank }
-            return cell(answers[s, f], field)
-        case .value(let compiled):
-            if case .number(let n) = compiled.expression.evaluate(answers) { return .number(n) }
-            return .blank
-        case .ratio:
-            return .blank
-        }
+    static let fixedSummaryHeaders = ["STT", "Đơn vị", "Viết tắt", "Tình trạng"]
+
+    func beginSummary(_ stream: Stream, _ title: String, _ columns: [SummaryColumn]) throws {
+        let fixed = ConsolidatedWorkbook.fixedSummaryHeaders
+        var widths: [Double] = [5, fittedWidth(header: "Đơn vị", values: units.map(\.name), minimum: 24, maximum: 38),
+                                fittedWidth(header: "Viết tắt", values: units.map(\.shortName), maximum: 18),
+                                fittedWidth(header: "Tình trạng", values: ["Chỉ có bản nháp", "Có 10 cảnh báo"], maximum: 18)]
+        widths += columns.map { fittedWidth(header: $0.header, values: [], minimum: 10, maximum: 16) }
+        try begin(stream, title, widths: widths, headers: fixed.map { (nil, $0) } + columns.map { ($0.group, $0.header) },
+                  formats: [Style.center, Style.text, Style.text, Style.text] + columns.map { Style.number($0.source.isRatio ? .ratio : $0.format) },
+                  frozenColumns: 3)
     }
 
-    func writeSummary(_ name: String, _ title: String, _ columns: [SummaryColumn]) throws {
-        let ws = try workbook.addSheet(name)
-        let fixed = ["STT", "Đơn vị", "Viết tắt", "Tình trạng"]
-        let width = fixed.count + columns.count
-        let headerRow = 3, firstData = headerRow + 2, lastData = firstData + rows.count - 1
-        var values: [[Cell]] = []
-        var statuses: [String] = []
-        let fields: [Field?] = columns.map { c in
-            if case .field(let s, let f) = c.source { return form.field(s, f) } else { return nil }
-        }
-        for i in 0..<rows.count {
-            if let a = rows.answers[i] { values.append(zip(columns, fields).map { summaryValue($0, $1, a) }) } else { values.append([]) }
-            statuses.append(status(i))
-        }
-        var widths: [Double] = [5, fittedWidth(header: "Đơn vị", values: rows.units.map(\.name), minimum: 24, maximum: 38),
-                                fittedWidth(header: "Viết tắt", values: rows.units.map(\.shortName), maximum: 18),
-                                fittedWidth(header: "Tình trạng", values: statuses, maximum: 18)]
-        widths += columns.map { fittedWidth(header: $0.header, values: [], minimum: 10, maximum: 16) }
-        try prepare(ws, widths: widths, headerRows: headerRow...(headerRow + 1), dataRows: rows.count, frozenColumns: 3)
-        _ = try titleRows(ws, title, width: width)
-        try headerRows(ws, at: headerRow, fixed.map { (nil, $0) } + columns.map { ($0.group, $0.header) })
-        let colIndex = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($0.element.id, fixed.count + $0.offset) })
-        for i in 0..<rows.count {
-            let row = firstData + i
-            let missing = rows.answers[i] == nil
-            var cells: [(Cell, CellFormat)] = [(.number(Double(i + 1)), Style.center), (.text(rows.units[i].name), Style.text),
-                                               (.text(rows.units[i].shortName), Style.text), (.text(statuses[i]), missing ? Style.missing : Style.text)]
-            for (j, column) in columns.enumerated() {
-                if case .ratio(let n, let d) = column.source, let nc = colIndex[n], let dc = colIndex[d] {
-                    let num = values[i].indices.contains(nc - fixed.count) ? values[i][nc - fixed.count] : .blank
-                    let den = values[i].indices.contains(dc - fixed.count) ? values[i][dc - fixed.count] : .blank
-                    cells.append((ratio(cellName(row, nc), cellName(row, dc), num, den), Style.number(.ratio)))
-                } else {
-                    cells.append((missing ? .blank : values[i][j], Style.number(column.format)))
-                }
+    /// Where each summary column is, by id.
+    func summaryColumns(_ columns: [SummaryColumn]) -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($0.element.id, ConsolidatedWorkbook.fixedSummaryHeaders.count + $0.offset) })
+    }
+
+    func summaryRow(_ stream: Stream, _ i: Int, _ part: UnitPart?, _ columns: [SummaryColumn], _ sums: inout [Double]) throws {
+        let fixed = ConsolidatedWorkbook.fixedSummaryHeaders.count
+        if sums.isEmpty { sums = Array(repeating: 0, count: columns.count) }
+        let row = stream.row
+        let status = status(i)
+        var cells: [Cell] = [.number(Double(i + 1)), .text(units[i].name), .text(units[i].shortName), .text(status)]
+        let values = part?.summary ?? []
+        for (j, column) in columns.enumerated() {
+            if case .ratio(let n, let d) = column.source, let nc = columns.firstIndex(where: { $0.id == n }), let dc = columns.firstIndex(where: { $0.id == d }) {
+                cells.append(ratio(cellName(row, fixed + nc), cellName(row, fixed + dc), values.indices.contains(nc) ? values[nc] : .blank,
+                                   values.indices.contains(dc) ? values[dc] : .blank))
+            } else {
+                let value = values.indices.contains(j) ? values[j] : .blank
+                if case .number(let n) = value { sums[j] += n }
+                cells.append(value)
             }
-            try writeRow(ws, row, cells)
         }
-        // The total row: live SUM formulas, ratios recomputed from the totals.
-        let totalRow = lastData + 1
+        // A missing unit's status stands out.
+        let formats = stream.formats
+        if part == nil { stream.formats[3] = Style.missing }
+        try self.row(stream, cells)
+        stream.formats = formats
+    }
+
+    /// The total row: live SUM formulas, ratios recomputed from the totals.
+    func endSummary(_ stream: Stream, _ columns: [SummaryColumn], _ sums: [Double]) throws {
+        let ws = stream.ws
+        let fixed = ConsolidatedWorkbook.fixedSummaryHeaders.count
+        let firstData = 5, lastData = stream.row - 1, totalRow = stream.row
+        let colIndex = summaryColumns(columns)
+        try end(stream)
         try ws.merge(totalRow, 0, totalRow, 3, "Tổng cộng", Style.totalLabel)
         var totals: [String: Double] = [:]
         for (j, column) in columns.enumerated() {
-            let col = fixed.count + j
+            let col = fixed + j
             if column.total {
-                let sum = values.reduce(0.0) { acc, v in
-                    if v.indices.contains(j), case .number(let n) = v[j] { return acc + n }
-                    return acc
-                }
+                let sum = sums.indices.contains(j) ? sums[j] : 0
                 totals[column.id] = sum
-                let range = rows.count == 0 ? "0" : "SUM(\(cellName(firstData, col)):\(cellName(lastData, col)))"
+                let range = stream.count == 0 ? "0" : "SUM(\(cellName(firstData, col)):\(cellName(lastData, col)))"
                 try ws.write(totalRow, col, .formula(range, cached: sum), Style.total(column.format))
             } else if case .ratio(let n, let d) = column.source, let nc = colIndex[n], let dc = colIndex[d] {
                 let num = totals[n].map(Cell.number) ?? .blank, den = totals[d].map(Cell.number) ?? .blank
@@ -248,7 +415,6 @@ final class ConsolidatedWorkbook {
                 try ws.write(totalRow, col, .blank, Style.total(column.format))
             }
         }
-        summaryPlace = (ws.name, firstData, lastData, colIndex)
     }
 
     func ratio(_ numRef: String, _ denRef: String, _ num: Cell, _ den: Cell) -> Cell {
@@ -258,10 +424,10 @@ final class ConsolidatedWorkbook {
     }
 
     func status(_ i: Int) -> String {
-        guard rows.checks[i] != nil else {
-            return result.submissions.draftsOnly[rows.units[i].id] != nil ? "Chỉ có bản nháp" : "Chưa nộp"
+        guard let check = checks[i] else {
+            return set.draftsOnly[units[i].id] != nil ? "Chỉ có bản nháp" : "Chưa nộp"
         }
-        let errors = rows.checks[i]!.errorCount, warnings = rows.checks[i]!.warningCount
+        let errors = check.errorCount, warnings = check.warningCount
         if errors > 0 { return "Có \(errors) lỗi" }
         if warnings > 0 { return "Có \(warnings) cảnh báo" }
         return "Đã nộp"
@@ -269,29 +435,25 @@ final class ConsolidatedWorkbook {
 
     // MARK: Charts
 
-    func writeCharts(_ name: String, _ charts: [ChartLayout]) throws {
-        let ws = try workbook.addSheet(name)
+    func writeCharts(_ ws: Worksheet, _ charts: [ChartLayout], _ streams: [Stream]) throws {
         try ws.printSetup(PrintSetup())
         try ws.merge(0, 0, 0, 12, c.layout.title, Style.title)
-        guard let place = summaryPlace, place.lastRow >= place.firstRow else {
+        guard let s = c.layout.sheets.firstIndex(where: { if case .summary = $0 { true } else { false } }),
+              case .summary(_, _, let columns) = c.layout.sheets[s], !units.isEmpty else {
             try ws.write(2, 0, .text("Chưa có trang tổng hợp (summary) để vẽ biểu đồ."))
             return
         }
+        let place = summaryColumns(columns)
         for (i, chart) in charts.enumerated() {
             let series = chart.columns.compactMap { id -> Chart.Series? in
-                guard let col = place.columns[id], let column = summaryColumn(id) else { return nil }
-                return Chart.Series(name: column.header, sheet: place.sheet, categoryColumn: 2, valueColumn: col,
-                                    firstRow: place.firstRow, lastRow: place.lastRow)
+                guard let col = place[id], let column = columns.first(where: { $0.id == id }) else { return nil }
+                return Chart.Series(name: column.header, sheet: streams[s].ws.name, categoryColumn: 2, valueColumn: col,
+                                    firstRow: 5, lastRow: 4 + units.count)
             }
             try ws.insert(Chart(kind: .column, title: chart.title, series: series, stacked: chart.stacked), at: 2 + i * 30, 0, scale: 1.45)
         }
         // One chart a printed page.
         try ws.pageBreaks(before: (1..<max(1, charts.count)).map { $0 * 30 + 1 })
-    }
-
-    func summaryColumn(_ id: String) -> SummaryColumn? {
-        for case .summary(_, _, let columns) in c.layout.sheets { if let col = columns.first(where: { $0.id == id }) { return col } }
-        return nil
     }
 
     // MARK: Sections and tables
@@ -304,113 +466,62 @@ final class ConsolidatedWorkbook {
         return [(nil, field.heading(.vi), nil)]
     }
 
-    func cells(of field: Field, _ value: Value?, ticks: Bool) -> [Cell] {
-        if field.type == .multi_choice || (ticks && field.type == .choice) {
-            let chosen: [String] = value?.list ?? value?.text.map { [$0] } ?? []
-            return field.choices.map { chosen.contains($0.id) ? .text("x") : .blank }
+    func format(for field: Field, ticks: Bool) -> CellFormat {
+        if ticks || field.type == .multi_choice { return Style.center }
+        return field.type.isNumeric ? Style.number(ColumnFormat.of(field.type)) : (field.type == .date ? Style.center : Style.text)
+    }
+
+    /// Widths of data columns from the sampled rows' cells: tick columns narrow, text wider.
+    func dataWidths(_ layout: [(field: Field, column: (group: String?, header: String, choice: String?))], _ rows: [[Cell]], maximumText: Double) -> [Double] {
+        layout.enumerated().map { j, entry in
+            let (f, col) = entry
+            let sample = col.choice == nil ? rows.compactMap { $0.indices.contains(j) ? shown($0[j]) : nil } : ["x"]
+            return fittedWidth(header: col.header, values: sample, minimum: col.choice == nil ? 10 : 8, maximum: f.type == .long_text ? 50 : maximumText)
         }
-        return [cell(value, field)]
     }
 
-    func format(for field: Field) -> CellFormat {
-        field.type.isNumeric ? Style.number(ColumnFormat.of(field.type)) : (field.type == .date ? Style.center : Style.text)
-    }
-
-    func writeSection(_ name: String?, _ sectionId: String, _ only: [String]?) throws {
+    /// `sample`: the first units' rows of this sheet.
+    func beginSection(_ stream: Stream, _ sectionId: String, _ only: [String]?, _ rows: [[Cell]], _ present: [Int]) throws {
         guard let section = form.section(sectionId) else { return }
-        let fields = section.fields.filter { $0.type != .table && (only?.contains($0.id) ?? true) }
-        let ws = try workbook.addSheet(name ?? section.heading(.vi))
-        let present = rows.present
-        let layout = fields.flatMap { f in columns(of: f, ticks: false).map { (f, $0) } }
-        var widths: [Double] = [5, fittedWidth(header: "Đơn vị", values: present.prefix(500).map { rows.units[$0].name }, minimum: 24, maximum: 38)]
-        for (f, col) in layout {
-            let sample = col.choice == nil ? present.prefix(200).compactMap { i in rows.answers[i]?[section.id, f.id].map { form.display($0, of: f, .vi) } } : ["x"]
-            widths.append(fittedWidth(header: col.header, values: sample, minimum: col.choice == nil ? 10 : 8, maximum: f.type == .long_text ? 50 : 30))
-        }
-        try prepare(ws, widths: widths, headerRows: 3...4, dataRows: present.count)
-        _ = try titleRows(ws, section.heading(.vi).uppercased(), width: widths.count)
-        try headerRows(ws, at: 3, [(nil, "STT"), (nil, "Đơn vị")] + layout.map { ($0.1.group, $0.1.header) })
-        let sectionAnswers = rows.answers.map { $0?.sections[section.id] }
-        let formats = fields.map { $0.type == .multi_choice ? Style.center : format(for: $0) }
-        for (i, u) in present.enumerated() {
-            var line = RowWriter(ws: ws, row: 5 + i, widths: widths)
-            try line.add(.number(Double(i + 1)), Style.center)
-            try line.add(.text(rows.units[u].name), Style.text)
-            for (f, fmt) in zip(fields, formats) {
-                for cell in cells(of: f, sectionAnswers[u]?[f.id], ticks: false) { try line.add(cell, fmt) }
-            }
-            try line.finish()
-        }
+        let fields = preparer.sectionFields(sectionId, only)
+        let layout = fields.flatMap { f in columns(of: f, ticks: false).map { (field: f, column: $0) } }
+        let widths = [5, fittedWidth(header: "Đơn vị", values: present.prefix(500).map { units[$0].name }, minimum: 24, maximum: 38)]
+            + dataWidths(layout, rows, maximumText: 30)
+        let formats = [Style.center, Style.text] + layout.map { format(for: $0.field, ticks: $0.column.choice != nil) }
+        try begin(stream, section.heading(.vi).uppercased(), widths: widths,
+                  headers: [(nil, "STT"), (nil, "Đơn vị")] + layout.map { ($0.column.group, $0.column.header) }, formats: formats)
     }
 
-    func writeTable(_ name: String?, _ sectionId: String, _ tableId: String, _ ticks: Set<String>) throws {
-        guard let section = form.section(sectionId), let table = section.field(tableId) else { return }
-        let ws = try workbook.addSheet(name ?? "\(section.number.map { $0 + " " } ?? "")\(table.label.vi)")
-        var entries: [(unit: ReportingUnit, index: Int, row: Row)] = []
-        for u in 0..<rows.count {
-            for (i, row) in (rows.answers[u]?[sectionId, tableId]?.rows ?? []).enumerated() { entries.append((rows.units[u], i + 1, row)) }
+    /// `sample`: the first units' rows of this table.
+    func beginTable(_ stream: Stream, _ sectionId: String, _ tableId: String, _ ticks: Set<String>, _ sample: [[[Cell]]], _ present: [Int]) throws {
+        guard let table = form.field(sectionId, tableId) else { return }
+        let layout = table.columns.flatMap { col in columns(of: col, ticks: ticks.contains(col.id)).map { (field: col, column: $0) } }
+        var names: [String] = [], rows: [[Cell]] = []
+        for (k, unitRows) in sample.enumerated() {
+            names += Array(repeating: units[present[k]].name, count: unitRows.count)
+            rows += unitRows
         }
-        let layout = table.columns.flatMap { col in columns(of: col, ticks: ticks.contains(col.id)).map { (col, $0) } }
-        var widths: [Double] = [6, fittedWidth(header: "Đơn vị", values: entries.prefix(500).map(\.unit.name), minimum: 22, maximum: 34), 7]
-        for (col, h) in layout {
-            let sample = h.choice == nil ? entries.prefix(200).compactMap { e in e.row[col.id].map { form.display($0, of: col, .vi) } } : ["x"]
-            widths.append(fittedWidth(header: h.header, values: sample, minimum: h.choice == nil ? 10 : 9, maximum: col.type == .long_text ? 50 : 34))
-        }
-        try prepare(ws, widths: widths, headerRows: 3...4, dataRows: entries.count)
-        _ = try titleRows(ws, table.label.vi.uppercased(), width: widths.count)
-        try headerRows(ws, at: 3, [(nil, "STT"), (nil, "Đơn vị"), (nil, "TT trong đơn vị")] + layout.map { ($0.1.group, $0.1.header) })
-        let formats = table.columns.map { ticks.contains($0.id) || $0.type == .multi_choice ? Style.center : format(for: $0) }
-        let tick = table.columns.map { ticks.contains($0.id) }
-        for (i, e) in entries.enumerated() {
-            var line = RowWriter(ws: ws, row: 5 + i, widths: widths)
-            try line.add(.number(Double(i + 1)), Style.center)
-            try line.add(.text(e.unit.name), Style.text)
-            try line.add(.number(Double(e.index)), Style.center)
-            for (j, column) in table.columns.enumerated() {
-                for cell in cells(of: column, e.row[column.id], ticks: tick[j]) { try line.add(cell, formats[j]) }
-            }
-            try line.finish()
-        }
+        let widths = [6, fittedWidth(header: "Đơn vị", values: names, minimum: 22, maximum: 34), 7]
+            + dataWidths(layout, Array(rows.prefix(200)), maximumText: 34).enumerated().map { j, w in layout[j].column.choice == nil ? w : max(w, 9) }
+        let formats = [Style.center, Style.text, Style.center] + layout.map { format(for: $0.field, ticks: $0.column.choice != nil) }
+        try begin(stream, table.label.vi.uppercased(), widths: widths,
+                  headers: [(nil, "STT"), (nil, "Đơn vị"), (nil, "TT trong đơn vị")] + layout.map { ($0.column.group, $0.column.header) }, formats: formats)
     }
 
     // MARK: Issues and completeness
 
-    func writeIssues(_ name: String) throws {
-        let ws = try workbook.addSheet(name)
-        var lines: [[Cell]] = []
-        for u in 0..<rows.count {
-            guard let check = rows.checks[u] else { continue }
-            let unitName = rows.units[u].name
-            for p in check.loaded.problems {
-                lines.append([.text(unitName), .text(""), .text(p.path), .blank, .text("Lỗi"),
-                              .text("\(p.message.vi) (tệp \(check.loaded.file), dòng \(p.line))"), .blank])
-            }
-            for issue in check.issues.sorted(by: { $0.severity < $1.severity }) {
-                let section = form.section(issue.section)
-                let field = issue.field.flatMap { section?.field($0) }
-                let column = issue.column.flatMap { field?.column($0) }
-                // A rule of a whole section names the questions it reads.
-                let fieldLabel = field == nil
-                    ? issue.fields.compactMap { form.field(at: $0).map { ($0.column ?? $0.field).label.vi } }.joined(separator: "; ")
-                    : [field?.heading(.vi), column?.label.vi].compactMap { $0 }.joined(separator: " › ")
-                lines.append([.text(unitName), .text(section?.heading(.vi) ?? issue.section), .text(fieldLabel),
-                              issue.row.map { .number(Double($0)) } ?? .blank,
-                              .text(issue.severity == .error ? "Lỗi" : "Cảnh báo"), .text(issue.message.vi),
-                              check.loaded.submission?.explanations[issue.key].map(Cell.text) ?? .blank])
-            }
-        }
+    func beginIssues(_ stream: Stream) throws {
         let headers = ["STT", "Đơn vị", "Mục", "Câu hỏi", "Dòng", "Mức độ", "Nội dung", "Giải trình của đơn vị"]
-        try prepare(ws, widths: [6, 30, 30, 36, 7, 10, 50, 40], headerRows: 3...4, dataRows: lines.count, frozenColumns: 0)
-        _ = try titleRows(ws, "LỖI VÀ CẢNH BÁO TRONG CÁC BẢN NỘP", width: headers.count)
-        try headerRows(ws, at: 3, headers.map { (nil, $0) })
-        for (i, line) in lines.enumerated() {
-            try writeRow(ws, 5 + i, [(.number(Double(i + 1)), Style.center)] + line.enumerated().map { j, cell in (cell, j == 3 || j == 4 ? Style.center : Style.text) })
-        }
-        if lines.isEmpty { try ws.merge(5, 0, 5, headers.count - 1, "Không có lỗi hoặc cảnh báo.", Style.text) }
+        try begin(stream, "LỖI VÀ CẢNH BÁO TRONG CÁC BẢN NỘP", widths: [6, 30, 30, 36, 7, 10, 50, 40], headers: headers.map { (nil, $0) },
+                  formats: [Style.center, Style.text, Style.text, Style.text, Style.center, Style.center, Style.text, Style.text], frozenColumns: 0)
     }
 
-    func writeCompleteness(_ name: String) throws {
-        let ws = try workbook.addSheet(name)
+    func endIssues(_ stream: Stream) throws {
+        if stream.count == 0 { try stream.ws.merge(5, 0, 5, stream.widths.count - 1, "Không có lỗi hoặc cảnh báo.", Style.text) }
+        try end(stream)
+    }
+
+    func writeCompleteness(_ ws: Worksheet, _ result: MergeResult) throws {
         let s = result.submissions
         let unitName: (String) -> String = { id in self.c.registry.unit(id)?.name ?? id }
         var lines: [(String, String, String, String)] = []
@@ -429,19 +540,20 @@ final class ConsolidatedWorkbook {
         }
         for item in s.rejected { lines.append(("Tệp bị từ chối", "", item.file, item.reason.vi)) }
         for path in result.missingInputs { lines.append(("Tệp bị từ chối", "", path, "Không có tệp hoặc thư mục này")) }
-        let headers = ["STT", "Tình trạng", "Đơn vị", "Tệp", "Chi tiết"]
-        try prepare(ws, widths: [6, 26, 38, fittedWidth(header: "Tệp", values: lines.map(\.2), minimum: 16, maximum: 45), 50],
-                    headerRows: 3...4, dataRows: lines.count, frozenColumns: 0)
-        _ = try titleRows(ws, "TÌNH TRẠNG NỘP BÁO CÁO", width: headers.count)
-        try headerRows(ws, at: 3, headers.map { (nil, $0) })
-        for (i, l) in lines.enumerated() {
-            try writeRow(ws, 5 + i, [(.number(Double(i + 1)), Style.center), (.text(l.0), Style.text), (.text(l.1), Style.text),
-                                     (.text(l.2), Style.text), (.text(l.3), Style.text)])
-        }
-        if lines.isEmpty { try ws.merge(5, 0, 5, headers.count - 1, "Tất cả các đơn vị đã nộp bản chính thức.", Style.text) }
+        let stream = Stream(ws)
+        try begin(stream, "TÌNH TRẠNG NỘP BÁO CÁO", widths: [6, 26, 38, fittedWidth(header: "Tệp", values: lines.map(\.2), minimum: 16, maximum: 45), 50],
+                  headers: ["STT", "Tình trạng", "Đơn vị", "Tệp", "Chi tiết"].map { (nil, $0) },
+                  formats: [Style.center, Style.text, Style.text, Style.text, Style.text], frozenColumns: 0)
+        for (i, l) in lines.enumerated() { try row(stream, [.number(Double(i + 1)), .text(l.0), .text(l.1), .text(l.2), .text(l.3)]) }
+        if lines.isEmpty { try ws.merge(5, 0, 5, 4, "Tất cả các đơn vị đã nộp bản chính thức.", Style.text) }
+        try end(stream)
     }
 
     func date(_ d: Date?) -> String {
         d.map(timeFormatter.string(from:)) ?? ""
     }
+}
+
+extension SummaryColumn.Source {
+    var isRatio: Bool { if case .ratio = self { true } else { false } }
 }

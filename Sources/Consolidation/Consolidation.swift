@@ -51,24 +51,19 @@ public struct Consolidator {
             clock = now
         }
         let (files, missingInputs) = SubmissionLoader.expand(inputs)
-        let loaded = SubmissionLoader.load(files, form: form)
-        lap("read")
-        let set = SubmissionSet(loaded, registry: registry)
-        var checks: [String: SubmissionCheck] = [:]
-        let current = Array(set.current)
-        let validator = self.validator
-        for (i, check) in parallelMap(current.count, { SubmissionCheck(current[$0].value, validator: validator) }).enumerated() {
-            checks[current[i].key] = check
-        }
-        lap("check")
-        let missing = registry.units.filter { checks[$0.id] == nil }
-        var result = MergeResult(output: output, submissions: set, checks: checks, expected: registry.units.count, missing: missing,
-                                 cellsWritten: 0, notices: [], missingInputs: missingInputs)
-        let writer = try ConsolidatedWorkbook(consolidator: self, result: result, now: now)
+        // First what each file is about (answers checked for syntax only), to sort them out;
+        // the files that count are read in full while the workbook is written.
+        let form = self.form
+        let headers = parallelMap(files.count) { SubmissionLoader.load(files[$0], form: form, answers: false) }
+        let set = SubmissionSet(headers, registry: registry)
+        lap("scan")
+        let writer = try ConsolidatedWorkbook(consolidator: self, set: set, files: Dictionary(zip(headers.map(\.file), files), uniquingKeysWith: { a, _ in a }),
+                                              missingInputs: missingInputs, output: output, now: now)
         writer.workbook.trace = trace
+        var result: MergeResult
         do {
-            try writer.write()
-            lap("write")
+            result = try writer.write()
+            lap("read+check+write")
             try writer.workbook.close()
             lap("close")
         } catch {

@@ -73,6 +73,14 @@ extension DataTree {
         return try parser.parseDocument()
     }
 
+    /// Parses a JSON document whose top-level values under `skipped` keys are only checked
+    /// for syntax and left out of the tree: reading what a file is about without its bulk.
+    public static func parseJSON(_ data: Data, skippingTopLevel skipped: Set<String>) throws -> DataTree {
+        var parser = JSONTreeParser(bytes: [UInt8](data))
+        parser.skippedTopLevel = skipped
+        return try parser.parseDocument()
+    }
+
     static func parseYAML(_ text: String) throws -> DataTree {
         let reader = YAMLReader(file: "")
         guard let node = reader.compose(text) else {
@@ -108,6 +116,9 @@ struct JSONTreeParser {
     var i = 0
     var line = 1
     var lineStart = 0
+    /// Keys of the top-level object whose values are checked but not kept.
+    var skippedTopLevel: Set<String> = []
+    var depth = 0
 
     init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -145,6 +156,8 @@ struct JSONTreeParser {
         switch bytes[i] {
         case UInt8(ascii: "{"):
             i += 1
+            depth += 1
+            defer { depth -= 1 }
             var pairs: [(key: String, value: DataTree)] = []
             skipSpace()
             if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return DataTree(kind: .object(pairs), line: l, column: c) }
@@ -155,7 +168,7 @@ struct JSONTreeParser {
                 skipSpace()
                 guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("cần dấu ':' sau khoá", "expected ':' after the key") }
                 i += 1
-                pairs.append((key, try parseValue()))
+                if depth == 1, skippedTopLevel.contains(key) { try skipValue() } else { pairs.append((key, try parseValue())) }
                 skipSpace()
                 guard i < bytes.count else { throw fail("thiếu dấu '}'", "missing '}'") }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -189,6 +202,53 @@ struct JSONTreeParser {
             }
             return DataTree(kind: .number(n), line: l, column: c)
         }
+    }
+
+    /// Checks one value's syntax without building it.
+    mutating func skipValue() throws {
+        skipSpace()
+        guard i < bytes.count else { throw fail("tệp kết thúc giữa chừng", "unexpected end of file") }
+        switch bytes[i] {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let close = bytes[i] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            let isObject = close == UInt8(ascii: "}")
+            i += 1
+            skipSpace()
+            if i < bytes.count, bytes[i] == close { i += 1; return }
+            while true {
+                skipSpace()
+                if isObject {
+                    guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("cần tên khoá trong dấu nháy kép", "expected a quoted key") }
+                    try skipString()
+                    skipSpace()
+                    guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("cần dấu ':' sau khoá", "expected ':' after the key") }
+                    i += 1
+                }
+                try skipValue()
+                skipSpace()
+                guard i < bytes.count else { throw isObject ? fail("thiếu dấu '}'", "missing '}'") : fail("thiếu dấu ']'", "missing ']'") }
+                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                if bytes[i] == close { i += 1; return }
+                throw isObject ? fail("cần ',' hoặc '}'", "expected ',' or '}'") : fail("cần ',' hoặc ']'", "expected ',' or ']'")
+            }
+        case UInt8(ascii: "\""):
+            try skipString()
+        default:
+            _ = try parseValue()
+        }
+    }
+
+    mutating func skipString() throws {
+        i += 1
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: "\""): i += 1; return
+            case UInt8(ascii: "\\"): i += 2
+            case 0x0A: throw fail("chuỗi xuống dòng mà chưa đóng dấu nháy", "unterminated string")
+            default: i += 1
+            }
+        }
+        throw fail("chuỗi chưa đóng dấu nháy", "unterminated string")
     }
 
     mutating func literal(_ word: String) throws {

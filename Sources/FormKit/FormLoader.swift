@@ -43,7 +43,9 @@ public enum FormLoader {
     /// A path as a person would type it: relative to the current folder when inside it.
     public static func displayPath(_ url: URL) -> String {
         let cwd = FileManager.default.currentDirectoryPath
-        let p = url.standardizedFileURL.path
+        var p = url.path
+        // Standardizing a URL is costly and a merge names thousands: only when it changes something.
+        if p.contains("/.") || p.contains("//") { p = url.standardizedFileURL.path }
         return p.hasPrefix(cwd + "/") ? String(p.dropFirst(cwd.count + 1)) : p
     }
 }

@@ -66,6 +66,12 @@ public indirect enum JSON: Sendable, Equatable {
 
     static func quote(_ s: String, into out: inout [UInt8]) {
         out.append(34)
+        // Most text needs no escape: copy its bytes at once.
+        if !s.utf8.contains(where: { $0 < 32 || $0 == 34 || $0 == 92 }) {
+            out.append(contentsOf: s.utf8)
+            out.append(34)
+            return
+        }
         for b in s.utf8 {
             switch b {
             case 34: out += [92, 34]
@@ -84,6 +90,52 @@ public indirect enum JSON: Sendable, Equatable {
 }
 
 extension JSON {
+    /// The compact text of `JSON(answers)`, written straight from the answers: the content
+    /// hash of every submission read goes through here.
+    public static func compactBytes(_ answers: Answers, into out: inout [UInt8]) {
+        out.append(123)
+        for (i, s) in answers.sections.keys.sorted().enumerated() {
+            if i > 0 { out.append(44) }
+            quote(s, into: &out)
+            out.append(58)
+            compactBytes(answers.sections[s]!, into: &out)
+        }
+        out.append(125)
+    }
+
+    private static func compactBytes(_ object: [String: Value], into out: inout [UInt8]) {
+        out.append(123)
+        for (i, k) in object.keys.sorted().enumerated() {
+            if i > 0 { out.append(44) }
+            quote(k, into: &out)
+            out.append(58)
+            compactBytes(object[k]!, into: &out)
+        }
+        out.append(125)
+    }
+
+    private static func compactBytes(_ value: Value, into out: inout [UInt8]) {
+        switch value {
+        case .text(let s): quote(s, into: &out)
+        case .number(let n): out.append(contentsOf: (n.isFinite ? formatNumber(n) : "null").utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .list(let l):
+            out.append(91)
+            for (i, item) in l.enumerated() {
+                if i > 0 { out.append(44) }
+                quote(item, into: &out)
+            }
+            out.append(93)
+        case .rows(let rows):
+            out.append(91)
+            for (i, row) in rows.enumerated() {
+                if i > 0 { out.append(44) }
+                compactBytes(row, into: &out)
+            }
+            out.append(93)
+        }
+    }
+
     /// Answers as the nested JSON object of the submission format, keys sorted.
     public init(_ answers: Answers) {
         self = .object(answers.sections.keys.sorted().map { s in

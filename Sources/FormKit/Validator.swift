@@ -54,7 +54,11 @@ public struct Validator: Sendable {
 
     public init(form: Form) { self.form = form }
 
-    public func validate(_ answers: Answers) -> [ValidationIssue] {
+    public func validate(_ answers: Answers) -> [ValidationIssue] { assess(answers).issues }
+
+    /// The issues, and the answers that count (`relevantAnswers`), which the check computes
+    /// anyway: a merge needs both.
+    public func assess(_ answers: Answers) -> (issues: [ValidationIssue], relevant: Answers) {
         let effective = relevantAnswers(answers)
         var issues: [ValidationIssue] = []
         for section in form.sections {
@@ -64,7 +68,7 @@ public struct Validator: Sendable {
             for rule in section.rules { issues += evaluate(rule, section: section.id, effective) }
         }
         for rule in form.rules { issues += evaluate(rule, section: rule.condition.references.first.map { String($0.prefix { $0 != "." }) } ?? "", effective) }
-        return issues
+        return (issues, effective)
     }
 
     /// Whether a field is asked, given the answers so far.

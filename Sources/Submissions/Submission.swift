@@ -46,11 +46,15 @@ public struct Submission: Sendable {
     /// SHA-256 over the canonical JSON of the answers and explanations: it changes when
     /// the content changes and only then, so a hand-edited file can be noticed.
     public var contentHash: String {
-        let content = JSON.object([
-            ("answers", JSON(answers)),
-            ("explanations", .object(explanations.keys.sorted().map { ($0, .string(explanations[$0]!)) })),
-        ])
-        return "sha256:" + SHA256.hex(content.bytes())
+        // The compact text of {"answers": …, "explanations": …}, written without a JSON tree.
+        var content: [UInt8] = []
+        content.reserveCapacity(8192)
+        content.append(contentsOf: #"{"answers":"#.utf8)
+        JSON.compactBytes(answers, into: &content)
+        content.append(contentsOf: #","explanations":"#.utf8)
+        content.append(contentsOf: JSON.object(explanations.keys.sorted().map { ($0, .string(explanations[$0]!)) }).bytes())
+        content.append(125)
+        return "sha256:" + SHA256.hex(content)
     }
 
     public var json: JSON {

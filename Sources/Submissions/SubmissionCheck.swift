@@ -5,12 +5,16 @@ import FormKit
 public struct SubmissionCheck: Sendable {
     public var loaded: LoadedSubmission
     public var issues: [ValidationIssue]
+    /// The answers that count: those to questions not asked (skip logic) removed.
+    public var relevantAnswers: Answers?
 
     public init(_ loaded: LoadedSubmission, validator: Validator) {
         self.loaded = loaded
         // A value already reported as unreadable is not reported again as missing.
         let unreadable = Set(loaded.problems.map(\.path))
-        self.issues = (loaded.submission.map { validator.validate($0.answers) } ?? []).filter { issue in
+        let assessed = loaded.submission.map { validator.assess($0.answers) }
+        relevantAnswers = assessed?.relevant
+        self.issues = (assessed?.issues ?? []).filter { issue in
             guard issue.rule == "required", issue.row == nil, let field = issue.field else { return true }
             return !unreadable.contains("$.answers.\(issue.section).\(field)") && !unreadable.contains("$.\(issue.section).\(field)")
         }

@@ -10,6 +10,9 @@ public struct LoadedSubmission: Sendable {
     public var problems: [DataProblem]
     /// Why the file cannot be used at all (unreadable, malformed, another form); nil when usable.
     public var rejection: LocalizedText?
+    /// False when only what the file is about was read (unit, status, revision, times), not
+    /// its answers: enough to sort many files out before reading the ones that count.
+    public var answersRead = true
 
     public var isUsable: Bool { rejection == nil && submission != nil }
 }
@@ -17,7 +20,8 @@ public struct LoadedSubmission: Sendable {
 /// Reads submission files (JSON) and answers files (the same nested answers, JSON or YAML,
 /// alone or under `answers:`).
 public enum SubmissionLoader {
-    public static func load(_ url: URL, form: Form) -> LoadedSubmission {
+    /// Reads a file; with `answers: false` a submission's answers are checked for syntax only.
+    public static func load(_ url: URL, form: Form, answers: Bool = true) -> LoadedSubmission {
         let name = FormLoader.displayPath(url)
         guard let data = try? Data(contentsOf: url) else {
             return LoadedSubmission(file: name, submission: nil, problems: [],
@@ -26,17 +30,17 @@ public enum SubmissionLoader {
         let yaml = ["yaml", "yml"].contains(url.pathExtension.lowercased())
         let tree: DataTree
         do {
-            tree = try DataTree.parse(data, yaml: yaml)
+            tree = yaml || answers ? try DataTree.parse(data, yaml: yaml) : try DataTree.parseJSON(data, skippingTopLevel: ["answers"])
         } catch let e as DataSyntaxError {
             return LoadedSubmission(file: name, submission: nil, problems: [],
                                     rejection: L("dòng \(e.line), cột \(e.column): \(e.message.vi)", "line \(e.line), column \(e.column): \(e.message.text(.en))"))
         } catch {
             return LoadedSubmission(file: name, submission: nil, problems: [], rejection: L("không đọc được tệp", "cannot read the file"))
         }
-        return load(tree, file: name, form: form)
+        return load(tree, file: name, form: form, answers: answers || yaml)
     }
 
-    public static func load(_ tree: DataTree, file: String, form: Form) -> LoadedSubmission {
+    public static func load(_ tree: DataTree, file: String, form: Form, answers readAnswers: Bool = true) -> LoadedSubmission {
         guard case .object = tree.kind else {
             return LoadedSubmission(file: file, submission: nil, problems: [],
                                     rejection: L("tệp phải chứa một bảng khoá JSON/YAML ở ngoài cùng", "the file must hold a JSON/YAML object at the top"))
@@ -88,7 +92,9 @@ public enum SubmissionLoader {
             return LoadedSubmission(file: file, submission: nil, problems: problems,
                                     rejection: L("trạng thái '\(statusText)' không hợp lệ (draft hoặc final)", "status '\(statusText)' is not valid (draft or final)"))
         }
-        let (answers, answerProblems) = AnswersDecoder.decode(tree["answers"] ?? DataTree(kind: .null, line: tree.line, column: tree.column), form: form, path: "$.answers")
+        let (answers, answerProblems) = readAnswers
+            ? AnswersDecoder.decode(tree["answers"] ?? DataTree(kind: .null, line: tree.line, column: tree.column), form: form, path: "$.answers")
+            : (Answers(), [])
         problems += answerProblems
         var s = Submission(form: form, unitId: unitId, unitName: unitName.nfc, status: status, answers: answers)
         s.revision = Int(tree["revision"]?.number ?? 0)
@@ -100,12 +106,12 @@ public enum SubmissionLoader {
         if case .object(let pairs)? = tree["explanations"]?.kind {
             for (k, v) in pairs { if let t = v.string { s.explanations[k] = t.nfc } }
         }
-        if let stored = text(["content_hash"], required: false), stored != s.contentHash, answerProblems.isEmpty {
+        if readAnswers, let stored = text(["content_hash"], required: false), stored != s.contentHash, answerProblems.isEmpty {
             let node = tree["content_hash"]!
             problems.append(DataProblem(path: "$.content_hash", at: node,
                                         L("mã kiểm tra nội dung không khớp: tệp đã bị sửa bằng tay sau khi lưu", "the content hash does not match: the file was edited by hand after it was saved")))
         }
-        return LoadedSubmission(file: file, submission: s, problems: problems, rejection: nil)
+        return LoadedSubmission(file: file, submission: s, problems: problems, rejection: nil, answersRead: readAnswers)
     }
 
     /// Loads many files on every core; the results keep the order of `urls`.

@@ -18,11 +18,29 @@ public struct ReportingUnit: Sendable, Hashable {
 
 /// The units expected to report, in the registry's order (the order of every workbook).
 public struct UnitRegistry: Sendable {
-    public var units: [ReportingUnit]
+    public var units: [ReportingUnit] { didSet { index = UnitRegistry.index(units) } }
+    /// Position of each unit id in `units`: registries of whole provinces hold thousands.
+    private var index: [String: Int]
 
-    public init(units: [ReportingUnit]) { self.units = units }
+    public init(units: [ReportingUnit]) {
+        self.units = units
+        index = UnitRegistry.index(units)
+    }
 
-    public func unit(_ id: String) -> ReportingUnit? { units.first { $0.id == id } }
+    private static func index(_ units: [ReportingUnit]) -> [String: Int] {
+        Dictionary(units.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func unit(_ id: String) -> ReportingUnit? { position(id).map { units[$0] } }
+
+    /// Where the unit stands in the registry's order.
+    public func position(_ id: String) -> Int? { index[id] }
+
+    /// A unit id: lower-case ASCII letters and digits in groups joined by single '-'.
+    static func isValidId(_ id: String) -> Bool {
+        let groups = id.split(separator: "-", omittingEmptySubsequences: false)
+        return groups.allSatisfy { g in !g.isEmpty && g.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) } }
+    }
 
     /// Loads Forms/units.yaml; every problem is reported with file:line:col.
     public static func load(contentsOf url: URL) throws -> UnitRegistry {
@@ -39,14 +57,15 @@ public struct UnitRegistry: Sendable {
         var units: [ReportingUnit] = []
         if let root = reader.compose(text), let top = reader.mapping(root, what: L("danh sách đơn vị", "the unit list"), allowed: ["units"]) {
             var seenKeys: [String: Int] = [:]
+            var seenIds: Set<String> = []
             for node in reader.sequence(top.node("units"), what: L("'units'", "'units'")) {
                 guard let m = reader.mapping(node, what: L("đơn vị", "a unit"), allowed: ["id", "name", "short"]) else { continue }
                 guard let id = m.string("id", required: true), let name = m.string("name", required: true) else { continue }
-                if id.range(of: #"^[a-z0-9]+(-[a-z0-9]+)*$"#, options: .regularExpression) == nil {
+                if !isValidId(id) {
                     reader.error(at: m.location("id"), L("mã đơn vị '\(id)' phải là chữ thường không dấu, chữ số và '-' (ví dụ cuc-shtt)",
                                                          "unit id '\(id)' must be lower-case ASCII letters, digits and '-' (e.g. cuc-shtt)"))
                 }
-                if units.contains(where: { $0.id == id }) {
+                if !seenIds.insert(id).inserted {
                     reader.error(at: m.location("id"), L("mã đơn vị '\(id)' bị lặp", "duplicate unit id '\(id)'"))
                 }
                 let key = name.lowercased()

@@ -7,10 +7,13 @@ import Foundation
 /// Records (little-endian): 1 sheet(name) · 2 format(id, flags, align, size, background,
 /// number format, font) · 3 text · 4 number · 5 formula · 6 blank (row u32, col u16,
 /// format u16, then the value) · 7 merge(r1, c1, r2, c2, format, text) · 8 column(first,
-/// last, width) · 9 row(row, height). Strings are u32 length + UTF-8 bytes; format 0xFFFF is none.
+/// last, width) · 9 row(row, height) · 10 select(sheet index u16): the records after it go to
+/// that sheet (sheets are written interleaved, each in row order). Strings are u32 length + UTF-8 bytes; format 0xFFFF is none.
 public final class CellTrace {
     public private(set) var data = Data("ICTR1".utf8)
     private var formatIds: [CellFormat: UInt16] = [:]
+    private var sheets = 0
+    private var current = -1
 
     public init() {}
 
@@ -20,7 +23,18 @@ public final class CellTrace {
     func f64(_ v: Double) { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
     func string(_ s: String) { let b = Array(s.utf8); u32(UInt32(b.count)); data.append(contentsOf: b) }
 
-    func sheet(_ name: String) { u8(1); string(name) }
+    func sheet(_ name: String) {
+        u8(1); string(name)
+        current = sheets
+        sheets += 1
+    }
+
+    /// Makes the following records go to sheet `index` (0-based, in the order added).
+    func select(_ index: Int) {
+        guard index != current else { return }
+        u8(10); u16(UInt16(index))
+        current = index
+    }
 
     func format(_ spec: CellFormat?, font: String) -> UInt16 {
         guard let spec else { return 0xFFFF }

@@ -73,7 +73,7 @@ public final class Workbook {
         guard let ws = name.withCString({ workbook_add_worksheet(handle, $0) }) else {
             throw XLSXError(sheet: name, message: "libxlsxwriter refused the sheet name")
         }
-        let sheet = Worksheet(workbook: self, handle: ws, name: name)
+        let sheet = Worksheet(workbook: self, handle: ws, name: name, index: sheets.count)
         sheets.append(sheet)
         return sheet
     }

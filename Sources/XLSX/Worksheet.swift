@@ -111,11 +111,21 @@ public final class Worksheet {
     public let name: String
     unowned let workbook: Workbook
     let handle: UnsafeMutablePointer<lxw_worksheet>
+    /// Position in the workbook, 0-based.
+    let index: Int
 
-    init(workbook: Workbook, handle: UnsafeMutablePointer<lxw_worksheet>, name: String) {
+    init(workbook: Workbook, handle: UnsafeMutablePointer<lxw_worksheet>, name: String, index: Int) {
         self.workbook = workbook
         self.handle = handle
         self.name = name
+        self.index = index
+    }
+
+    /// The trace, told that what follows is this sheet's.
+    var trace: CellTrace? {
+        guard let t = workbook.trace else { return nil }
+        t.select(index)
+        return t
     }
 
     /// Excel's limit for one cell, in UTF-16 code units.
@@ -165,7 +175,7 @@ public final class Worksheet {
         let f = workbook.format(format)
         let r = lxw_row_t(row), c = lxw_col_t(col)
         workbook.cellsWritten += 1
-        if let trace = workbook.trace {
+        if let trace {
             let text: String? = if case .text(let t) = cell { storable(t, row: row, col: col) } else { nil }
             trace.cell(row, col, cell, trace.format(format, font: workbook.fontName), storedText: text)
         }
@@ -190,19 +200,19 @@ public final class Worksheet {
     public func merge(_ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int, _ text: String, _ format: CellFormat? = nil) throws {
         let s = storable(text, row: firstRow, col: firstCol)
         workbook.cellsWritten += 1
-        if let trace = workbook.trace { trace.merge(firstRow, firstCol, lastRow, lastCol, trace.format(format, font: workbook.fontName), s) }
+        if let trace { trace.merge(firstRow, firstCol, lastRow, lastCol, trace.format(format, font: workbook.fontName), s) }
         try check(s.withCString {
             worksheet_merge_range(handle, lxw_row_t(firstRow), lxw_col_t(firstCol), lxw_row_t(lastRow), lxw_col_t(lastCol), $0, workbook.format(format))
         }, firstRow, firstCol)
     }
 
     public func setColumn(_ first: Int, _ last: Int, width: Double, _ format: CellFormat? = nil) throws {
-        workbook.trace?.column(first, last, width)
+        trace?.column(first, last, width)
         try check(worksheet_set_column(handle, lxw_col_t(first), lxw_col_t(last), width, workbook.format(format)))
     }
 
     public func setRow(_ row: Int, height: Double) throws {
-        workbook.trace?.row(row, height)
+        trace?.row(row, height)
         try check(worksheet_set_row(handle, lxw_row_t(row), height, nil), row, 0)
     }
 

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Items 0..<count computed on background threads while the caller takes them in order:
+/// the workbook writer puts unit k into its sheets while the workers read and check the units
+/// after it. At most `window` items wait untaken, so memory stays bounded.
+final class OrderedPipeline<T: Sendable>: @unchecked Sendable {
+    // Every field below is guarded by `lock`.
+    private let lock = NSCondition()
+    private var slots: [T?]
+    private var claimed = 0
+    private var taken = 0
+    private var cancelled = false
+    private let window: Int
+    private let make: @Sendable (Int) -> T
+
+    init(count: Int, workers: Int, window: Int, _ make: @escaping @Sendable (Int) -> T) {
+        slots = Array(repeating: nil, count: count)
+        self.window = max(1, window)
+        self.make = make
+        for _ in 0..<min(max(1, workers), count) {
+            let thread = Thread { [self] in work() }
+            thread.stackSize = 4 << 20
+            thread.start()
+        }
+    }
+
+    var count: Int { slots.count }
+
+    private func work() {
+        while true {
+            lock.lock()
+            while !cancelled && claimed < slots.count && claimed >= taken + window { lock.wait() }
+            guard !cancelled, claimed < slots.count else { lock.unlock(); return }
+            let i = claimed
+            claimed += 1
+            lock.unlock()
+            let item = make(i)
+            lock.lock()
+            slots[i] = item
+            lock.broadcast()
+            lock.unlock()
+        }
+    }
+
+    /// Item `i`, waiting for it; it stays for `take`. `i` must be within the window.
+    func peek(_ i: Int) -> T {
+        precondition(i < taken + window, "peek beyond the pipeline's window")
+        lock.lock()
+        defer { lock.unlock() }
+        while slots[i] == nil { lock.wait() }
+        return slots[i]!
+    }
+
+    /// Stops the workers after the items they are computing (when the caller gives up early).
+    func cancel() {
+        lock.lock()
+        cancelled = true
+        lock.broadcast()
+        lock.unlock()
+    }
+
+    /// Item `i`, waiting for it, and frees its slot. Items must be taken in order.
+    func take(_ i: Int) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        precondition(i == taken, "items are taken in order")
+        while slots[i] == nil { lock.wait() }
+        let item = slots[i]!
+        slots[i] = nil
+        taken += 1
+        lock.broadcast()
+        return item
+    }
+}
