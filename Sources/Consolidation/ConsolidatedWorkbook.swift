@@ -141,7 +141,8 @@ final class ConsolidatedWorkbook {
     final class Stream {
         let ws: Worksheet
         var widths: [Double] = []
-        var formats: [CellFormat] = []
+        /// Each column's format, looked up once for all its cells.
+        var formats: [FormatRef] = []
         /// The next data row, and how many were written.
         var row = 5
         var count = 0
@@ -203,15 +204,15 @@ final class ConsolidatedWorkbook {
                 switch sheet {
                 case .summary(_, _, let columns): try summaryRow(stream, i, part, columns, &sums)
                 case .section:
-                    if let part { try row(stream, [.number(Double(stream.count + 1)), .text(units[i].name)] + part.sections[sectionIndex]) }
+                    if let part { try row(stream, [.number(Double(stream.count + 1)), .text(units[i].name)], part.sections[sectionIndex]) }
                     sectionIndex += 1
                 case .table:
                     for (k, cells) in (part?.tables[tableIndex] ?? []).enumerated() {
-                        try row(stream, [.number(Double(stream.count + 1)), .text(units[i].name), .number(Double(k + 1))] + cells)
+                        try row(stream, [.number(Double(stream.count + 1)), .text(units[i].name), .number(Double(k + 1))], cells)
                     }
                     tableIndex += 1
                 case .issues:
-                    for line in part?.issues ?? [] { try row(stream, [.number(Double(stream.count + 1)), .text(units[i].name)] + line) }
+                    for line in part?.issues ?? [] { try row(stream, [.number(Double(stream.count + 1)), .text(units[i].name)], line) }
                 default: break
                 }
             }
@@ -258,7 +259,7 @@ final class ConsolidatedWorkbook {
                formats: [CellFormat], frozenColumns: Int = 2) throws {
         let ws = stream.ws
         stream.widths = widths
-        stream.formats = formats
+        stream.formats = formats.map(workbook.resolve)
         for (i, w) in widths.enumerated() { try ws.setColumn(i, i, width: w) }
         ws.freeze(row: 5, col: frozenColumns)
         try ws.printSetup(PrintSetup(repeatRows: 3...4, header: "&C&\"Times New Roman,Bold\"\(c.layout.title.replacingOccurrences(of: "&", with: "&&"))"))
@@ -291,22 +292,27 @@ final class ConsolidatedWorkbook {
         try ws.setRow(row + 1, height: max(30, Worksheet.height(for: headers.enumerated().map { ($0.element.header, widths.indices.contains($0.offset) ? widths[$0.offset] : 10) }) ?? 0))
     }
 
-    /// Writes the next data row of a sheet, each cell in its column's format, tall enough for
-    /// its wrapped text.
-    func row(_ stream: Stream, _ cells: [Cell]) throws {
+    /// Writes the next data row of a sheet, `lead` then `cells`, each in its column's format,
+    /// tall enough for its wrapped text.
+    func row(_ stream: Stream, _ lead: [Cell], _ cells: [Cell] = []) throws {
         var lines = 1
         let r = stream.row
-        for (col, cell) in cells.enumerated() {
-            let format = col < stream.formats.count ? stream.formats[col] : Style.text
-            if format.wrap, case .text(let t) = cell, col < stream.widths.count {
+        func put(_ col: Int, _ cell: Cell) throws {
+            let format = col < stream.formats.count ? stream.formats[col] : textFormat
+            if format.wraps, case .text(let t) = cell, col < stream.widths.count {
                 lines = max(lines, Worksheet.lineCount(t, width: stream.widths[col]))
             }
             try stream.ws.write(r, col, cell, format)
         }
+        for (col, cell) in lead.enumerated() { try put(col, cell) }
+        for (col, cell) in cells.enumerated() { try put(lead.count + col, cell) }
         if let h = Worksheet.height(lines: lines) { try stream.ws.setRow(r, height: h) }
         stream.row += 1
         stream.count += 1
     }
+
+    lazy var textFormat = workbook.resolve(Style.text)
+    lazy var missingFormat = workbook.resolve(Style.missing)
 
     /// The text a cell shows, to size its column.
     func shown(_ cell: Cell) -> String? {
@@ -387,7 +393,7 @@ final class ConsolidatedWorkbook {
         }
         // A missing unit's status stands out.
         let formats = stream.formats
-        if part == nil { stream.formats[3] = Style.missing }
+        if part == nil { stream.formats[3] = missingFormat }
         try self.row(stream, cells)
         stream.formats = formats
     }

@@ -15,7 +15,7 @@ public struct MergeResult: Sendable {
     public var notices: [XLSXNotice]
     /// Input paths that do not exist.
     public var missingInputs: [String]
-    /// Seconds spent in each phase (read, check, write, close), for the benchmark.
+    /// Seconds spent in each phase (scan, read+check+write, close), for the benchmark.
     public var phases: [(name: String, seconds: Double)] = []
 
     public var submitted: Int { checks.count }
@@ -38,27 +38,46 @@ public struct Consolidator {
         self.validator = Validator(form: form)
     }
 
+    /// What a first pass over the inputs found: every file and what it is about (unit, status,
+    /// revision; answers checked for syntax only). It needs only the form, so it can run while
+    /// the unit list and the layout load.
+    public struct Scan: Sendable {
+        public var files: [URL]
+        public var headers: [LoadedSubmission]
+        /// Input paths that do not exist.
+        public var missingInputs: [String]
+        public var seconds: Double
+    }
+
+    public static func scan(_ inputs: [String], form: Form) -> Scan {
+        let start = ContinuousClock.now
+        let (files, missingInputs) = SubmissionLoader.expand(inputs)
+        let headers = parallelMap(files.count) { SubmissionLoader.load(files[$0], form: form, answers: false) }
+        return Scan(files: files, headers: headers, missingInputs: missingInputs, seconds: seconds(ContinuousClock.now - start))
+    }
+
+    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+
     /// Reads every input (files or folders), keeps per unit the latest final revision, and writes
     /// the workbook atomically: on any failure an existing `output` is left as it was.
     /// `trace` records every cell written, for the benchmark's reference program.
     public func merge(_ inputs: [String], to output: URL, now: Date = Date(), trace: CellTrace? = nil) throws -> MergeResult {
+        try merge(Consolidator.scan(inputs, form: form), to: output, now: now, trace: trace)
+    }
+
+    public func merge(_ scan: Scan, to output: URL, now: Date = Date(), trace: CellTrace? = nil) throws -> MergeResult {
         var clock = ContinuousClock.now
-        var phases: [(String, Double)] = []
+        var phases: [(String, Double)] = [("scan", scan.seconds)]
         func lap(_ name: String) {
             let now = ContinuousClock.now
-            let d = now - clock
-            phases.append((name, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18))
+            phases.append((name, Consolidator.seconds(now - clock)))
             clock = now
         }
-        let (files, missingInputs) = SubmissionLoader.expand(inputs)
-        // First what each file is about (answers checked for syntax only), to sort them out;
-        // the files that count are read in full while the workbook is written.
-        let form = self.form
-        let headers = parallelMap(files.count) { SubmissionLoader.load(files[$0], form: form, answers: false) }
-        let set = SubmissionSet(headers, registry: registry)
-        lap("scan")
-        let writer = try ConsolidatedWorkbook(consolidator: self, set: set, files: Dictionary(zip(headers.map(\.file), files), uniquingKeysWith: { a, _ in a }),
-                                              missingInputs: missingInputs, output: output, now: now)
+        let set = SubmissionSet(scan.headers, registry: registry)
+        // The files that count are read in full while the workbook is written.
+        let writer = try ConsolidatedWorkbook(consolidator: self, set: set,
+                                              files: Dictionary(zip(scan.headers.map(\.file), scan.files), uniquingKeysWith: { a, _ in a }),
+                                              missingInputs: scan.missingInputs, output: output, now: now)
         writer.workbook.trace = trace
         var result: MergeResult
         do {

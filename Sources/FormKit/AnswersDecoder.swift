@@ -49,14 +49,15 @@ public enum AnswersDecoder {
             }
             for (fieldId, node) in fields {
                 func fieldPath() -> String { "\(sectionPath).\(fieldId)" }
-                guard let field = section.field(fieldId) else {
+                // By index: a Field is large, and copying one out for every answer read shows.
+                guard let f = section.fields.firstIndex(where: { $0.id == fieldId }) else {
                     let hint = closestName(to: fieldId, in: section.fields.map(\.id))
                     problems.append(DataProblem(path: fieldPath(), at: node,
                         L("mục '\(sectionId)' không có câu hỏi '\(fieldId)'" + (hint.map { "; có phải '\($0)'?" } ?? ""),
                           "section '\(sectionId)' has no field '\(fieldId)'" + (hint.map { "; did you mean '\($0)'?" } ?? ""))))
                     continue
                 }
-                if let v = value(node, for: field, path: fieldPath(), problems: &problems) {
+                if let v = value(node, for: section.fields[f], path: fieldPath(), problems: &problems) {
                     answers[sectionId, fieldId] = v
                 }
             }
@@ -87,14 +88,14 @@ public enum AnswersDecoder {
                 }
                 var row: Row = [:]
                 for (columnId, cell) in cells {
-                    guard let column = field.column(columnId) else {
+                    guard let c = field.columns.firstIndex(where: { $0.id == columnId }) else {
                         let hint = closestName(to: columnId, in: field.columns.map(\.id))
                         problems.append(DataProblem(path: "\(rowPath()).\(columnId)", at: cell,
                             L("bảng '\(field.id)' không có cột '\(columnId)'" + (hint.map { "; có phải '\($0)'?" } ?? ""),
                               "table '\(field.id)' has no column '\(columnId)'" + (hint.map { "; did you mean '\($0)'?" } ?? ""))))
                         continue
                     }
-                    if let v = value(cell, for: column, path: "\(rowPath()).\(columnId)", problems: &problems) { row[columnId] = v }
+                    if let v = value(cell, for: field.columns[c], path: "\(rowPath()).\(columnId)", problems: &problems) { row[columnId] = v }
                 }
                 rows.append(row)
             }

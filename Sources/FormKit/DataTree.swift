@@ -75,8 +75,8 @@ extension DataTree {
 
     /// Parses a JSON document whose top-level values under `skipped` keys are only checked
     /// for syntax and left out of the tree: reading what a file is about without its bulk.
-    public static func parseJSON(_ data: Data, skippingTopLevel skipped: Set<String>) throws -> DataTree {
-        var parser = JSONTreeParser(bytes: [UInt8](data))
+    public static func parseJSON(_ bytes: [UInt8], skippingTopLevel skipped: Set<String> = []) throws -> DataTree {
+        var parser = JSONTreeParser(bytes: bytes)
         parser.skippedTopLevel = skipped
         return try parser.parseDocument()
     }

@@ -41,13 +41,19 @@ public enum FormLoader {
     }
 
     /// A path as a person would type it: relative to the current folder when inside it.
-    public static func displayPath(_ url: URL) -> String {
-        let cwd = FileManager.default.currentDirectoryPath
-        var p = url.path
-        // Standardizing a URL is costly and a merge names thousands: only when it changes something.
-        if p.contains("/.") || p.contains("//") { p = url.standardizedFileURL.path }
+    public static func displayPath(_ url: URL) -> String { displayPath(url.path) }
+
+    /// The same for a path, without a URL: a merge names thousands of files.
+    public static func displayPath(_ path: String) -> String {
+        var p = path
+        // Standardizing is costly: only when it changes something.
+        if p.contains("/.") || p.contains("//") { p = URL(fileURLWithPath: path).standardizedFileURL.path }
+        let cwd = workingDirectory
         return p.hasPrefix(cwd + "/") ? String(p.dropFirst(cwd.count + 1)) : p
     }
+
+    /// The tool never changes its working directory: ask once.
+    static let workingDirectory = FileManager.default.currentDirectoryPath
 }
 
 private let idPattern = #"^[a-z][a-z0-9_]*$"#

@@ -94,22 +94,22 @@ extension JSON {
     /// hash of every submission read goes through here.
     public static func compactBytes(_ answers: Answers, into out: inout [UInt8]) {
         out.append(123)
-        for (i, s) in answers.sections.keys.sorted().enumerated() {
+        for (i, (s, fields)) in answers.sections.sorted(by: { $0.key < $1.key }).enumerated() {
             if i > 0 { out.append(44) }
             quote(s, into: &out)
             out.append(58)
-            compactBytes(answers.sections[s]!, into: &out)
+            compactBytes(fields, into: &out)
         }
         out.append(125)
     }
 
     private static func compactBytes(_ object: [String: Value], into out: inout [UInt8]) {
         out.append(123)
-        for (i, k) in object.keys.sorted().enumerated() {
+        for (i, (k, v)) in object.sorted(by: { $0.key < $1.key }).enumerated() {
             if i > 0 { out.append(44) }
             quote(k, into: &out)
             out.append(58)
-            compactBytes(object[k]!, into: &out)
+            compactBytes(v, into: &out)
         }
         out.append(125)
     }

@@ -40,7 +40,9 @@ extension String {
     /// (costly) normalization.
     public var isSurelyNFC: Bool {
         // Vietnamese letters (U+1E00–U+1EFF) are precomposed already: no lookup for them.
-        for u in unicodeScalars where u.value >= 0x300 && !(0x1E00...0x1EFF).contains(u.value) {
+        // Nor for general punctuation, currency, arrows and shapes (dashes, quotes, ☒) bar a few singletons.
+        for u in unicodeScalars where u.value >= 0x300 && !(0x1E00...0x1EFF).contains(u.value)
+            && !(0x2002...0x20CF).contains(u.value) && !(0x2190...0x2328).contains(u.value) && !(0x232B...0x2BFF).contains(u.value) {
             if u.properties.canonicalCombiningClass != .notReordered { return false }
             switch u.value {
             case 0x0340...0x0345, 0x0374, 0x037E, 0x0387, 0x1100...0x11FF, 0x1F71...0x1FFD, 0x2000...0x2001,

@@ -111,7 +111,8 @@ public struct Validator: Sendable {
     /// The problems of one answer on its own (required, type, bounds, and for a table its
     /// rows and row rules): what the collector checks the moment an answer is typed.
     public func check(_ field: Field, in section: Section, _ answers: Answers) -> [ValidationIssue] {
-        let id = FieldPath(section.id, field.id).description
+        // Built only for an issue: most answers have none.
+        var id: String { FieldPath(section.id, field.id).description }
         guard let value = answers[section.id, field.id], !value.isBlank else {
             if isRequired(field, answers) {
                 return [ValidationIssue(severity: .error, section: section.id, field: field.id, rule: "required",
@@ -146,7 +147,7 @@ public struct Validator: Sendable {
     public func checkRow(_ row: Row, number: Int, of table: Field, in section: Section, _ answers: Answers) -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
         for column in table.columns where isRelevant(column, answers, row: row) {
-            let id = FieldPath(section.id, table.id, column: column.id).description
+            var id: String { FieldPath(section.id, table.id, column: column.id).description }
             if let v = row[column.id], !v.isBlank {
                 if let problem = ValueParser.check(v, for: column) {
                     issues.append(ValidationIssue(severity: .error, section: section.id, field: table.id, column: column.id, row: number,

@@ -96,6 +96,9 @@ public final class Workbook {
         return f
     }
 
+    /// A format to pass to many writes.
+    public func resolve(_ spec: CellFormat?) -> FormatRef { FormatRef(spec: spec, pointer: format(spec)) }
+
     func note(_ n: XLSXNotice) { notices.append(n) }
 
     /// A column or bar chart over ranges of the workbook's sheets.

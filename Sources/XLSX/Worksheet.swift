@@ -107,9 +107,18 @@ public struct PrintSetup: Sendable {
     }
 }
 
+/// A format looked up once, for the many cells that use it.
+public struct FormatRef {
+    let spec: CellFormat?
+    let pointer: UnsafeMutablePointer<lxw_format>?
+    /// Whether text wraps in it (rows must then be tall enough).
+    public var wraps: Bool { spec?.wrap ?? false }
+}
+
 public final class Worksheet {
     public let name: String
-    unowned let workbook: Workbook
+    // The workbook owns its sheets and outlives them; unsafe spares a check on every cell.
+    unowned(unsafe) let workbook: Workbook
     let handle: UnsafeMutablePointer<lxw_worksheet>
     /// Position in the workbook, 0-based.
     let index: Int
@@ -138,14 +147,17 @@ public final class Worksheet {
 
     /// Text as a cell can hold it: NFC, no XML-invalid control characters, cut at Excel's limit.
     func storable(_ text: String, row: Int, col: Int) -> String {
+        if text.utf8.count <= Worksheet.maxCellLength && Worksheet.isPlain(text) { return text }
         var s = text
         var needsNFC = false, hasControl = false
         for u in s.unicodeScalars {
             if u.value < 0x20 && u != "\n" && u != "\t" { hasControl = true }
             // Normalizing is costly: only do it where NFC can change something (a combining
             // mark, a Hangul jamo, a CJK compatibility ideograph, a few singletons).
-            // Vietnamese letters (U+1E00–U+1EFF) are precomposed already: no lookup for them.
-            if u.value >= 0x300, !(0x1E00...0x1EFF).contains(u.value), u.properties.canonicalCombiningClass != .notReordered
+            // Vietnamese letters (U+1E00–U+1EFF), punctuation and shapes are precomposed already.
+            if u.value >= 0x300, !(0x1E00...0x1EFF).contains(u.value), !(0x2002...0x20CF).contains(u.value), !(0x2190...0x2328).contains(u.value),
+               !(0x232B...0x2BFF).contains(u.value),
+               u.properties.canonicalCombiningClass != .notReordered
                 || (0x1100...0x11FF).contains(u.value) || (0xF900...0xFAFF).contains(u.value)
                 || [0x0374, 0x037E, 0x0387, 0x2126, 0x212A, 0x212B].contains(u.value) {
                 needsNFC = true
@@ -155,7 +167,7 @@ public final class Worksheet {
         if hasControl {
             s = String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\n" || $0 == "\t" }))
         }
-        if s.utf16.count > Worksheet.maxCellLength {
+        if s.utf8.count > Worksheet.maxCellLength, s.utf16.count > Worksheet.maxCellLength {
             let marker = workbook.truncationMarker
             var kept = String.UnicodeScalarView()
             var units = 0
@@ -171,13 +183,44 @@ public final class Worksheet {
         return s
     }
 
+    /// Text nothing has to change in, told from its bytes alone (most cells): no control
+    /// characters, and only scalars that NFC leaves alone — below U+0300 (lead bytes under
+    /// 0xCC), Vietnamese letters U+1E00–U+1EFF (E1 B8–BB), punctuation U+2002–U+203F.
+    static func isPlain(_ text: String) -> Bool {
+        var copy = text
+        return copy.withUTF8 { bytes in
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                let b = bytes[i]
+                if b < 0x20 {
+                    if b != 10 && b != 9 { return false }
+                    i += 1
+                } else if b < 0xCC {
+                    i += 1
+                } else if b == 0xE1, i + 1 < n, (0xB8...0xBB).contains(bytes[i + 1]) {
+                    i += 3
+                } else if b == 0xE2, i + 2 < n, bytes[i + 1] == 0x80, bytes[i + 2] >= 0x82 {
+                    i += 3
+                } else {
+                    return false
+                }
+            }
+            return true
+        }
+    }
+
     public func write(_ row: Int, _ col: Int, _ cell: Cell, _ format: CellFormat? = nil) throws {
-        let f = workbook.format(format)
+        try write(row, col, cell, workbook.resolve(format))
+    }
+
+    public func write(_ row: Int, _ col: Int, _ cell: Cell, _ format: FormatRef) throws {
+        let f = format.pointer
         let r = lxw_row_t(row), c = lxw_col_t(col)
         workbook.cellsWritten += 1
         if let trace {
             let text: String? = if case .text(let t) = cell { storable(t, row: row, col: col) } else { nil }
-            trace.cell(row, col, cell, trace.format(format, font: workbook.fontName), storedText: text)
+            trace.cell(row, col, cell, trace.format(format.spec, font: workbook.fontName), storedText: text)
         }
         switch cell {
         case .text(let t):

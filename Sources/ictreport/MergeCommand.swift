@@ -33,13 +33,15 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
         let lang = common.lang
         let form = try formFile.load(lang)
+        // The first pass over the inputs needs only the form: it runs while the rest loads.
+        let scanning = Background { [inputs] in Consolidator.scan(inputs, form: form) }
         let registry = try unitList.load(lang)
         let layout = try loadOrExit(lang) { try WorkbookLayout.load(contentsOf: locate(self.layout, default: "Templates/consolidated.yaml"), form: form) }
         let consolidator = Consolidator(form: form, registry: registry, layout: layout)
         let result: MergeResult
         do {
             let cellTrace = trace.map { _ in CellTrace() }
-            result = try consolidator.merge(inputs, to: URL(fileURLWithPath: output), trace: cellTrace)
+            result = try consolidator.merge(scanning.value, to: URL(fileURLWithPath: output), trace: cellTrace)
             if let trace, let cellTrace { try cellTrace.data.write(to: URL(fileURLWithPath: trace)) }
         } catch {
             printError((lang == .vi ? "Không tạo được bảng tính \(output): " : "Cannot write the workbook \(output): ") + "\(error)")
@@ -50,8 +52,31 @@ struct MergeCommand: ParsableCommand {
         if stats {
             print("cells=\(result.cellsWritten) " + result.phases.map { "\($0.name)=\(String(format: "%.3f", $0.seconds))" }.joined(separator: " "))
         }
+        // Freeing every merged answer just before the process ends only costs time.
+        MergeCommand.kept = result
         if strict && result.withErrors > 0 { throw ExitCode(1) }
         if result.rejectedCount > 0 { throw ExitCode(2) }
+    }
+
+    nonisolated(unsafe) static var kept: MergeResult?
+}
+
+/// A value computed on another thread; `value` waits for it.
+final class Background<T: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: T?
+
+    init(_ work: @escaping @Sendable () -> T) {
+        Thread.detachNewThread { [self] in
+            result = work()
+            done.signal()
+        }
+    }
+
+    var value: T {
+        done.wait()
+        done.signal()
+        return result!
     }
 }
 
