@@ -22,38 +22,62 @@ struct UnitPreparer: Sendable {
     let form: Form
     let validator: Validator
     let layout: WorkbookLayout
+    /// Per sheet of the layout, what a unit's cells come from: looked up once, not per unit.
+    let plans: [Plan]
+
+    enum Plan: Sendable {
+        case summary([(column: SummaryColumn, field: Field?)])
+        case section(id: String, fields: [Field])
+        case table(section: String, table: Field?, ticks: Set<String>)
+        case other
+    }
+
+    init(form: Form, validator: Validator, layout: WorkbookLayout) {
+        self.form = form
+        self.validator = validator
+        self.layout = layout
+        plans = layout.sheets.map { sheet in
+            switch sheet {
+            case .summary(_, _, let columns):
+                return .summary(columns.map { c in
+                    if case .field(let s, let f) = c.source { return (c, form.field(s, f)) } else { return (c, nil) }
+                })
+            case .section(_, let id, let only):
+                return .section(id: id, fields: (form.section(id)?.fields ?? []).filter { $0.type != .table && (only?.contains($0.id) ?? true) })
+            case .table(_, let s, let t, let ticks):
+                return .table(section: s, table: form.field(s, t), ticks: ticks)
+            default:
+                return .other
+            }
+        }
+    }
 
     func prepare(_ url: URL) -> UnitPart {
         let check = SubmissionCheck(SubmissionLoader.load(url, form: form), validator: validator)
         var part = UnitPart(check: check, summary: [], sections: [], tables: [], issues: issueLines(check))
         guard let answers = check.relevantAnswers else { return part }
-        for sheet in layout.sheets {
-            switch sheet {
-            case .summary(_, _, let columns):
-                part.summary = columns.map { summaryValue($0, answers) }
-            case .section(_, let sectionId, let only):
-                let section = answers.sections[sectionId]
-                part.sections.append(sectionFields(sectionId, only).flatMap { cells(of: $0, section?[$0.id], ticks: false) })
-            case .table(_, let sectionId, let tableId, let ticks):
-                guard let table = form.field(sectionId, tableId) else { part.tables.append([]); continue }
-                part.tables.append((answers[sectionId, tableId]?.rows ?? []).map { row in
+        for plan in plans {
+            switch plan {
+            case .summary(let columns):
+                part.summary = columns.map { summaryValue($0.column, $0.field, answers) }
+            case .section(let id, let fields):
+                let section = answers.sections[id]
+                part.sections.append(fields.flatMap { cells(of: $0, section?[$0.id], ticks: false) })
+            case .table(let sectionId, let table, let ticks):
+                guard let table else { part.tables.append([]); continue }
+                part.tables.append((answers[sectionId, table.id]?.rows ?? []).map { row in
                     table.columns.flatMap { cells(of: $0, row[$0.id], ticks: ticks.contains($0.id)) }
                 })
-            default: break
+            case .other: break
             }
         }
         return part
     }
 
-    /// The fields a section sheet shows, in the form's order.
-    func sectionFields(_ sectionId: String, _ only: [String]?) -> [Field] {
-        (form.section(sectionId)?.fields ?? []).filter { $0.type != .table && (only?.contains($0.id) ?? true) }
-    }
-
-    func summaryValue(_ column: SummaryColumn, _ answers: Answers) -> Cell {
+    func summaryValue(_ column: SummaryColumn, _ field: Field?, _ answers: Answers) -> Cell {
         switch column.source {
         case .field(let s, let f):
-            guard let field = form.field(s, f) else { return .blank }
+            guard let field else { return .blank }
             return cell(answers[s, f], field)
         case .value(let compiled):
             if case .number(let n) = compiled.expression.evaluate(answers) { return .number(n) }
@@ -489,7 +513,7 @@ final class ConsolidatedWorkbook {
     /// `sample`: the first units' rows of this sheet.
     func beginSection(_ stream: Stream, _ sectionId: String, _ only: [String]?, _ rows: [[Cell]], _ present: [Int]) throws {
         guard let section = form.section(sectionId) else { return }
-        let fields = preparer.sectionFields(sectionId, only)
+        let fields = (form.section(sectionId)?.fields ?? []).filter { $0.type != .table && (only?.contains($0.id) ?? true) }
         let layout = fields.flatMap { f in columns(of: f, ticks: false).map { (field: f, column: $0) } }
         let widths = [5, fittedWidth(header: "Đơn vị", values: present.prefix(500).map { units[$0].name }, minimum: 24, maximum: 38)]
             + dataWidths(layout, rows, maximumText: 30)
