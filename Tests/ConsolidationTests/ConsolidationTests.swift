@@ -296,3 +296,41 @@ struct Merged: Sendable {
         #expect(sa.finals + sa.draftsOnly + sa.missing == 60)
     }
 }
+
+@Suite struct PipelineTests {
+    @Test func itemsComeInOrderWhateverThreadFinishesFirst() {
+        let pipeline = OrderedPipeline(count: 500, workers: 3, window: 16) { i -> Int in
+            if i % 7 == 0 { usleep(200) }  // some items take longer
+            return i * i
+        }
+        #expect(pipeline.peek(3) == 9)
+        #expect((0..<500).map { pipeline.take($0) } == (0..<500).map { $0 * $0 })
+    }
+
+    @Test func theTraceRecordsSheetSwitchesForTheReference() throws {
+        let dir = temporaryDirectory()
+        let wb = try Workbook(url: dir.appendingPathComponent("t.xlsx"))
+        let trace = CellTrace()
+        wb.trace = trace
+        let a = try wb.addSheet("A"), b = try wb.addSheet("B")
+        try a.write(0, 0, .text("a1"))
+        try b.write(0, 0, .text("b1"))
+        try a.write(1, 0, .text("a2"))
+        try wb.close()
+        let bytes = [UInt8](trace.data)
+        // After both sheets are added: select 0 (A), a cell, select 1 (B), a cell, select 0 again.
+        let selects = bytes.indices.filter { i in bytes[i] == 10 && i + 2 < bytes.count && bytes[i + 2] == 0 && bytes[i + 1] <= 1 && (i + 3 == bytes.count || bytes[i + 3] == 3) }
+        #expect(selects.map { bytes[$0 + 1] } == [0, 1, 0])
+        let back = try WorkbookReader(url: dir.appendingPathComponent("t.xlsx"))
+        #expect(back["A"]?["A2"]?.value == "a2" && back["B"]?["A1"]?.value == "b1")
+    }
+
+    @Test func interleavedSheetsAreEachComplete() throws {
+        // Every section sheet has a row per unit that submitted, in registry order.
+        let m = Merged.shared
+        let s = try #require(m.workbook["M1. Thông tin chung"])
+        let names = (6...s.lastRow).compactMap { s["B\($0)"]?.value }
+        let expected = registry.units.filter { m.result.checks[$0.id] != nil }.map(\.name)
+        #expect(names == expected)
+    }
+}

@@ -166,3 +166,42 @@ func temporaryDirectory() -> URL {
         #expect(set.rejected[0].reason.text(.en) == "unit 'nowhere' is not in the unit list")
     }
 }
+
+@Suite struct HeaderScanTests {
+    @Test func headerOnlyReadsWhatTheFileIsAboutNotItsAnswers() throws {
+        let url = fixtures.appendingPathComponent("valid-final.json")
+        let header = SubmissionLoader.load(url, form: form, answers: false)
+        let full = SubmissionLoader.load(url, form: form)
+        #expect(!header.answersRead && full.answersRead)
+        #expect(header.rejection == nil && header.problems.isEmpty)
+        let h = try #require(header.submission), f = try #require(full.submission)
+        #expect((h.unitId, h.status, h.revision, h.updatedAt) == (f.unitId, f.status, f.revision, f.updatedAt))
+        #expect(h.answers.sections.isEmpty && !f.answers.sections.isEmpty)
+    }
+
+    @Test func brokenAnswersAreStillASyntaxErrorWithTheirPlace() throws {
+        let dir = temporaryDirectory()
+        let url = dir.appendingPathComponent("x.json")
+        try Data(#"{"format": "ictreport-submission", "answers": {"general": {"a": [1, 2}}, "status": "final"}"#.utf8).write(to: url)
+        let header = SubmissionLoader.load(url, form: form, answers: false)
+        #expect(header.rejection?.text(.en) == "line 1, column 70: invalid JSON: expected ',' or ']'")
+        #expect(SubmissionLoader.load(url, form: form).rejection?.text(.en) == header.rejection?.text(.en))
+    }
+
+    @Test func theHashIsTheCompactJSONOfAnswersAndExplanations() throws {
+        let s = try #require(SubmissionLoader.load(fixtures.appendingPathComponent("valid-final.json"), form: form).submission)
+        var bytes: [UInt8] = []
+        JSON.compactBytes(s.answers, into: &bytes)
+        #expect(bytes == JSON(s.answers).bytes())
+        let tree = JSON.object([("answers", JSON(s.answers)),
+                                ("explanations", .object(s.explanations.keys.sorted().map { ($0, .string(s.explanations[$0]!)) }))])
+        #expect(s.contentHash == "sha256:" + SHA256.hex(tree.bytes()))
+    }
+
+    @Test func registryFindsUnitsByIdAndChecksIds() throws {
+        #expect(registry.position(registry.units[5].id) == 5)
+        #expect(registry.unit("no-such-unit") == nil)
+        #expect(throws: DiagnosticsError.self) { try UnitRegistry.parse("units:\n  - {id: Bad_Id, name: A}\n  - {id: a-b, name: B}\n  - {id: a-b, name: C}\n", file: "u.yaml") }
+        #expect(UnitRegistry.isValidId("cuc-shtt") && !UnitRegistry.isValidId("cuc--shtt") && !UnitRegistry.isValidId("-a") && !UnitRegistry.isValidId("Cuc"))
+    }
+}
