@@ -199,11 +199,14 @@ final class ConsolidatedWorkbook {
         // Column widths from the first units, as a person sizing columns would look at a few.
         let sample = (0..<min(200, present.count)).map { parts.peek($0) }
         var sectionIndex = 0, tableIndex = 0
-        for (sheet, stream) in zip(c.layout.sheets, streams) {
+        for (k, (sheet, stream)) in zip(c.layout.sheets, streams).enumerated() {
             switch sheet {
             case .summary(_, let title, let columns): try beginSummary(stream, title, columns)
-            case .section(_, let sectionId, let only):
-                try beginSection(stream, sectionId, only, sample.map { $0.sections[sectionIndex] }, present)
+            case .section(_, let sectionId, _):
+                // The plan of sheet k is made from the same layout entry: its fields.
+                if case .section(_, let fields) = preparer.plans[k] {
+                    try beginSection(stream, sectionId, fields, sample.map { $0.sections[sectionIndex] }, present)
+                }
                 sectionIndex += 1
             case .table(_, let sectionId, let tableId, let ticks):
                 try beginTable(stream, sectionId, tableId, ticks, sample.map { $0.tables[tableIndex] }, present)
@@ -511,9 +514,8 @@ final class ConsolidatedWorkbook {
     }
 
     /// `sample`: the first units' rows of this sheet.
-    func beginSection(_ stream: Stream, _ sectionId: String, _ only: [String]?, _ rows: [[Cell]], _ present: [Int]) throws {
+    func beginSection(_ stream: Stream, _ sectionId: String, _ fields: [Field], _ rows: [[Cell]], _ present: [Int]) throws {
         guard let section = form.section(sectionId) else { return }
-        let fields = (form.section(sectionId)?.fields ?? []).filter { $0.type != .table && (only?.contains($0.id) ?? true) }
         let layout = fields.flatMap { f in columns(of: f, ticks: false).map { (field: f, column: $0) } }
         let widths = [5, fittedWidth(header: "Đơn vị", values: present.prefix(500).map { units[$0].name }, minimum: 24, maximum: 38)]
             + dataWidths(layout, rows, maximumText: 30)
