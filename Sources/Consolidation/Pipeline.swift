@@ -24,8 +24,6 @@ final class OrderedPipeline<T: Sendable>: @unchecked Sendable {
         }
     }
 
-    var count: Int { slots.count }
-
     private func work() {
         while true {
             lock.lock()

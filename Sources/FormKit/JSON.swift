@@ -93,26 +93,30 @@ extension JSON {
     /// The compact text of `JSON(answers)`, written straight from the answers: the content
     /// hash of every submission read goes through here.
     public static func compactBytes(_ answers: Answers, into out: inout [UInt8]) {
-        out.append(123)
-        // Keys are form ids (ASCII): byte order is String order, and cheaper.
-        for (i, (s, fields)) in answers.sections.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
-            if i > 0 { out.append(44) }
-            quote(s, into: &out)
-            out.append(58)
-            compactBytes(fields, into: &out)
-        }
-        out.append(125)
+        compactObject(answers.sections, into: &out) { compactObject($0, into: &$1) { compactBytes($0, into: &$1) } }
     }
 
-    private static func compactBytes(_ object: [String: Value], into out: inout [UInt8]) {
+    /// `{"key":value,…}` with keys sorted. Keys are form ids (ASCII): byte order is String
+    /// order, and cheaper.
+    private static func compactObject<V>(_ object: [String: V], into out: inout [UInt8], _ value: (V, inout [UInt8]) -> Void) {
         out.append(123)
         for (i, (k, v)) in object.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
             if i > 0 { out.append(44) }
             quote(k, into: &out)
             out.append(58)
-            compactBytes(v, into: &out)
+            value(v, &out)
         }
         out.append(125)
+    }
+
+    /// `[item,…]`.
+    private static func compactArray<T>(_ items: [T], into out: inout [UInt8], _ item: (T, inout [UInt8]) -> Void) {
+        out.append(91)
+        for (i, x) in items.enumerated() {
+            if i > 0 { out.append(44) }
+            item(x, &out)
+        }
+        out.append(93)
     }
 
     private static func compactBytes(_ value: Value, into out: inout [UInt8]) {
@@ -120,20 +124,8 @@ extension JSON {
         case .text(let s): quote(s, into: &out)
         case .number(let n): out.append(contentsOf: (n.isFinite ? formatNumber(n) : "null").utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .list(let l):
-            out.append(91)
-            for (i, item) in l.enumerated() {
-                if i > 0 { out.append(44) }
-                quote(item, into: &out)
-            }
-            out.append(93)
-        case .rows(let rows):
-            out.append(91)
-            for (i, row) in rows.enumerated() {
-                if i > 0 { out.append(44) }
-                compactBytes(row, into: &out)
-            }
-            out.append(93)
+        case .list(let l): compactArray(l, into: &out) { quote($0, into: &$1) }
+        case .rows(let rows): compactArray(rows, into: &out) { row, out in compactObject(row, into: &out) { compactBytes($0, into: &$1) } }
         }
     }
 
