@@ -22,6 +22,7 @@ struct UnitPreparer: Sendable {
     let form: Form
     let validator: Validator
     let layout: WorkbookLayout
+    let reader: AnswersReader
     /// Per sheet of the layout, what a unit's cells come from: looked up once, not per unit.
     let plans: [Plan]
 
@@ -36,6 +37,7 @@ struct UnitPreparer: Sendable {
         self.form = form
         self.validator = validator
         self.layout = layout
+        reader = AnswersReader(form: form)
         plans = layout.sheets.map { sheet in
             switch sheet {
             case .summary(_, _, let columns):
@@ -53,7 +55,7 @@ struct UnitPreparer: Sendable {
     }
 
     func prepare(_ url: URL) -> UnitPart {
-        let check = SubmissionCheck(SubmissionLoader.load(url, form: form), validator: validator)
+        let check = SubmissionCheck(SubmissionLoader.load(url, form: form, reader: reader), validator: validator)
         var part = UnitPart(check: check, summary: [], sections: [], tables: [], issues: issueLines(check))
         guard let answers = check.relevantAnswers else { return part }
         for plan in plans {

@@ -81,6 +81,16 @@ extension DataTree {
         return try parser.parseDocument()
     }
 
+    /// Parses a submission document, its top-level `answers` read by `reader` straight
+    /// into `answers` when they are plain (the tree then has no `answers`); otherwise they
+    /// are in the tree as usual. `answersBytes` is where they lie in `bytes` either way.
+    public static func parseJSON(_ bytes: [UInt8], answers reader: AnswersReader) throws -> (tree: DataTree, answers: Answers?, answersBytes: Range<Int>?) {
+        var parser = JSONTreeParser(bytes: bytes)
+        parser.answersReader = reader
+        let tree = try parser.parseDocument()
+        return (tree, parser.fastAnswers, parser.answersRange)
+    }
+
     static func parseYAML(_ text: String) throws -> DataTree {
         let reader = YAMLReader(file: "")
         guard let node = reader.compose(text) else {
@@ -119,6 +129,11 @@ struct JSONTreeParser {
     /// Keys of the top-level object whose values are checked but not kept.
     var skippedTopLevel: Set<String> = []
     var depth = 0
+    /// Reads a top-level `answers` straight into `fastAnswers` when it is plain.
+    var answersReader: AnswersReader?
+    var fastAnswers: Answers?
+    /// Where the top-level `answers` value lies in `bytes`.
+    var answersRange: Range<Int>?
 
     init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -168,7 +183,13 @@ struct JSONTreeParser {
                 skipSpace()
                 guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("cần dấu ':' sau khoá", "expected ':' after the key") }
                 i += 1
-                if depth == 1, skippedTopLevel.contains(key) { try skipValue() } else { pairs.append((key, try parseValue())) }
+                if depth == 1, skippedTopLevel.contains(key) {
+                    try skipValue()
+                } else if depth == 1, key == "answers", let reader = answersReader {
+                    try readAnswers(reader, into: &pairs)
+                } else {
+                    pairs.append((key, try parseValue()))
+                }
                 skipSpace()
                 guard i < bytes.count else { throw fail("thiếu dấu '}'", "missing '}'") }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -194,13 +215,47 @@ struct JSONTreeParser {
         case UInt8(ascii: "f"): try literal("false"); return DataTree(kind: .bool(false), line: l, column: c)
         case UInt8(ascii: "n"): try literal("null"); return DataTree(kind: .null, line: l, column: c)
         default:
-            let start = i
-            while i < bytes.count, "+-0123456789.eE".utf8.contains(bytes[i]) { i += 1 }
-            guard i > start, let n = Double(String(decoding: bytes[start..<i], as: UTF8.self)) else {
-                i = start
-                throw fail("giá trị không đọc được", "unexpected character")
+            return DataTree(kind: .number(try parseNumber()), line: l, column: c)
+        }
+    }
+
+    mutating func parseNumber() throws -> Double {
+        let start = i
+        var whole = 0.0
+        var plain = true
+        while i < bytes.count {
+            let b = bytes[i]
+            if b >= 0x30 && b <= 0x39 {
+                whole = whole * 10 + Double(b - 0x30)
+            } else if b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") {
+                plain = false
+            } else {
+                break
             }
-            return DataTree(kind: .number(n), line: l, column: c)
+            i += 1
+        }
+        // Whole numbers of up to 15 digits are exact as Doubles: no text to make for them.
+        if plain, i > start, i - start <= 15 { return whole }
+        guard i > start, let n = Double(String(decoding: bytes[start..<i], as: UTF8.self)) else {
+            i = start
+            throw fail("giá trị không đọc được", "unexpected character")
+        }
+        return n
+    }
+
+    /// The top-level answers: read straight into `fastAnswers` when plain, otherwise (or
+    /// without a reader) parsed into the tree for `AnswersDecoder`.
+    mutating func readAnswers(_ reader: AnswersReader, into pairs: inout [(key: String, value: DataTree)]) throws {
+        skipSpace()
+        let start = (i, line, lineStart)
+        if let answers = readAnswers(reader) {
+            fastAnswers = answers
+            answersRange = start.0..<i
+        } else {
+            (i, line, lineStart) = start
+            fastAnswers = nil
+            pairs.append(("answers", try parseValue()))
+            answersRange = start.0..<i
         }
     }
 

@@ -96,6 +96,23 @@ extension JSON {
         compactObject(answers.sections, into: &out) { compactObject($0, into: &$1) { compactBytes($0, into: &$1) } }
     }
 
+    /// JSON text with the white space between its tokens removed: for a file the tool wrote,
+    /// the compact text, without reading the values.
+    public static func compacting(_ text: ArraySlice<UInt8>, into out: inout [UInt8]) {
+        out.reserveCapacity(out.count + text.count)
+        var inString = false, escaped = false
+        for b in text {
+            if inString {
+                if escaped { escaped = false } else if b == 92 { escaped = true } else if b == 34 { inString = false }
+            } else if b == 32 || b == 10 || b == 13 || b == 9 {
+                continue
+            } else if b == 34 {
+                inString = true
+            }
+            out.append(b)
+        }
+    }
+
     /// `{"key":value,…}` with keys sorted. Keys are form ids (ASCII): byte order is String
     /// order, and cheaper.
     private static func compactObject<V>(_ object: [String: V], into out: inout [UInt8], _ value: (V, inout [UInt8]) -> Void) {

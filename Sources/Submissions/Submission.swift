@@ -51,6 +51,21 @@ public struct Submission: Sendable {
         content.reserveCapacity(8192)
         content.append(contentsOf: #"{"answers":"#.utf8)
         JSON.compactBytes(answers, into: &content)
+        return Submission.contentHash(&content, explanations: explanations)
+    }
+
+    /// The content hash from the answers' JSON as the file holds it. A file the tool wrote
+    /// differs from the canonical text only in white space between tokens, so this equals
+    /// `contentHash` for it, without writing the answers out again.
+    static func contentHash(answersJSON: ArraySlice<UInt8>, explanations: [String: String]) -> String {
+        var content: [UInt8] = []
+        content.append(contentsOf: #"{"answers":"#.utf8)
+        JSON.compacting(answersJSON, into: &content)
+        return contentHash(&content, explanations: explanations)
+    }
+
+    /// `content` is `{"answers":` and the compact answers; the explanations and the end follow.
+    private static func contentHash(_ content: inout [UInt8], explanations: [String: String]) -> String {
         content.append(contentsOf: #","explanations":"#.utf8)
         content.append(contentsOf: JSON.object(explanations.keys.sorted().map { ($0, .string(explanations[$0]!)) }).bytes())
         content.append(125)

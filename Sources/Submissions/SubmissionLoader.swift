@@ -21,7 +21,8 @@ public struct LoadedSubmission: Sendable {
 /// alone or under `answers:`).
 public enum SubmissionLoader {
     /// Reads a file; with `answers: false` a submission's answers are checked for syntax only.
-    public static func load(_ url: URL, form: Form, answers: Bool = true) -> LoadedSubmission {
+    /// A `reader` built once for the form makes reading many files cheaper (see `AnswersReader`).
+    public static func load(_ url: URL, form: Form, answers: Bool = true, reader: AnswersReader? = nil) -> LoadedSubmission {
         let path = url.path
         let name = FormLoader.displayPath(path)
         guard let bytes = readFile(path) else {
@@ -31,19 +32,38 @@ public enum SubmissionLoader {
         let lower = path.lowercased()
         let yaml = lower.hasSuffix(".yaml") || lower.hasSuffix(".yml")
         let tree: DataTree
+        var plain: PlainAnswers?
         do {
-            tree = yaml ? try DataTree.parse(Data(bytes), yaml: true)
-                : try DataTree.parseJSON(bytes, skippingTopLevel: answers ? [] : ["answers"])
+            if yaml {
+                tree = try DataTree.parse(Data(bytes), yaml: true)
+            } else if answers {
+                let read = try DataTree.parseJSON(bytes, answers: reader ?? AnswersReader(form: form))
+                tree = read.tree
+                if let a = read.answers, let range = read.answersBytes { plain = PlainAnswers(answers: a, json: bytes[range]) }
+            } else {
+                tree = try DataTree.parseJSON(bytes, skippingTopLevel: ["answers"])
+            }
         } catch let e as DataSyntaxError {
             return LoadedSubmission(file: name, submission: nil, problems: [],
                                     rejection: L("dòng \(e.line), cột \(e.column): \(e.message.vi)", "line \(e.line), column \(e.column): \(e.message.text(.en))"))
         } catch {
             return LoadedSubmission(file: name, submission: nil, problems: [], rejection: L("không đọc được tệp", "cannot read the file"))
         }
-        return load(tree, file: name, form: form, answers: answers || yaml)
+        return load(tree, file: name, form: form, answers: answers || yaml, plain: plain)
+    }
+
+    /// Answers `AnswersReader` read straight from the file, with their JSON text.
+    struct PlainAnswers {
+        var answers: Answers
+        var json: ArraySlice<UInt8>
     }
 
     public static func load(_ tree: DataTree, file: String, form: Form, answers readAnswers: Bool = true) -> LoadedSubmission {
+        load(tree, file: file, form: form, answers: readAnswers, plain: nil)
+    }
+
+    /// With `plain`, the answers were read already and the tree has none.
+    static func load(_ tree: DataTree, file: String, form: Form, answers readAnswers: Bool, plain: PlainAnswers?) -> LoadedSubmission {
         guard case .object = tree.kind else {
             return LoadedSubmission(file: file, submission: nil, problems: [],
                                     rejection: L("tệp phải chứa một bảng khoá JSON/YAML ở ngoài cùng", "the file must hold a JSON/YAML object at the top"))
@@ -57,7 +77,8 @@ public enum SubmissionLoader {
             if tree["answers"] == nil, case .object(let pairs) = tree.kind {
                 answersOnly.kind = .object(pairs.filter { $0.key != "unit" })
             }
-            let (answers, p) = AnswersDecoder.decode(answersOnly, form: form, path: tree["answers"] == nil ? "$" : "$.answers")
+            let (answers, p) = plain.map { ($0.answers, []) }
+                ?? AnswersDecoder.decode(answersOnly, form: form, path: tree["answers"] == nil ? "$" : "$.answers")
             let unitId = tree["unit"]?["id"]?.string ?? tree["unit"]?.string ?? ""
             let unitName = tree["unit"]?["name"]?.string ?? ""
             let s = Submission(form: form, unitId: unitId, unitName: unitName, status: .draft, answers: answers)
@@ -95,9 +116,9 @@ public enum SubmissionLoader {
             return LoadedSubmission(file: file, submission: nil, problems: problems,
                                     rejection: L("trạng thái '\(statusText)' không hợp lệ (draft hoặc final)", "status '\(statusText)' is not valid (draft or final)"))
         }
-        let (answers, answerProblems) = readAnswers
+        let (answers, answerProblems) = plain.map { ($0.answers, []) } ?? (readAnswers
             ? AnswersDecoder.decode(tree["answers"] ?? DataTree(kind: .null, line: tree.line, column: tree.column), form: form, path: "$.answers")
-            : (Answers(), [])
+            : (Answers(), []))
         problems += answerProblems
         var s = Submission(form: form, unitId: unitId, unitName: unitName.nfc, status: status, answers: answers)
         s.revision = Int(tree["revision"]?.number ?? 0)
@@ -109,7 +130,9 @@ public enum SubmissionLoader {
         if case .object(let pairs)? = tree["explanations"]?.kind {
             for (k, v) in pairs { if let t = v.string { s.explanations[k] = t.nfc } }
         }
-        if readAnswers, let stored = text(["content_hash"], required: false), stored != s.contentHash, answerProblems.isEmpty {
+        // The file's own text first: it matches for every file the tool wrote and costs less.
+        if readAnswers, let stored = text(["content_hash"], required: false), answerProblems.isEmpty,
+           plain.map({ Submission.contentHash(answersJSON: $0.json, explanations: s.explanations) }) != stored, stored != s.contentHash {
             let node = tree["content_hash"]!
             problems.append(DataProblem(path: "$.content_hash", at: node,
                                         L("mã kiểm tra nội dung không khớp: tệp đã bị sửa bằng tay sau khi lưu", "the content hash does not match: the file was edited by hand after it was saved")))
@@ -144,7 +167,8 @@ public enum SubmissionLoader {
 
     /// Loads many files on every core; the results keep the order of `urls`.
     public static func load(_ urls: [URL], form: Form) -> [LoadedSubmission] {
-        parallelMap(urls.count) { load(urls[$0], form: form) }
+        let reader = AnswersReader(form: form)
+        return parallelMap(urls.count) { load(urls[$0], form: form, reader: reader) }
     }
 
     /// The files to read: each file named, and in each folder every .json file (submissions;

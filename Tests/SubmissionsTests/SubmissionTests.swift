@@ -205,3 +205,84 @@ func temporaryDirectory() -> URL {
         #expect(UnitRegistry.isValidId("cuc-shtt") && !UnitRegistry.isValidId("cuc--shtt") && !UnitRegistry.isValidId("-a") && !UnitRegistry.isValidId("Cuc"))
     }
 }
+
+/// The straight-from-bytes reading of answers (`AnswersReader`) must give what the tree and
+/// `AnswersDecoder` give, for every file: plain ones it reads, and all others it hands back.
+@Suite struct AnswersReaderTests {
+    /// The file read as before: a whole tree, then the decoder.
+    func throughTree(_ url: URL) throws -> LoadedSubmission {
+        SubmissionLoader.load(try DataTree.parse(Data(contentsOf: url), yaml: false), file: FormLoader.displayPath(url), form: form)
+    }
+
+    func expectSame(_ url: URL, reader: AnswersReader, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        let fast = SubmissionLoader.load(url, form: form, reader: reader), slow = try throughTree(url)
+        #expect(fast.submission?.answers == slow.submission?.answers, "\(url.lastPathComponent)", sourceLocation: sourceLocation)
+        #expect(fast.submission?.contentHash == slow.submission?.contentHash, sourceLocation: sourceLocation)
+        #expect(fast.problems == slow.problems, "\(url.lastPathComponent)", sourceLocation: sourceLocation)
+        #expect(fast.rejection?.text(.en) == slow.rejection?.text(.en), sourceLocation: sourceLocation)
+    }
+
+    @Test func sampleFilesReadTheSameStraightAsThroughATree() throws {
+        let dir = temporaryDirectory()
+        let base = try #require(SubmissionLoader.load(repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), form: form).submission)
+        _ = try SampleGenerator(form: form, base: base.answers, baseUnitName: base.unitName, seed: 7)
+            .generate(units: SampleGenerator.units(registry, count: 45), into: dir)
+        let reader = AnswersReader(form: form)
+        let files = SubmissionLoader.expand([dir.path]).files
+        #expect(files.count >= 45)
+        for url in files { try expectSame(url, reader: reader) }
+        // They are plain: the reader read them all, and their own text gave the content hash.
+        for url in files {
+            let bytes = try [UInt8](Data(contentsOf: url))
+            let read = try DataTree.parseJSON(bytes, answers: reader)
+            #expect(read.answers != nil && read.tree["answers"] == nil, "\(url.lastPathComponent)")
+        }
+    }
+
+    @Test func filesThatAreNotPlainGiveTheDecodersProblems() throws {
+        let dir = temporaryDirectory()
+        let original = try String(contentsOf: fixtures.appendingPathComponent("valid-final.json"), encoding: .utf8)
+        let edits: [(String, String)] = [
+            ("\"staff_total\": 420", "\"staff_total\": \"1.234\""),          // a number as Vietnamese text
+            ("\"staff_total\": 420", "\"staff_total\": true"),               // wrong type
+            ("\"staff_total\": 420", "\"staff_totl\": 420"),                 // unknown field
+            ("\"general\": {", "\"generl\": {"),                              // unknown section
+            ("\"staff_total\": 420", "\"staff_total\": 420, \"staff_total\": null"), // repeated key, null last
+            ("\"staff_total\": 420", "\"staff_total\": -4.5e2"),             // number syntax
+            ("\"internet\"", "\"Internet\""),                                // a choice by a loose label
+            ("\"internet\"", "\"nowhere\""),                                 // an unknown choice
+            ("\"internet\"", "7"),                                           // a number as a choice
+            ("\"general\": {", "\"general\": null, \"x\": {"),                // a null section
+            ("\"staff_total\": 420", "\"address\": \"A\\\\B \\\"C\\\" \\u1EA1\""), // escapes
+            ("\"staff_total\": 420", "\"address\": \"Ha\u{0300} Nô\u{0323}i\""),   // decomposed text
+            ("\"staff_total\": 420", "\"website\": \"not a url\""),           // a value its type refuses
+        ]
+        let reader = AnswersReader(form: form)
+        for (n, (from, to)) in edits.enumerated() {
+            #expect(original.contains(from), "\(from)")
+            let url = dir.appendingPathComponent("edit-\(n).json")
+            try original.replacingOccurrences(of: from, with: to).write(to: url, atomically: true, encoding: .utf8)
+            try expectSame(url, reader: reader)
+        }
+        for name in ["with-errors.json", "other-version.json", "valid-final.json"] {
+            try expectSame(fixtures.appendingPathComponent(name), reader: reader)
+        }
+    }
+
+    @Test func whiteSpaceAloneIsNotAnEdit() throws {
+        let dir = temporaryDirectory()
+        let bytes = try [UInt8](Data(contentsOf: fixtures.appendingPathComponent("valid-final.json")))
+        var compact: [UInt8] = []
+        JSON.compacting(bytes[...], into: &compact)
+        #expect(compact.count < bytes.count - 100)
+        let url = dir.appendingPathComponent("compact.json")
+        try Data(compact).write(to: url)
+        let loaded = SubmissionLoader.load(url, form: form)
+        #expect(loaded.problems.isEmpty)
+        #expect(loaded.submission?.answers == SubmissionLoader.load(fixtures.appendingPathComponent("valid-final.json"), form: form).submission?.answers)
+        // White space inside a string is content: compacting leaves it.
+        var out: [UInt8] = []
+        JSON.compacting(Array(#"{ "a" : "x y\" z" , "b" : [ 1 , 2 ] }"#.utf8)[...], into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == #"{"a":"x y\" z","b":[1,2]}"#)
+    }
+}
