@@ -391,7 +391,10 @@ extension Expression {
             case .null: return .bool(true)
             case .list(let l): return .bool(l.isEmpty)
             case .rows(let r): return .bool(r.isEmpty)
-            case .string(let s): return .bool(s.trimmingCharacters(in: .whitespaces).isEmpty)
+            case .string(let s):
+                // Text from answers is trimmed already: a first letter settles it, mostly.
+                if let f = s.unicodeScalars.first, f.value < 0x80, !f.isSpace { return .bool(false) }
+                return .bool(s.trimmingCharacters(in: .whitespaces).isEmpty)
             default: return .bool(false)
             }
         }

@@ -69,7 +69,15 @@ extension String {
     public var cleanedInput: String {
         let n = nfc
         // Most input has nothing to trim: skip the copy then.
-        if let f = n.unicodeScalars.first, let l = n.unicodeScalars.last, !f.properties.isWhitespace, !l.properties.isWhitespace { return n }
+        if let f = n.unicodeScalars.first, let l = n.unicodeScalars.last, !f.isSpace, !l.isSpace { return n }
         return n.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+extension Unicode.Scalar {
+    /// Unicode white space (`properties.isWhitespace`), with ASCII decided without the
+    /// property lookup: every answer is checked for it.
+    @inline(__always) public var isSpace: Bool {
+        value < 0x80 ? value == 0x20 || (0x09...0x0D).contains(value) : properties.isWhitespace
     }
 }

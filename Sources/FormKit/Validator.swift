@@ -51,8 +51,36 @@ public struct ValidationIssue: Sendable, Hashable {
 /// rows and every rule. The collector and the merge use the same one.
 public struct Validator: Sendable {
     public let form: Form
+    /// The form's sections and fields behind references, in form order. A Field is a large
+    /// value (some twenty reference-counted parts): walking `form.sections[].fields` copies
+    /// each one, several times for every submission a merge checks.
+    private let plan: [SectionNode]
 
-    public init(form: Form) { self.form = form }
+    final class SectionNode: Sendable {
+        let section: Section
+        let fields: [FieldNode]
+        init(_ section: Section) {
+            self.section = section
+            fields = section.fields.map(FieldNode.init)
+        }
+    }
+
+    final class FieldNode: Sendable {
+        let field: Field
+        let columns: [FieldNode]
+        /// A table with skip logic on some column: its rows are cleaned of stale cells.
+        let relevantColumns: Bool
+        init(_ field: Field) {
+            self.field = field
+            columns = field.columns.map(FieldNode.init)
+            relevantColumns = field.columns.contains { $0.relevant != nil }
+        }
+    }
+
+    public init(form: Form) {
+        self.form = form
+        plan = form.sections.map(SectionNode.init)
+    }
 
     public func validate(_ answers: Answers) -> [ValidationIssue] { assess(answers).issues }
 
@@ -61,9 +89,10 @@ public struct Validator: Sendable {
     public func assess(_ answers: Answers) -> (issues: [ValidationIssue], relevant: Answers) {
         let effective = relevantAnswers(answers)
         var issues: [ValidationIssue] = []
-        for section in form.sections {
-            for field in section.fields where isRelevant(field, effective) {
-                issues += check(field, in: section, effective)
+        for node in plan {
+            let section = node.section
+            for f in node.fields where isRelevant(f.field, effective) {
+                issues += check(f, in: section.id, effective)
             }
             for rule in section.rules { issues += evaluate(rule, section: section.id, effective) }
         }
@@ -88,18 +117,19 @@ public struct Validator: Sendable {
         // Removing one answer can make another question irrelevant: repeat until stable.
         for _ in 0..<8 {
             var changed = false
-            for section in form.sections {
-                for field in section.fields {
-                    guard out[section.id, field.id] != nil else { continue }
+            for node in plan {
+                let sectionId = node.section.id
+                for f in node.fields {
+                    let field = f.field
+                    guard let value = out[sectionId, field.id] else { continue }
                     if !isRelevant(field, out) {
-                        out[section.id, field.id] = nil
+                        out[sectionId, field.id] = nil
                         changed = true
-                    } else if field.type == .table, let rows = out[section.id, field.id]?.rows,
-                              field.columns.contains(where: { $0.relevant != nil }) {
+                    } else if f.relevantColumns, case .rows(let rows) = value {
                         let cleaned = rows.map { row in
-                            row.filter { key, _ in field.column(key).map { isRelevant($0, out, row: row) } ?? true }
+                            row.filter { key, _ in f.columns.first { $0.field.id == key }.map { isRelevant($0.field, out, row: row) } ?? true }
                         }
-                        if cleaned != rows { out[section.id, field.id] = .rows(cleaned); changed = true }
+                        if cleaned != rows { out[sectionId, field.id] = .rows(cleaned); changed = true }
                     }
                 }
             }
@@ -111,57 +141,68 @@ public struct Validator: Sendable {
     /// The problems of one answer on its own (required, type, bounds, and for a table its
     /// rows and row rules): what the collector checks the moment an answer is typed.
     public func check(_ field: Field, in section: Section, _ answers: Answers) -> [ValidationIssue] {
+        check(FieldNode(field), in: section.id, answers)
+    }
+
+    private func check(_ node: FieldNode, in sectionId: String, _ answers: Answers) -> [ValidationIssue] {
+        let field = node.field
         // Built only for an issue: most answers have none.
-        var id: String { FieldPath(section.id, field.id).description }
-        guard let value = answers[section.id, field.id], !value.isBlank else {
+        var id: String { FieldPath(sectionId, field.id).description }
+        guard let value = answers[sectionId, field.id], !value.isBlank else {
             if isRequired(field, answers) {
-                return [ValidationIssue(severity: .error, section: section.id, field: field.id, rule: "required",
+                return [ValidationIssue(severity: .error, section: sectionId, field: field.id, rule: "required",
                                         message: L("chưa trả lời câu hỏi bắt buộc \"\(field.heading(.vi))\"",
                                                    "required answer missing: \"\(field.heading(.en))\""), fields: [id])]
             }
             return []
         }
         if let problem = ValueParser.check(value, for: field) {
-            return [ValidationIssue(severity: .error, section: section.id, field: field.id, rule: "invalid",
+            return [ValidationIssue(severity: .error, section: sectionId, field: field.id, rule: "invalid",
                                     message: L("\"\(field.heading(.vi))\": \(problem.vi)", "\"\(field.heading(.en))\": \(problem.text(.en))"), fields: [id])]
         }
-        guard field.type == .table, let rows = value.rows else { return [] }
+        guard field.type == .table, case .rows(let rows) = value else { return [] }
         var issues: [ValidationIssue] = []
         if let lo = field.minRows, rows.count < lo {
-            issues.append(ValidationIssue(severity: .error, section: section.id, field: field.id, rule: "rows",
+            issues.append(ValidationIssue(severity: .error, section: sectionId, field: field.id, rule: "rows",
                                           message: L("bảng \"\(field.label.vi)\" cần ít nhất \(lo) dòng, đang có \(rows.count)",
                                                      "table \"\(field.label.text(.en))\" needs at least \(lo) rows, it has \(rows.count)"), fields: [id]))
         }
         if let hi = field.maxRows, rows.count > hi {
-            issues.append(ValidationIssue(severity: .error, section: section.id, field: field.id, rule: "rows",
+            issues.append(ValidationIssue(severity: .error, section: sectionId, field: field.id, rule: "rows",
                                           message: L("bảng \"\(field.label.vi)\" có tối đa \(hi) dòng, đang có \(rows.count)",
                                                      "table \"\(field.label.text(.en))\" has at most \(hi) rows, it has \(rows.count)"), fields: [id]))
         }
         for (i, row) in rows.enumerated() {
-            issues += checkRow(row, number: i + 1, of: field, in: section, answers)
+            issues += checkRow(row, number: i + 1, of: node, in: sectionId, answers)
         }
         return issues
     }
 
     /// The problems of one table row: its cells, then its row rules.
     public func checkRow(_ row: Row, number: Int, of table: Field, in section: Section, _ answers: Answers) -> [ValidationIssue] {
+        checkRow(row, number: number, of: FieldNode(table), in: section.id, answers)
+    }
+
+    private func checkRow(_ row: Row, number: Int, of node: FieldNode, in sectionId: String, _ answers: Answers) -> [ValidationIssue] {
+        let table = node.field
         var issues: [ValidationIssue] = []
-        for column in table.columns where isRelevant(column, answers, row: row) {
-            var id: String { FieldPath(section.id, table.id, column: column.id).description }
+        for c in node.columns where isRelevant(c.field, answers, row: row) {
+            let column = c.field
+            var id: String { FieldPath(sectionId, table.id, column: column.id).description }
             if let v = row[column.id], !v.isBlank {
                 if let problem = ValueParser.check(v, for: column) {
-                    issues.append(ValidationIssue(severity: .error, section: section.id, field: table.id, column: column.id, row: number,
+                    issues.append(ValidationIssue(severity: .error, section: sectionId, field: table.id, column: column.id, row: number,
                                                   rule: "invalid", message: L("\"\(column.label.vi)\": \(problem.vi)", "\"\(column.label.text(.en))\": \(problem.text(.en))"),
                                                   fields: [id]))
                 }
             } else if isRequired(column, answers, row: row) {
-                issues.append(ValidationIssue(severity: .error, section: section.id, field: table.id, column: column.id, row: number,
+                issues.append(ValidationIssue(severity: .error, section: sectionId, field: table.id, column: column.id, row: number,
                                               rule: "required", message: L("chưa điền cột bắt buộc \"\(column.label.vi)\"", "required column missing: \"\(column.label.text(.en))\""),
                                               fields: [id]))
             }
         }
         for rule in table.rowRules where rule.condition.expression.evaluate(answers, row: row) == .bool(false) {
-            issues.append(ValidationIssue(severity: rule.severity, section: section.id, field: table.id, row: number,
+            issues.append(ValidationIssue(severity: rule.severity, section: sectionId, field: table.id, row: number,
                                           rule: rule.id, message: rule.message, fields: rule.condition.references))
         }
         return issues

@@ -18,7 +18,7 @@ public enum Value: Sendable, Hashable {
     /// True for the values that count as "not answered".
     public var isBlank: Bool {
         switch self {
-        case .text(let s): return s.unicodeScalars.allSatisfy { $0.properties.isWhitespace }
+        case .text(let s): return s.unicodeScalars.allSatisfy(\.isSpace)
         case .list(let l): return l.isEmpty
         case .rows(let r): return r.isEmpty
         case .number, .bool: return false

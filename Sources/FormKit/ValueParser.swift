@@ -232,11 +232,26 @@ public enum ValueParser {
     // Hand-written checks rather than regular expressions: they run for every answer of
     // every submission a merge reads.
 
+    /// One '@' after a non-empty name, then two or more non-empty dot-separated labels; no
+    /// white space anywhere. One pass over the scalars.
     static func isEmail(_ s: String) -> Bool {
-        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[0].contains(where: \.isWhitespace) else { return false }
-        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
-        return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && !$0.contains(where: \.isWhitespace) }
+        var ats = 0, name = 0, labels = 0, label = 0
+        for u in s.unicodeScalars {
+            if u.isSpace { return false }
+            if u == "@" {
+                ats += 1
+                if ats > 1 || name == 0 { return false }
+            } else if ats == 0 {
+                name += 1
+            } else if u == "." {
+                if label == 0 { return false }
+                labels += 1
+                label = 0
+            } else {
+                label += 1
+            }
+        }
+        return ats == 1 && labels >= 1 && label > 0
     }
 
     static func isPhone(_ s: String) -> Bool {

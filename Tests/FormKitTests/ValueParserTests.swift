@@ -91,6 +91,10 @@ import Testing
     @Test func emailsPhonesAndURLs() {
         #expect(value("vanthu@most.gov.vn", field(.email)) == .text("vanthu@most.gov.vn"))
         #expect(problem("vanthu@most", field(.email)) != nil)
+        for bad in ["@most.gov.vn", "a@@most.gov.vn", "a@b@most.gov.vn", "a@most..vn", "a@.most.vn", "a@most.vn.", "van thu@most.gov.vn", "a@most.gov\u{00A0}vn", "a@"] {
+            #expect(problem(bad, field(.email)) != nil, "\(bad)")
+        }
+        #expect(value("nguyễn.hương@bộ-khcn.vn", field(.email)) == .text("nguyễn.hương@bộ-khcn.vn"))
         #expect(value("024 3943 9999", field(.phone)) == .text("024 3943 9999"))
         #expect(value("+84 912.345.678", field(.phone)) != nil)
         #expect(problem("12345", field(.phone)) != nil)
