@@ -27,9 +27,9 @@ struct UnitPreparer: Sendable {
     let plans: [Plan]
 
     enum Plan: Sendable {
-        case summary([(column: SummaryColumn, field: Field?)])
-        case section(id: String, fields: [Field])
-        case table(section: String, table: Field?, ticks: Set<String>)
+        case summary([(column: SummaryColumn, field: FieldRef?)])
+        case section(id: String, fields: [FieldRef])
+        case table(section: String, table: FieldRef?, ticks: Set<String>)
         case other
     }
 
@@ -42,20 +42,20 @@ struct UnitPreparer: Sendable {
             switch sheet {
             case .summary(_, _, let columns):
                 return .summary(columns.map { c in
-                    if case .field(let s, let f) = c.source { return (c, form.field(s, f)) } else { return (c, nil) }
+                    if case .field(let s, let f) = c.source { return (c, form.field(s, f).map(FieldRef.init)) } else { return (c, nil) }
                 })
             case .section(_, let id, let only):
-                return .section(id: id, fields: (form.section(id)?.fields ?? []).filter { $0.type != .table && (only?.contains($0.id) ?? true) })
+                return .section(id: id, fields: (form.section(id)?.fields ?? []).filter { $0.type != .table && (only?.contains($0.id) ?? true) }.map(FieldRef.init))
             case .table(_, let s, let t, let ticks):
-                return .table(section: s, table: form.field(s, t), ticks: ticks)
+                return .table(section: s, table: form.field(s, t).map(FieldRef.init), ticks: ticks)
             default:
                 return .other
             }
         }
     }
 
-    func prepare(_ url: URL) -> UnitPart {
-        let check = SubmissionCheck(SubmissionLoader.load(url, form: form, reader: reader), validator: validator)
+    func prepare(_ path: String) -> UnitPart {
+        let check = SubmissionCheck(SubmissionLoader.load(path: path, form: form, reader: reader), validator: validator)
         var part = UnitPart(check: check, summary: [], sections: [], tables: [], issues: issueLines(check))
         guard let answers = check.relevantAnswers else { return part }
         for plan in plans {
@@ -64,11 +64,11 @@ struct UnitPreparer: Sendable {
                 part.summary = columns.map { summaryValue($0.column, $0.field, answers) }
             case .section(let id, let fields):
                 let section = answers.sections[id]
-                part.sections.append(fields.flatMap { cells(of: $0, section?[$0.id], ticks: false) })
+                part.sections.append(fields.flatMap { cells(of: $0.field, section?[$0.field.id], ticks: false) })
             case .table(let sectionId, let table, let ticks):
                 guard let table else { part.tables.append([]); continue }
-                part.tables.append((answers[sectionId, table.id]?.rows ?? []).map { row in
-                    table.columns.flatMap { cells(of: $0, row[$0.id], ticks: ticks.contains($0.id)) }
+                part.tables.append((answers[sectionId, table.field.id]?.rows ?? []).map { row in
+                    table.columns.flatMap { cells(of: $0.field, row[$0.field.id], ticks: ticks.contains($0.field.id)) }
                 })
             case .other: break
             }
@@ -76,11 +76,11 @@ struct UnitPreparer: Sendable {
         return part
     }
 
-    func summaryValue(_ column: SummaryColumn, _ field: Field?, _ answers: Answers) -> Cell {
+    func summaryValue(_ column: SummaryColumn, _ field: FieldRef?, _ answers: Answers) -> Cell {
         switch column.source {
         case .field(let s, let f):
             guard let field else { return .blank }
-            return cell(answers[s, f], field)
+            return cell(answers[s, f], field.field)
         case .value(let compiled):
             if case .number(let n) = compiled.expression.evaluate(answers) { return .number(n) }
             return .blank
@@ -142,7 +142,7 @@ final class ConsolidatedWorkbook {
     let workbook: Workbook
     let preparer: UnitPreparer
     /// The files that count, by unit id (the set names files by their display path).
-    let urls: [String: URL]
+    let paths: [String: String]
     /// Per unit of the registry, in order: the merged unit's check once written.
     var checks: [SubmissionCheck?]
     var form: Form { c.form }
@@ -150,16 +150,16 @@ final class ConsolidatedWorkbook {
     /// The column widths of the sheet being written, to size rows of wrapped text.
     var widths: [Double] = []
 
-    init(consolidator: Consolidator, set: SubmissionSet, files: [String: URL], missingInputs: [String], output: URL, now: Date) throws {
+    init(consolidator: Consolidator, set: SubmissionSet, files: [String: String], missingInputs: [String], output: URL, now: Date) throws {
         c = consolidator
         self.set = set
         self.missingInputs = missingInputs
         self.now = now
         workbook = try Workbook(url: output, constantMemory: true)
         preparer = UnitPreparer(form: consolidator.form, validator: consolidator.validator, layout: consolidator.layout)
-        var urls: [String: URL] = [:]
-        for (unit, loaded) in set.current { urls[unit] = files[loaded.file] }
-        self.urls = urls
+        var paths: [String: String] = [:]
+        for (unit, loaded) in set.current { paths[unit] = files[loaded.file] }
+        self.paths = paths
         checks = Array(repeating: nil, count: consolidator.registry.units.count)
     }
 
@@ -178,11 +178,11 @@ final class ConsolidatedWorkbook {
     /// Writes every sheet; returns what was merged.
     func write() throws -> MergeResult {
         workbook.setProperties(title: c.layout.title, subject: form.title.vi, author: "ictreport")
-        let present = units.indices.filter { urls[units[$0].id] != nil }
+        let present = units.indices.filter { paths[units[$0].id] != nil }
         let preparer = self.preparer
-        let presentURLs = present.map { urls[units[$0].id]! }
+        let presentPaths = present.map { paths[units[$0].id]! }
         let parts = OrderedPipeline(count: present.count, workers: ProcessInfo.processInfo.activeProcessorCount, window: 256) {
-            preparer.prepare(presentURLs[$0])
+            preparer.prepare(presentPaths[$0])
         }
         defer { parts.cancel() }
         // Every sheet now, in the layout's order; they are filled as the units come.
@@ -207,7 +207,7 @@ final class ConsolidatedWorkbook {
             case .section(_, let sectionId, _):
                 // The plan of sheet k is made from the same layout entry: its fields.
                 if case .section(_, let fields) = preparer.plans[k] {
-                    try beginSection(stream, sectionId, fields, sample.map { $0.sections[sectionIndex] }, present)
+                    try beginSection(stream, sectionId, fields.map(\.field), sample.map { $0.sections[sectionIndex] }, present)
                 }
                 sectionIndex += 1
             case .table(_, let sectionId, let tableId, let ticks):

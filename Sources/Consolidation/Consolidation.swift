@@ -42,7 +42,8 @@ public struct Consolidator {
     /// revision; answers checked for syntax only). It needs only the form, so it can run while
     /// the unit list and the layout load.
     public struct Scan: Sendable {
-        public var files: [URL]
+        /// Every file's path, in the order of `headers`.
+        public var files: [String]
         public var headers: [LoadedSubmission]
         /// Input paths that do not exist.
         public var missingInputs: [String]
@@ -51,8 +52,8 @@ public struct Consolidator {
 
     public static func scan(_ inputs: [String], form: Form) -> Scan {
         let start = ContinuousClock.now
-        let (files, missingInputs) = SubmissionLoader.expand(inputs)
-        let headers = parallelMap(files.count) { SubmissionLoader.load(files[$0], form: form, answers: false) }
+        let (files, missingInputs) = SubmissionLoader.expandPaths(inputs)
+        let headers = parallelMap(files.count) { SubmissionLoader.load(path: files[$0], form: form, answers: false) }
         return Scan(files: files, headers: headers, missingInputs: missingInputs, seconds: seconds(ContinuousClock.now - start))
     }
 

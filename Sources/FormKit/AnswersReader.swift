@@ -42,13 +42,15 @@ extension JSONTreeParser {
     /// (the position is then left anywhere: the caller goes back and parses the value).
     mutating func readAnswers(_ reader: AnswersReader) -> Answers? {
         var answers = Answers()
+        // Sized at once: growing a dictionary rehashes what it holds.
+        answers.sections.reserveCapacity(reader.sections.count)
         // A section named twice is left to the decoder, which merges the two.
         var seen = [Bool](repeating: false, count: reader.sections.count)
         let ok = readObject { parser, key in
             guard let s = reader.sections.firstIndex(where: { parser.keyEquals(key, $0.key) }), !seen[s] else { return false }
             seen[s] = true
             let section = reader.sections[s]
-            var values: [String: Value] = [:]
+            var values = [String: Value](minimumCapacity: section.fields.count)
             parser.skipSpace()
             if parser.peek(UInt8(ascii: "n")) { return (try? parser.literal("null")) != nil }
             let read = parser.readObject { parser, key in
@@ -155,7 +157,7 @@ extension JSONTreeParser {
             guard field.type == .table else { return false }
             var rows: [Row] = []
             let ok = readArray { parser in
-                var row: Row = [:]
+                var row = Row(minimumCapacity: entry.columns.count)
                 let read = parser.readObject { parser, key in
                     guard let c = entry.columns.first(where: { parser.keyEquals(key, $0.key) }) else { return false }
                     return parser.readValue(c) { row[c.id] = $0 }

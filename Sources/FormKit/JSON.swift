@@ -99,18 +99,33 @@ extension JSON {
     /// JSON text with the white space between its tokens removed: for a file the tool wrote,
     /// the compact text, without reading the values.
     public static func compacting(_ text: ArraySlice<UInt8>, into out: inout [UInt8]) {
-        out.reserveCapacity(out.count + text.count)
-        var inString = false, escaped = false
-        for b in text {
-            if inString {
-                if escaped { escaped = false } else if b == 92 { escaped = true } else if b == 34 { inString = false }
-            } else if b == 32 || b == 10 || b == 13 || b == 9 {
-                continue
-            } else if b == 34 {
-                inString = true
+        let start = out.count
+        // Written through raw buffers: every file a merge reads goes through here.
+        out.append(contentsOf: repeatElement(0, count: text.count))
+        var n = start
+        out.withUnsafeMutableBufferPointer { dst in
+            text.withUnsafeBufferPointer { src in
+                var i = 0
+                while i < src.count {
+                    let b = src[i]
+                    i += 1
+                    if b == 32 || b == 10 || b == 13 || b == 9 { continue }
+                    dst[n] = b
+                    n += 1
+                    guard b == 34 else { continue }
+                    // A string: copied as it is, up to its closing quote.
+                    while i < src.count {
+                        let c = src[i]
+                        dst[n] = c
+                        n += 1
+                        i += 1
+                        if c == 34 { break }
+                        if c == 92, i < src.count { dst[n] = src[i]; n += 1; i += 1 }
+                    }
+                }
             }
-            out.append(b)
         }
+        out.removeLast(out.count - n)
     }
 
     /// `{"key":value,…}` with keys sorted. Keys are form ids (ASCII): byte order is String

@@ -51,29 +51,15 @@ public struct ValidationIssue: Sendable, Hashable {
 /// rows and every rule. The collector and the merge use the same one.
 public struct Validator: Sendable {
     public let form: Form
-    /// The form's sections and fields behind references, in form order. A Field is a large
-    /// value (some twenty reference-counted parts): walking `form.sections[].fields` copies
-    /// each one, several times for every submission a merge checks.
+    /// The form's sections and fields behind references (see `FieldRef`), in form order.
     private let plan: [SectionNode]
 
     final class SectionNode: Sendable {
         let section: Section
-        let fields: [FieldNode]
+        let fields: [FieldRef]
         init(_ section: Section) {
             self.section = section
-            fields = section.fields.map(FieldNode.init)
-        }
-    }
-
-    final class FieldNode: Sendable {
-        let field: Field
-        let columns: [FieldNode]
-        /// A table with skip logic on some column: its rows are cleaned of stale cells.
-        let relevantColumns: Bool
-        init(_ field: Field) {
-            self.field = field
-            columns = field.columns.map(FieldNode.init)
-            relevantColumns = field.columns.contains { $0.relevant != nil }
+            fields = section.fields.map(FieldRef.init)
         }
     }
 
@@ -90,11 +76,10 @@ public struct Validator: Sendable {
         let effective = relevantAnswers(answers)
         var issues: [ValidationIssue] = []
         for node in plan {
-            let section = node.section
             for f in node.fields where isRelevant(f.field, effective) {
-                issues += check(f, in: section.id, effective)
+                issues += check(f.field, f, in: node.section.id, effective)
             }
-            for rule in section.rules { issues += evaluate(rule, section: section.id, effective) }
+            for rule in node.section.rules { issues += evaluate(rule, section: node.section.id, effective) }
         }
         for rule in form.rules { issues += evaluate(rule, section: rule.condition.references.first.map { String($0.prefix { $0 != "." }) } ?? "", effective) }
         return (issues, effective)
@@ -118,19 +103,8 @@ public struct Validator: Sendable {
         for _ in 0..<8 {
             var changed = false
             for node in plan {
-                let sectionId = node.section.id
                 for f in node.fields {
-                    let field = f.field
-                    guard let value = out[sectionId, field.id] else { continue }
-                    if !isRelevant(field, out) {
-                        out[sectionId, field.id] = nil
-                        changed = true
-                    } else if f.relevantColumns, case .rows(let rows) = value {
-                        let cleaned = rows.map { row in
-                            row.filter { key, _ in f.columns.first { $0.field.id == key }.map { isRelevant($0.field, out, row: row) } ?? true }
-                        }
-                        if cleaned != rows { out[sectionId, field.id] = .rows(cleaned); changed = true }
-                    }
+                    if prune(f.field, f, in: node.section.id, &out) { changed = true }
                 }
             }
             if !changed { break }
@@ -138,14 +112,31 @@ public struct Validator: Sendable {
         return out
     }
 
+    /// Removes the answer to `field` if it is not asked, or its table's cells that are not;
+    /// true when something was removed. (`field` is `ref.field`, passed on to be read in place.)
+    private func prune(_ field: Field, _ ref: FieldRef, in sectionId: String, _ out: inout Answers) -> Bool {
+        guard let value = out[sectionId, field.id] else { return false }
+        if !isRelevant(field, out) {
+            out[sectionId, field.id] = nil
+            return true
+        }
+        guard ref.relevantColumns, case .rows(let rows) = value else { return false }
+        let cleaned = rows.map { row in
+            row.filter { key, _ in ref.columns.first { $0.field.id == key }.map { isRelevant($0.field, out, row: row) } ?? true }
+        }
+        guard cleaned != rows else { return false }
+        out[sectionId, field.id] = .rows(cleaned)
+        return true
+    }
+
     /// The problems of one answer on its own (required, type, bounds, and for a table its
     /// rows and row rules): what the collector checks the moment an answer is typed.
     public func check(_ field: Field, in section: Section, _ answers: Answers) -> [ValidationIssue] {
-        check(FieldNode(field), in: section.id, answers)
+        check(field, FieldRef(field), in: section.id, answers)
     }
 
-    private func check(_ node: FieldNode, in sectionId: String, _ answers: Answers) -> [ValidationIssue] {
-        let field = node.field
+    /// `field` is `ref.field`, passed on to be read in place.
+    private func check(_ field: Field, _ ref: FieldRef, in sectionId: String, _ answers: Answers) -> [ValidationIssue] {
         // Built only for an issue: most answers have none.
         var id: String { FieldPath(sectionId, field.id).description }
         guard let value = answers[sectionId, field.id], !value.isBlank else {
@@ -173,33 +164,20 @@ public struct Validator: Sendable {
                                                      "table \"\(field.label.text(.en))\" has at most \(hi) rows, it has \(rows.count)"), fields: [id]))
         }
         for (i, row) in rows.enumerated() {
-            issues += checkRow(row, number: i + 1, of: node, in: sectionId, answers)
+            issues += checkRow(row, number: i + 1, of: field, ref.columns, in: sectionId, answers)
         }
         return issues
     }
 
     /// The problems of one table row: its cells, then its row rules.
     public func checkRow(_ row: Row, number: Int, of table: Field, in section: Section, _ answers: Answers) -> [ValidationIssue] {
-        checkRow(row, number: number, of: FieldNode(table), in: section.id, answers)
+        checkRow(row, number: number, of: table, FieldRef(table).columns, in: section.id, answers)
     }
 
-    private func checkRow(_ row: Row, number: Int, of node: FieldNode, in sectionId: String, _ answers: Answers) -> [ValidationIssue] {
-        let table = node.field
+    private func checkRow(_ row: Row, number: Int, of table: Field, _ columns: [FieldRef], in sectionId: String, _ answers: Answers) -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
-        for c in node.columns where isRelevant(c.field, answers, row: row) {
-            let column = c.field
-            var id: String { FieldPath(sectionId, table.id, column: column.id).description }
-            if let v = row[column.id], !v.isBlank {
-                if let problem = ValueParser.check(v, for: column) {
-                    issues.append(ValidationIssue(severity: .error, section: sectionId, field: table.id, column: column.id, row: number,
-                                                  rule: "invalid", message: L("\"\(column.label.vi)\": \(problem.vi)", "\"\(column.label.text(.en))\": \(problem.text(.en))"),
-                                                  fields: [id]))
-                }
-            } else if isRequired(column, answers, row: row) {
-                issues.append(ValidationIssue(severity: .error, section: sectionId, field: table.id, column: column.id, row: number,
-                                              rule: "required", message: L("chưa điền cột bắt buộc \"\(column.label.vi)\"", "required column missing: \"\(column.label.text(.en))\""),
-                                              fields: [id]))
-            }
+        for c in columns {
+            if let issue = checkCell(row, number: number, c.field, of: table.id, in: sectionId, answers) { issues.append(issue) }
         }
         for rule in table.rowRules where rule.condition.expression.evaluate(answers, row: row) == .bool(false) {
             issues.append(ValidationIssue(severity: rule.severity, section: sectionId, field: table.id, row: number,
@@ -208,10 +186,41 @@ public struct Validator: Sendable {
         return issues
     }
 
+    private func checkCell(_ row: Row, number: Int, _ column: Field, of table: String, in sectionId: String, _ answers: Answers) -> ValidationIssue? {
+        guard isRelevant(column, answers, row: row) else { return nil }
+        var id: String { FieldPath(sectionId, table, column: column.id).description }
+        if let v = row[column.id], !v.isBlank {
+            guard let problem = ValueParser.check(v, for: column) else { return nil }
+            return ValidationIssue(severity: .error, section: sectionId, field: table, column: column.id, row: number,
+                                   rule: "invalid", message: L("\"\(column.label.vi)\": \(problem.vi)", "\"\(column.label.text(.en))\": \(problem.text(.en))"),
+                                   fields: [id])
+        }
+        guard isRequired(column, answers, row: row) else { return nil }
+        return ValidationIssue(severity: .error, section: sectionId, field: table, column: column.id, row: number,
+                               rule: "required", message: L("chưa điền cột bắt buộc \"\(column.label.vi)\"", "required column missing: \"\(column.label.text(.en))\""),
+                               fields: [id])
+    }
+
     /// A rule fires only when its assertion is known to be false.
     public func evaluate(_ rule: Rule, section: String, _ answers: Answers) -> [ValidationIssue] {
         guard rule.condition.expression.evaluate(answers) == .bool(false) else { return [] }
         return [ValidationIssue(severity: rule.severity, section: section, rule: rule.id, message: rule.message,
                                 fields: rule.condition.references)]
+    }
+}
+
+/// A field behind a reference. A Field is a large value (some twenty reference-counted
+/// parts): walking `section.fields` copies each one, several times for every submission a
+/// merge checks. Hot loops walk these instead and pass `field` on to be read in place.
+public final class FieldRef: Sendable {
+    public let field: Field
+    public let columns: [FieldRef]
+    /// A table with skip logic on some column: its rows are cleaned of stale cells.
+    public let relevantColumns: Bool
+
+    public init(_ field: Field) {
+        self.field = field
+        columns = field.columns.map(FieldRef.init)
+        relevantColumns = field.columns.contains { $0.relevant != nil }
     }
 }

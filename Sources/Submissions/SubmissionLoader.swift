@@ -23,7 +23,11 @@ public enum SubmissionLoader {
     /// Reads a file; with `answers: false` a submission's answers are checked for syntax only.
     /// A `reader` built once for the form makes reading many files cheaper (see `AnswersReader`).
     public static func load(_ url: URL, form: Form, answers: Bool = true, reader: AnswersReader? = nil) -> LoadedSubmission {
-        let path = url.path
+        load(path: url.path, form: form, answers: answers, reader: reader)
+    }
+
+    /// The same by path: a merge keeps thousands of paths, and a URL's path costs to get.
+    public static func load(path: String, form: Form, answers: Bool = true, reader: AnswersReader? = nil) -> LoadedSubmission {
         let name = FormLoader.displayPath(path)
         guard let bytes = readFile(path) else {
             return LoadedSubmission(file: name, submission: nil, problems: [],
@@ -174,7 +178,13 @@ public enum SubmissionLoader {
     /// The files to read: each file named, and in each folder every .json file (submissions;
     /// hidden ones and other files, such as a units.yaml beside them, are left alone), sorted.
     public static func expand(_ paths: [String]) -> (files: [URL], missing: [String]) {
-        var files: [URL] = []
+        let (files, missing) = expandPaths(paths)
+        return (files.map { URL(fileURLWithPath: $0, isDirectory: false) }, missing)
+    }
+
+    /// The same as paths.
+    public static func expandPaths(_ paths: [String]) -> (files: [String], missing: [String]) {
+        var files: [String] = []
         var missing: [String] = []
         let fm = FileManager.default
         for p in paths {
@@ -185,9 +195,9 @@ public enum SubmissionLoader {
                 let names = ((try? fm.contentsOfDirectory(atPath: p)) ?? [])
                     .filter { $0.lowercased().hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
                 let dir = p.hasSuffix("/") ? p : p + "/"
-                files += names.map { URL(fileURLWithPath: dir + $0, isDirectory: false) }
+                files += names.map { dir + $0 }
             } else {
-                files.append(URL(fileURLWithPath: p))
+                files.append(p)
             }
         }
         return (files, missing)

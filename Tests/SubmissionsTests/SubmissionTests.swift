@@ -269,6 +269,23 @@ func temporaryDirectory() -> URL {
         }
     }
 
+    @Test func invalidUTF8IsRefusedWithItsPlace() throws {
+        let dir = temporaryDirectory()
+        // A lone continuation byte, an encoded surrogate, an overlong '/', a cut sequence; plain and after an escape.
+        let bads: [[UInt8]] = [[0x80], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xE1, 0xBA]]
+        for (n, bad) in bads.enumerated() {
+            for escaped in [false, true] {
+                let url = dir.appendingPathComponent("bad-\(n)-\(escaped).json")
+                let text: [UInt8] = Array(#"{"format": "ictreport-submission", "unit": {"id": "a"#.utf8) + (escaped ? Array(#"\n"#.utf8) : []) + bad + Array(#""}}"#.utf8)
+                try Data(text).write(to: url)
+                let rejection = SubmissionLoader.load(url, form: form).rejection?.text(.en)
+                #expect(rejection?.hasPrefix("line 1, column ") == true && rejection?.hasSuffix(": invalid JSON: text is not valid UTF-8") == true, "\(bad) \(escaped)")
+            }
+        }
+        let good = #"{"a": "Hà Nội \u1EA1 ☒"}"#
+        #expect(try DataTree.parseJSON(Array(good.utf8))["a"]?.string == "Hà Nội ạ ☒")
+    }
+
     @Test func whiteSpaceAloneIsNotAnEdit() throws {
         let dir = temporaryDirectory()
         let bytes = try [UInt8](Data(contentsOf: fixtures.appendingPathComponent("valid-final.json")))
