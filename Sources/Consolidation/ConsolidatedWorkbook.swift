@@ -147,6 +147,8 @@ final class ConsolidatedWorkbook {
     var checks: [SubmissionCheck?]
     var form: Form { c.form }
     var units: [ReportingUnit] { c.registry.units }
+    /// How long the writer waited for units to be prepared (for `merge --stats`).
+    var writerWaited = Duration.zero
     /// The column widths of the sheet being written, to size rows of wrapped text.
     var widths: [Double] = []
 
@@ -246,6 +248,7 @@ final class ConsolidatedWorkbook {
                 }
             }
         }
+        writerWaited = parts.waited
         var result = MergeResult(output: workbook.url, submissions: set, checks: [:], expected: units.count,
                                  missing: units.indices.filter { checks[$0] == nil }.map { units[$0] },
                                  cellsWritten: 0, notices: [], missingInputs: missingInputs)

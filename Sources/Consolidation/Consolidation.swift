@@ -84,6 +84,7 @@ public struct Consolidator {
         do {
             result = try writer.write()
             lap("read+check+write")
+            phases.append(("of-which-writer-waited", Consolidator.seconds(writer.writerWaited)))
             try writer.workbook.close()
             lap("close")
         } catch {

@@ -12,6 +12,8 @@ final class OrderedPipeline<T: Sendable>: @unchecked Sendable {
     private var cancelled = false
     private let window: Int
     private let make: @Sendable (Int) -> T
+    /// How long `take` waited for the workers: near zero when the taker is the bottleneck.
+    private(set) var waited = Duration.zero
 
     init(count: Int, workers: Int, window: Int, _ make: @escaping @Sendable (Int) -> T) {
         slots = Array(repeating: nil, count: count)
@@ -62,7 +64,11 @@ final class OrderedPipeline<T: Sendable>: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         precondition(i == taken, "items are taken in order")
-        while slots[i] == nil { lock.wait() }
+        if slots[i] == nil {
+            let start = ContinuousClock.now
+            while slots[i] == nil { lock.wait() }
+            waited += ContinuousClock.now - start
+        }
         let item = slots[i]!
         slots[i] = nil
         taken += 1

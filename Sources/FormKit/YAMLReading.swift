@@ -12,7 +12,10 @@ public final class YAMLReader {
     /// Parses the text; a syntax error becomes a diagnostic at its place.
     public func compose(_ text: String) -> Node? {
         do {
-            return try Yams.compose(yaml: text)
+            // No implicit tags: the loaders read every scalar as text and decide its type
+            // themselves, and resolving tags runs regular expressions on every key (Yams hashes
+            // keys to find duplicates): a unit list of thousands took a fifth of a second.
+            return try Yams.compose(yaml: text, .basic)
         } catch let e as YamlError {
             switch e {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
