@@ -27,6 +27,12 @@ final class OrderedPipeline<T: Sendable>: @unchecked Sendable {
     }
 
     private func work() {
+        // Below the taker: it is the one the output waits for, and with as many workers as
+        // cores it would otherwise get only its share of one (measured: the whole merge of
+        // 10,000 units 3.2 s at equal priority, 2.55 s at nice 10). The workers use what it
+        // leaves; nice 10, not idle, so that a busy machine still gives them a share.
+        // On Linux the nice value is per thread, and `who` 0 is the calling thread.
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
         while true {
             lock.lock()
             while !cancelled && claimed < slots.count && claimed >= taken + window { lock.wait() }
@@ -41,6 +47,7 @@ final class OrderedPipeline<T: Sendable>: @unchecked Sendable {
             lock.unlock()
         }
     }
+
 
     /// Item `i`, waiting for it; it stays for `take`. `i` must be within the window.
     func peek(_ i: Int) -> T {
