@@ -16,7 +16,9 @@ let package = Package(
     ],
     targets: [
         .target(name: "FormKit", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "Submissions", dependencies: ["FormKit"]),
+        // SHA-256 blocks with the x86-64 SHA extensions, for the content hash of every submission.
+        .target(name: "CSHA256"),
+        .target(name: "Submissions", dependencies: ["FormKit", "CSHA256"]),
         .target(name: "Collector", dependencies: ["FormKit", "Submissions"]),
         // Debian's libxlsxwriter (make deps installs libxlsxwriter-dev).
         .systemLibrary(name: "Cxlsxwriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),

@@ -219,6 +219,18 @@ final class ConsolidatedWorkbook {
             default: break
             }
         }
+        // What each sheet gets per unit, looked up once: the layout's entries are large values.
+        enum PerUnit { case summary([SummaryColumn]), section(Int), table(Int), issues, nothing }
+        var sections = 0, tables = 0
+        let perUnit: [PerUnit] = c.layout.sheets.map { sheet in
+            switch sheet {
+            case .summary(_, _, let columns): return .summary(columns)
+            case .section: sections += 1; return .section(sections - 1)
+            case .table: tables += 1; return .table(tables - 1)
+            case .issues: return .issues
+            default: return .nothing
+            }
+        }
         var sums: [Double] = []
         var next = 0
         var current = set.current
@@ -230,21 +242,19 @@ final class ConsolidatedWorkbook {
                 checks[i] = part!.check
                 current[units[i].id] = part!.check.loaded
             }
-            var sectionIndex = 0, tableIndex = 0
-            for (sheet, stream) in zip(c.layout.sheets, streams) {
-                switch sheet {
-                case .summary(_, _, let columns): try summaryRow(stream, i, part, columns, &sums)
-                case .section:
-                    if let part { try row(stream, [.number(Double(stream.count + 1)), .text(units[i].name)], part.sections[sectionIndex]) }
-                    sectionIndex += 1
-                case .table:
-                    for (k, cells) in (part?.tables[tableIndex] ?? []).enumerated() {
-                        try row(stream, [.number(Double(stream.count + 1)), .text(units[i].name), .number(Double(k + 1))], cells)
+            let name = units[i].name
+            for (k, stream) in streams.enumerated() {
+                switch perUnit[k] {
+                case .summary(let columns): try summaryRow(stream, i, part, columns, &sums)
+                case .section(let n):
+                    if let part { try row(stream, [.number(Double(stream.count + 1)), .text(name)], part.sections[n]) }
+                case .table(let n):
+                    for (r, cells) in (part?.tables[n] ?? []).enumerated() {
+                        try row(stream, [.number(Double(stream.count + 1)), .text(name), .number(Double(r + 1))], cells)
                     }
-                    tableIndex += 1
                 case .issues:
-                    for line in part?.issues ?? [] { try row(stream, [.number(Double(stream.count + 1)), .text(units[i].name)], line) }
-                default: break
+                    for line in part?.issues ?? [] { try row(stream, [.number(Double(stream.count + 1)), .text(name)], line) }
+                case .nothing: break
                 }
             }
         }
@@ -329,12 +339,14 @@ final class ConsolidatedWorkbook {
     func row(_ stream: Stream, _ lead: [Cell], _ cells: [Cell] = []) throws {
         var lines = 1
         let r = stream.row
+        // Read once per row, not per cell (each read of a class's property is checked).
+        let formats = stream.formats, widths = stream.widths, ws = stream.ws, textFormat = textFormat
         func put(_ col: Int, _ cell: Cell) throws {
-            let format = col < stream.formats.count ? stream.formats[col] : textFormat
-            if format.wraps, case .text(let t) = cell, col < stream.widths.count {
-                lines = max(lines, Worksheet.lineCount(t, width: stream.widths[col]))
+            let format = col < formats.count ? formats[col] : textFormat
+            if format.wraps, case .text(let t) = cell, col < widths.count {
+                lines = max(lines, Worksheet.lineCount(t, width: widths[col]))
             }
-            try stream.ws.write(r, col, cell, format)
+            try ws.write(r, col, cell, format)
         }
         for (col, cell) in lead.enumerated() { try put(col, cell) }
         for (col, cell) in cells.enumerated() { try put(lead.count + col, cell) }

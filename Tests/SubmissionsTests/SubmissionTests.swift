@@ -103,6 +103,32 @@ func temporaryDirectory() -> URL {
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
         #expect(SHA256.hex([UInt8](repeating: 0x61, count: 1000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
     }
+
+    /// The processor's SHA extensions, where this machine has them, give what the Swift
+    /// compression gives, for every length around the block boundaries and beyond.
+    @Test func hardwareAndSoftwareAgree() {
+        let abc = Array("abc".utf8)
+        #expect(SHA256.digest(abc, hardware: false) == SHA256.digest(abc))
+        guard SHA256.hardware else { return }
+        var generator = SplitMix(seed: 2018)
+        for length in Array(0...200) + [511, 512, 513, 4_095, 4_096, 10_000] {
+            let message = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            #expect(SHA256.digest(message, hardware: true) == SHA256.digest(message, hardware: false), "length \(length)")
+        }
+    }
+}
+
+/// A small seeded generator, so the test's messages are the same every run.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
 }
 
 @Suite struct UnitRegistryTests {
