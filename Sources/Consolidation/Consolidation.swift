@@ -19,8 +19,8 @@ public struct MergeResult: Sendable {
     public var phases: [(name: String, seconds: Double)] = []
 
     public var submitted: Int { checks.count }
-    public var withErrors: Int { checks.values.filter { $0.errorCount > 0 }.count }
-    public var withWarnings: Int { checks.values.filter { $0.warningCount > 0 }.count }
+    public var withErrors: Int { checks.values.count { $0.errorCount > 0 } }
+    public var withWarnings: Int { checks.values.count { $0.warningCount > 0 } }
     public var rejectedCount: Int { submissions.rejected.count + missingInputs.count }
 }
 

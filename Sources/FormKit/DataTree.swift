@@ -368,10 +368,8 @@ struct JSONTreeParser {
     static func text(_ utf8: UnsafeBufferPointer<UInt8>) -> String? {
         let s = String(decoding: utf8, as: UTF8.self)
         // Decoding replaces what is not valid, so the same bytes back mean all were valid.
-        var same = s.utf8.count == utf8.count
-        if same {
-            same = s.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(utf8) } ?? s.utf8.elementsEqual(utf8)
-        }
+        var copy = s
+        let same = copy.withUTF8 { $0.count == utf8.count && ($0.isEmpty || memcmp($0.baseAddress!, utf8.baseAddress!, $0.count) == 0) }
         return same ? s : nil
     }
 

@@ -47,7 +47,15 @@ public enum FormLoader {
     public static func displayPath(_ path: String) -> String {
         var p = path
         // Standardizing is costly: only when it changes something.
-        if p.contains("/.") || p.contains("//") { p = URL(fileURLWithPath: path).standardizedFileURL.path }
+        // (Looked for byte by byte: `contains` with a string goes through NSString.)
+        var previous: UInt8 = 0
+        for b in p.utf8 {
+            if previous == UInt8(ascii: "/") && (b == UInt8(ascii: ".") || b == UInt8(ascii: "/")) {
+                p = URL(fileURLWithPath: path).standardizedFileURL.path
+                break
+            }
+            previous = b
+        }
         let cwd = workingDirectory
         return p.hasPrefix(cwd + "/") ? String(p.dropFirst(cwd.count + 1)) : p
     }

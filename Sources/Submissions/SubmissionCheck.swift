@@ -25,10 +25,10 @@ public struct SubmissionCheck: Sendable {
     }
 
     public var errorCount: Int {
-        (loaded.rejection == nil ? 0 : 1) + loaded.problems.count + issues.filter { $0.severity == .error }.count
+        (loaded.rejection == nil ? 0 : 1) + loaded.problems.count + issues.count { $0.severity == .error }
     }
 
-    public var warningCount: Int { issues.filter { $0.severity == .warning }.count }
+    public var warningCount: Int { issues.count { $0.severity == .warning } }
 
     /// The file's report: a heading line, then one line a problem, errors first.
     public func render(_ language: Language) -> String {

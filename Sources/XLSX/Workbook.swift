@@ -97,7 +97,13 @@ public final class Workbook {
     }
 
     /// A format to pass to many writes.
-    public func resolve(_ spec: CellFormat?) -> FormatRef { FormatRef(spec: spec, pointer: format(spec)) }
+    public func resolve(_ spec: CellFormat?) -> FormatRef {
+        resolved.append(spec)
+        return FormatRef(pointer: format(spec), index: resolved.count - 1, wraps: spec?.wrap ?? false)
+    }
+
+    /// Every spec `resolve` was given, by the index of its FormatRef.
+    private(set) var resolved: [CellFormat?] = []
 
     func note(_ n: XLSXNotice) { notices.append(n) }
 

@@ -108,11 +108,13 @@ public struct PrintSetup: Sendable {
 }
 
 /// A format looked up once, for the many cells that use it.
+/// Plain data, no references: it is copied for every cell written.
 public struct FormatRef {
-    let spec: CellFormat?
     let pointer: UnsafeMutablePointer<lxw_format>?
+    /// Where the workbook keeps its spec (for the trace).
+    let index: Int
     /// Whether text wraps in it (rows must then be tall enough).
-    public var wraps: Bool { spec?.wrap ?? false }
+    public let wraps: Bool
 }
 
 public final class Worksheet {
@@ -220,7 +222,7 @@ public final class Worksheet {
         workbook.cellsWritten += 1
         if let trace {
             let text: String? = if case .text(let t) = cell { storable(t, row: row, col: col) } else { nil }
-            trace.cell(row, col, cell, trace.format(format.spec, font: workbook.fontName), storedText: text)
+            trace.cell(row, col, cell, trace.format(workbook.resolved[format.index], font: workbook.fontName), storedText: text)
         }
         switch cell {
         case .text(let t):
@@ -312,12 +314,15 @@ public final class Worksheet {
     /// enough to letters).
     public static func lineCount(_ text: String, width: Double) -> Int {
         let perLine = max(1, Int(width * 1.15) - 1)
-        if text.utf8.count <= perLine && !text.utf8.contains(10) { return 1 }
-        var n = 0, run = 0
-        for u in text.unicodeScalars {
-            if u == "\n" { n += max(1, (run + perLine - 1) / perLine); run = 0 } else { run += 1 }
+        var copy = text
+        // One pass over the bytes: a scalar is a byte that does not continue one.
+        return copy.withUTF8 { bytes in
+            var n = 0, run = 0
+            for b in bytes {
+                if b == 10 { n += max(1, (run + perLine - 1) / perLine); run = 0 } else if b & 0xC0 != 0x80 { run += 1 }
+            }
+            return n + max(1, (run + perLine - 1) / perLine)
         }
-        return n + max(1, (run + perLine - 1) / perLine)
     }
 
     /// Places a chart with its top-left corner at a cell.

@@ -95,6 +95,21 @@ func temporaryDirectory() -> URL {
     }
 }
 
+@Suite struct TimestampTests {
+    /// The hand reading of the tool's own timestamps agrees with Foundation's parser.
+    @Test func utcTimestampsReadAsFoundationReadsThem() throws {
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: TimeZone(identifier: "UTC")!)
+        for s in ["2018-11-07T11:20:00Z", "1970-01-01T00:00:00Z", "2000-02-29T23:59:59Z", "2024-12-31T12:00:01Z", "1969-07-20T20:17:40Z", "2100-03-01T00:00:00Z"] {
+            #expect(Submission.utcTimestamp(s) == (try Date(s, strategy: style)), "\(s)")
+        }
+        for s in ["2018-02-29T00:00:00Z", "2018-13-01T00:00:00Z", "2018-11-07 11:20:00Z", "2018-11-07T11:20:00+07:00", "2018-11-07T24:00:00Z"] {
+            #expect(Submission.utcTimestamp(s) == nil, "\(s)")
+        }
+        // Other forms still go through the general parser.
+        #expect(Submission.parseTimestamp("2018-11-07T18:20:00+07:00") == Submission.parseTimestamp("2018-11-07T11:20:00Z"))
+    }
+}
+
 @Suite struct SHA256Tests {
     @Test func knownVectors() {
         #expect(SHA256.hex(Array("".utf8)) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
