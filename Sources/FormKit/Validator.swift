@@ -53,19 +53,26 @@ public struct Validator: Sendable {
     public let form: Form
     /// The form's sections and fields behind references (see `FieldRef`), in form order.
     private let plan: [SectionNode]
+    /// The assertions of the form's own rules, in order (see `SectionNode.rules`).
+    private let formRules: [Expression]
 
     final class SectionNode: Sendable {
         let section: Section
         let fields: [FieldRef]
+        /// The assertions of the section's rules, in order: a Rule is copied whole when it
+        /// is walked, and only a rule that fails needs more than its assertion.
+        let rules: [Expression]
         init(_ section: Section) {
             self.section = section
             fields = section.fields.map(FieldRef.init)
+            rules = section.rules.map(\.condition.expression)
         }
     }
 
     public init(form: Form) {
         self.form = form
         plan = form.sections.map(SectionNode.init)
+        formRules = form.rules.map(\.condition.expression)
     }
 
     public func validate(_ answers: Answers) -> [ValidationIssue] { assess(answers).issues }
@@ -76,12 +83,17 @@ public struct Validator: Sendable {
         let effective = relevantAnswers(answers)
         var issues: [ValidationIssue] = []
         for node in plan {
-            for f in node.fields where isRelevant(f.field, effective) {
-                issues += check(f.field, f, in: node.section.id, effective)
+            for f in node.fields where isRelevant(f, effective) {
+                check(f, in: node.section.id, effective, into: &issues)
             }
-            for rule in node.section.rules { issues += evaluate(rule, section: node.section.id, effective) }
+            for (k, rule) in node.rules.enumerated() where rule.evaluate(effective) == .bool(false) {
+                issues.append(issue(node.section.rules[k], section: node.section.id))
+            }
         }
-        for rule in form.rules { issues += evaluate(rule, section: rule.condition.references.first.map { String($0.prefix { $0 != "." }) } ?? "", effective) }
+        for (k, rule) in formRules.enumerated() where rule.evaluate(effective) == .bool(false) {
+            let r = form.rules[k]
+            issues.append(issue(r, section: r.condition.references.first.map { String($0.prefix { $0 != "." }) } ?? ""))
+        }
         return (issues, effective)
     }
 
@@ -95,6 +107,14 @@ public struct Validator: Sendable {
         field.required || (field.requiredWhen?.expression.holds(answers, row: row) ?? false)
     }
 
+    private func isRelevant(_ ref: FieldRef, _ answers: Answers, row: Row? = nil) -> Bool {
+        ref.relevant.map { $0.holds(answers, row: row) } ?? true
+    }
+
+    private func isRequired(_ ref: FieldRef, _ answers: Answers, row: Row? = nil) -> Bool {
+        ref.required || (ref.requiredWhen?.holds(answers, row: row) ?? false)
+    }
+
     /// The answers with those to questions that are not asked removed, so that a stale
     /// answer behind skip logic neither counts in rules nor shows in a workbook.
     public func relevantAnswers(_ answers: Answers) -> Answers {
@@ -104,7 +124,7 @@ public struct Validator: Sendable {
             var changed = false
             for node in plan {
                 for f in node.fields {
-                    if prune(f.field, f, in: node.section.id, &out) { changed = true }
+                    if prune(f, in: node.section.id, &out) { changed = true }
                 }
             }
             if !changed { break }
@@ -112,47 +132,51 @@ public struct Validator: Sendable {
         return out
     }
 
-    /// Removes the answer to `field` if it is not asked, or its table's cells that are not;
-    /// true when something was removed. (`field` is `ref.field`, passed on to be read in place.)
-    private func prune(_ field: Field, _ ref: FieldRef, in sectionId: String, _ out: inout Answers) -> Bool {
-        guard let value = out[sectionId, field.id] else { return false }
-        if !isRelevant(field, out) {
-            out[sectionId, field.id] = nil
+    /// Removes the answer to a field that is not asked, or its table's cells that are not;
+    /// true when something was removed.
+    private func prune(_ ref: FieldRef, in sectionId: String, _ out: inout Answers) -> Bool {
+        guard let value = out[sectionId, ref.id] else { return false }
+        if !isRelevant(ref, out) {
+            out[sectionId, ref.id] = nil
             return true
         }
         guard ref.relevantColumns, case .rows(let rows) = value else { return false }
         let cleaned = rows.map { row in
-            row.filter { key, _ in ref.columns.first { $0.field.id == key }.map { isRelevant($0.field, out, row: row) } ?? true }
+            row.filter { key, _ in ref.columns.first { $0.id == key }.map { isRelevant($0, out, row: row) } ?? true }
         }
         guard cleaned != rows else { return false }
-        out[sectionId, field.id] = .rows(cleaned)
+        out[sectionId, ref.id] = .rows(cleaned)
         return true
     }
 
     /// The problems of one answer on its own (required, type, bounds, and for a table its
     /// rows and row rules): what the collector checks the moment an answer is typed.
     public func check(_ field: Field, in section: Section, _ answers: Answers) -> [ValidationIssue] {
-        check(field, FieldRef(field), in: section.id, answers)
+        var issues: [ValidationIssue] = []
+        check(FieldRef(field), in: section.id, answers, into: &issues)
+        return issues
     }
 
-    /// `field` is `ref.field`, passed on to be read in place.
-    private func check(_ field: Field, _ ref: FieldRef, in sectionId: String, _ answers: Answers) -> [ValidationIssue] {
+    private func check(_ ref: FieldRef, in sectionId: String, _ answers: Answers, into issues: inout [ValidationIssue]) {
         // Built only for an issue: most answers have none.
-        var id: String { FieldPath(sectionId, field.id).description }
-        guard let value = answers[sectionId, field.id], !value.isBlank else {
-            if isRequired(field, answers) {
-                return [ValidationIssue(severity: .error, section: sectionId, field: field.id, rule: "required",
-                                        message: L("chưa trả lời câu hỏi bắt buộc \"\(field.heading(.vi))\"",
-                                                   "required answer missing: \"\(field.heading(.en))\""), fields: [id])]
+        var id: String { FieldPath(sectionId, ref.id).description }
+        guard let value = answers[sectionId, ref.id], !value.isBlank else {
+            if isRequired(ref, answers) {
+                let field = ref.field
+                issues.append(ValidationIssue(severity: .error, section: sectionId, field: field.id, rule: "required",
+                                              message: L("chưa trả lời câu hỏi bắt buộc \"\(field.heading(.vi))\"",
+                                                         "required answer missing: \"\(field.heading(.en))\""), fields: [id]))
             }
-            return []
+            return
         }
-        if let problem = ValueParser.check(value, for: field) {
-            return [ValidationIssue(severity: .error, section: sectionId, field: field.id, rule: "invalid",
-                                    message: L("\"\(field.heading(.vi))\": \(problem.vi)", "\"\(field.heading(.en))\": \(problem.text(.en))"), fields: [id])]
+        if let problem = ValueParser.check(value, ref.rules) {
+            let field = ref.field
+            issues.append(ValidationIssue(severity: .error, section: sectionId, field: field.id, rule: "invalid",
+                                          message: L("\"\(field.heading(.vi))\": \(problem.vi)", "\"\(field.heading(.en))\": \(problem.text(.en))"), fields: [id]))
+            return
         }
-        guard field.type == .table, case .rows(let rows) = value else { return [] }
-        var issues: [ValidationIssue] = []
+        guard ref.rules.type == .table, case .rows(let rows) = value else { return }
+        let field = ref.field
         if let lo = field.minRows, rows.count < lo {
             issues.append(ValidationIssue(severity: .error, section: sectionId, field: field.id, rule: "rows",
                                           message: L("bảng \"\(field.label.vi)\" cần ít nhất \(lo) dòng, đang có \(rows.count)",
@@ -164,63 +188,78 @@ public struct Validator: Sendable {
                                                      "table \"\(field.label.text(.en))\" has at most \(hi) rows, it has \(rows.count)"), fields: [id]))
         }
         for (i, row) in rows.enumerated() {
-            issues += checkRow(row, number: i + 1, of: field, ref.columns, in: sectionId, answers)
+            checkRow(row, number: i + 1, of: ref, in: sectionId, answers, into: &issues)
         }
-        return issues
     }
 
     /// The problems of one table row: its cells, then its row rules.
     public func checkRow(_ row: Row, number: Int, of table: Field, in section: Section, _ answers: Answers) -> [ValidationIssue] {
-        checkRow(row, number: number, of: table, FieldRef(table).columns, in: section.id, answers)
-    }
-
-    private func checkRow(_ row: Row, number: Int, of table: Field, _ columns: [FieldRef], in sectionId: String, _ answers: Answers) -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
-        for c in columns {
-            if let issue = checkCell(row, number: number, c.field, of: table.id, in: sectionId, answers) { issues.append(issue) }
-        }
-        for rule in table.rowRules where rule.condition.expression.evaluate(answers, row: row) == .bool(false) {
-            issues.append(ValidationIssue(severity: rule.severity, section: sectionId, field: table.id, row: number,
-                                          rule: rule.id, message: rule.message, fields: rule.condition.references))
-        }
+        checkRow(row, number: number, of: FieldRef(table), in: section.id, answers, into: &issues)
         return issues
     }
 
-    private func checkCell(_ row: Row, number: Int, _ column: Field, of table: String, in sectionId: String, _ answers: Answers) -> ValidationIssue? {
-        guard isRelevant(column, answers, row: row) else { return nil }
-        var id: String { FieldPath(sectionId, table, column: column.id).description }
-        if let v = row[column.id], !v.isBlank {
-            guard let problem = ValueParser.check(v, for: column) else { return nil }
-            return ValidationIssue(severity: .error, section: sectionId, field: table, column: column.id, row: number,
-                                   rule: "invalid", message: L("\"\(column.label.vi)\": \(problem.vi)", "\"\(column.label.text(.en))\": \(problem.text(.en))"),
-                                   fields: [id])
+    private func checkRow(_ row: Row, number: Int, of table: FieldRef, in sectionId: String, _ answers: Answers, into issues: inout [ValidationIssue]) {
+        for c in table.columns where isRelevant(c, answers, row: row) {
+            var id: String { FieldPath(sectionId, table.id, column: c.id).description }
+            if let v = row[c.id], !v.isBlank {
+                if let problem = ValueParser.check(v, c.rules) {
+                    let column = c.field
+                    issues.append(ValidationIssue(severity: .error, section: sectionId, field: table.id, column: column.id, row: number,
+                                                  rule: "invalid", message: L("\"\(column.label.vi)\": \(problem.vi)", "\"\(column.label.text(.en))\": \(problem.text(.en))"),
+                                                  fields: [id]))
+                }
+            } else if isRequired(c, answers, row: row) {
+                let column = c.field
+                issues.append(ValidationIssue(severity: .error, section: sectionId, field: table.id, column: column.id, row: number,
+                                              rule: "required", message: L("chưa điền cột bắt buộc \"\(column.label.vi)\"", "required column missing: \"\(column.label.text(.en))\""),
+                                              fields: [id]))
+            }
         }
-        guard isRequired(column, answers, row: row) else { return nil }
-        return ValidationIssue(severity: .error, section: sectionId, field: table, column: column.id, row: number,
-                               rule: "required", message: L("chưa điền cột bắt buộc \"\(column.label.vi)\"", "required column missing: \"\(column.label.text(.en))\""),
-                               fields: [id])
+        for (k, rule) in table.rowRules.enumerated() where rule.evaluate(answers, row: row) == .bool(false) {
+            let r = table.field.rowRules[k]
+            issues.append(ValidationIssue(severity: r.severity, section: sectionId, field: table.id, row: number,
+                                          rule: r.id, message: r.message, fields: r.condition.references))
+        }
     }
 
     /// A rule fires only when its assertion is known to be false.
     public func evaluate(_ rule: Rule, section: String, _ answers: Answers) -> [ValidationIssue] {
         guard rule.condition.expression.evaluate(answers) == .bool(false) else { return [] }
-        return [ValidationIssue(severity: rule.severity, section: section, rule: rule.id, message: rule.message,
-                                fields: rule.condition.references)]
+        return [issue(rule, section: section)]
+    }
+
+    private func issue(_ rule: Rule, section: String) -> ValidationIssue {
+        ValidationIssue(severity: rule.severity, section: section, rule: rule.id, message: rule.message, fields: rule.condition.references)
     }
 }
 
-/// A field behind a reference. A Field is a large value (some twenty reference-counted
-/// parts): walking `section.fields` copies each one, several times for every submission a
-/// merge checks. Hot loops walk these instead and pass `field` on to be read in place.
+/// A field behind a reference, with what checking an answer reads of it at hand. A Field is
+/// a large value (some twenty reference-counted parts), and Swift copies it whole when it is
+/// walked in an array or passed on from a stored property: several times a field for every
+/// submission a merge checks. Hot loops walk these instead and read `field` only to report.
 public final class FieldRef: Sendable {
     public let field: Field
     public let columns: [FieldRef]
     /// A table with skip logic on some column: its rows are cleaned of stale cells.
     public let relevantColumns: Bool
+    let id: String
+    let relevant: Expression?
+    let required: Bool
+    let requiredWhen: Expression?
+    let rules: ValueRules
+    /// The assertions of a table's row rules, in order.
+    let rowRules: [Expression]
 
     public init(_ field: Field) {
         self.field = field
         columns = field.columns.map(FieldRef.init)
         relevantColumns = field.columns.contains { $0.relevant != nil }
+        id = field.id
+        relevant = field.relevant?.expression
+        required = field.required
+        requiredWhen = field.requiredWhen?.expression
+        rules = ValueRules(field)
+        rowRules = field.rowRules.map(\.condition.expression)
     }
 }

@@ -69,14 +69,18 @@ public enum ValueParser {
     /// Checks a value already typed (from a file or a prompt) against the field's type and
     /// bounds. nil when the value is acceptable.
     public static func check(_ value: Value, for field: Field) -> LocalizedText? {
-        switch (field.type, value) {
+        check(value, ValueRules(field))
+    }
+
+    static func check(_ value: Value, _ rules: ValueRules) -> LocalizedText? {
+        switch (rules.type, value) {
         case (.integer, .number(let n)) where n.rounded() != n:
             return L("phải là số nguyên, không phải \(formatNumber(n))", "must be a whole number, not \(formatNumber(n))")
         case (.integer, .number(let n)), (.decimal, .number(let n)), (.percent, .number(let n)):
-            if let lo = bounds(field).min, n < lo {
+            if let lo = rules.min, n < lo {
                 return L("\(vnNumber(n)) nhỏ hơn mức tối thiểu \(vnNumber(lo))", "\(formatNumber(n)) is below the minimum \(formatNumber(lo))")
             }
-            if let hi = bounds(field).max, n > hi {
+            if let hi = rules.max, n > hi {
                 return L("\(vnNumber(n)) lớn hơn mức tối đa \(vnNumber(hi))", "\(formatNumber(n)) is above the maximum \(formatNumber(hi))")
             }
             return nil
@@ -84,8 +88,8 @@ public enum ValueParser {
             guard parseDate(s) == s else {
                 return L("ngày '\(s)' không hợp lệ (cần dạng yyyy-mm-dd trong tệp)", "'\(s)' is not a valid date (files use yyyy-mm-dd)")
             }
-            if let lo = field.minDate, s < lo { return L("ngày \(displayDate(s)) sớm hơn \(displayDate(lo))", "\(displayDate(s)) is before \(displayDate(lo))") }
-            if let hi = field.maxDate, s > hi { return L("ngày \(displayDate(s)) muộn hơn \(displayDate(hi))", "\(displayDate(s)) is after \(displayDate(hi))") }
+            if let lo = rules.minDate, s < lo { return L("ngày \(displayDate(s)) sớm hơn \(displayDate(lo))", "\(displayDate(s)) is before \(displayDate(lo))") }
+            if let hi = rules.maxDate, s > hi { return L("ngày \(displayDate(s)) muộn hơn \(displayDate(hi))", "\(displayDate(s)) is after \(displayDate(hi))") }
             return nil
         case (.text, .text), (.long_text, .text):
             return nil
@@ -98,27 +102,21 @@ public enum ValueParser {
         case (.boolean, .bool):
             return nil
         case (.choice, .text(let s)):
-            return field.choice(s) == nil ? unknownChoice(s, field) : nil
+            return rules.hasChoice(s) ? nil : unknownChoice(s, rules)
         case (.multi_choice, .list(let l)):
-            if let bad = l.first(where: { field.choice($0) == nil }) { return unknownChoice(bad, field) }
+            if let bad = l.first(where: { !rules.hasChoice($0) }) { return unknownChoice(bad, rules) }
             if Set(l).count != l.count { return L("một lựa chọn bị chọn hai lần", "an option is chosen twice") }
             return nil
         case (.table, .rows):
             return nil
         default:
-            return L("cần \(field.type.label(.vi))", "expected \(field.type.label(.en))")
+            return L("cần \(rules.type.label(.vi))", "expected \(rules.type.label(.en))")
         }
     }
 
-    static func unknownChoice(_ s: String, _ field: Field) -> LocalizedText {
-        let ids = field.choices.map(\.id).joined(separator: ", ")
+    static func unknownChoice(_ s: String, _ rules: ValueRules) -> LocalizedText {
+        let ids = rules.choices.map(\.id).joined(separator: ", ")
         return L("'\(s)' không có trong các lựa chọn (\(ids))", "'\(s)' is not one of the options (\(ids))")
-    }
-
-    /// Bounds in force: a percentage is 0–100 unless narrowed.
-    static func bounds(_ field: Field) -> (min: Double?, max: Double?) {
-        if field.type == .percent { return (Swift.max(field.min ?? 0, 0), Swift.min(field.max ?? 100, 100)) }
-        return (field.min, field.max)
     }
 
     /// An example of a right answer, shown with every problem.
@@ -370,4 +368,32 @@ public enum ValueParser {
 
 extension Character {
     var isASCIIDigit: Bool { isASCII && isNumber }
+}
+
+/// What checking a value needs of its field: small, so that checking thousands of
+/// submissions copies this rather than whole Fields (see `FieldRef`).
+struct ValueRules: Sendable {
+    let type: FieldType
+    /// Bounds in force: a percentage is 0–100 unless narrowed.
+    let min: Double?
+    let max: Double?
+    let minDate: String?
+    let maxDate: String?
+    let choices: [Choice]
+
+    init(_ field: Field) {
+        type = field.type
+        if field.type == .percent {
+            min = Swift.max(field.min ?? 0, 0)
+            max = Swift.min(field.max ?? 100, 100)
+        } else {
+            min = field.min
+            max = field.max
+        }
+        minDate = field.minDate
+        maxDate = field.maxDate
+        choices = field.choices
+    }
+
+    func hasChoice(_ id: String) -> Bool { choices.contains { $0.id == id } }
 }
