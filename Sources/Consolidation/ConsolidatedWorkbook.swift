@@ -23,6 +23,7 @@ struct UnitPreparer: Sendable {
     let validator: Validator
     let layout: WorkbookLayout
     let reader: AnswersReader
+    let places: IssuePlaces
     /// Per sheet of the layout, what a unit's cells come from: looked up once, not per unit.
     let plans: [Plan]
 
@@ -38,6 +39,7 @@ struct UnitPreparer: Sendable {
         self.validator = validator
         self.layout = layout
         reader = AnswersReader(form: form)
+        places = IssuePlaces(form)
         plans = layout.sheets.map { sheet in
             switch sheet {
             case .summary(_, _, let columns):
@@ -114,19 +116,47 @@ struct UnitPreparer: Sendable {
             lines.append([.text(""), .text(p.path), .blank, .text("Lỗi"), .text("\(p.message.vi) (tệp \(check.loaded.file), dòng \(p.line))"), .blank])
         }
         for issue in check.issues.sorted(by: { $0.severity < $1.severity }) {
-            let section = form.section(issue.section)
-            let field = issue.field.flatMap { section?.field($0) }
-            let column = issue.column.flatMap { field?.column($0) }
+            var field: String?, column: String?
+            if let f = issue.field, let heading = places.fields[FieldPath(issue.section, f)] {
+                field = heading
+                column = issue.column.flatMap { places.fields[FieldPath(issue.section, f, column: $0)] }
+            }
             // A rule of a whole section names the questions it reads.
             let fieldLabel = field == nil
-                ? issue.fields.compactMap { form.field(at: $0).map { ($0.column ?? $0.field).label.vi } }.joined(separator: "; ")
-                : [field?.heading(.vi), column?.label.vi].compactMap { $0 }.joined(separator: " › ")
-            lines.append([.text(section?.heading(.vi) ?? issue.section), .text(fieldLabel),
+                ? issue.fields.compactMap { places.references[$0] }.joined(separator: "; ")
+                : [field, column].compactMap { $0 }.joined(separator: " › ")
+            lines.append([.text(places.sections[issue.section] ?? issue.section), .text(fieldLabel),
                           issue.row.map { .number(Double($0)) } ?? .blank,
                           .text(issue.severity == .error ? "Lỗi" : "Cảnh báo"), .text(issue.message.vi),
                           check.loaded.submission?.explanations[issue.key].map(Cell.text) ?? .blank])
         }
         return lines
+    }
+}
+
+/// How the issues sheet names the places of the form, looked up once per merge: a Section
+/// or Field found by id is copied whole, for every issue of every unit.
+struct IssuePlaces: Sendable {
+    /// Section id → its heading.
+    var sections: [String: String] = [:]
+    /// A field → its heading; a column → its label.
+    var fields: [FieldPath: String] = [:]
+    /// A rule's reference (`general.staff_total`, `a.t[].c`, `a.t.c`) → its field's or column's label.
+    var references: [String: String] = [:]
+
+    init(_ form: Form) {
+        for section in form.sections {
+            sections[section.id] = section.heading(.vi)
+            for field in section.fields {
+                fields[FieldPath(section.id, field.id)] = field.heading(.vi)
+                references["\(section.id).\(field.id)"] = field.label.vi
+                for column in field.columns {
+                    fields[FieldPath(section.id, field.id, column: column.id)] = column.label.vi
+                    references["\(section.id).\(field.id)[].\(column.id)"] = column.label.vi
+                    references["\(section.id).\(field.id).\(column.id)"] = column.label.vi
+                }
+            }
+        }
     }
 }
 

@@ -299,21 +299,41 @@ public enum ValueParser {
 
     /// dd/mm/yyyy, d-m-yyyy, dd.mm.yyyy or yyyy-mm-dd → yyyy-mm-dd, when it is a real date.
     public static func parseDate(_ s: String) -> String? {
-        let parts = s.split(whereSeparator: { "/-.".contains($0) }).map(String.init)
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }) else { return nil }
+        // Three groups of ASCII digits between '/', '-' or '.' (runs of them count as one),
+        // read byte by byte: every date of every file read goes through here.
+        var values = [0, 0, 0], lengths = [0, 0, 0], count = 0
+        for b in s.utf8 {
+            if b >= 0x30 && b <= 0x39 {
+                if count == 0 || lengths[count - 1] < 0 {
+                    guard count < 3 else { return nil }
+                    count += 1
+                    lengths[count - 1] = 0
+                }
+                // Nine digits is already no day, month or year: stop before they overflow.
+                guard lengths[count - 1] < 9 else { return nil }
+                values[count - 1] = values[count - 1] * 10 + Int(b - 0x30)
+                lengths[count - 1] += 1
+            } else if b == UInt8(ascii: "/") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") {
+                if count > 0 && lengths[count - 1] > 0 { lengths[count - 1] = -lengths[count - 1] }
+            } else {
+                return nil
+            }
+        }
+        guard count == 3 else { return nil }
+        let length = lengths.map(abs)
         let (d, m, y): (Int, Int, Int)
-        if parts[0].count == 4 { (y, m, d) = (Int(parts[0])!, Int(parts[1])!, Int(parts[2])!) }
-        else if parts[2].count == 4 { (d, m, y) = (Int(parts[0])!, Int(parts[1])!, Int(parts[2])!) }
+        if length[0] == 4 { (y, m, d) = (values[0], values[1], values[2]) }
+        else if length[2] == 4 { (d, m, y) = (values[0], values[1], values[2]) }
         else { return nil }
         guard (1...12).contains(m), (1900...2200).contains(y) else { return nil }
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
         guard (1...days).contains(d) else { return nil }
-        func pad(_ n: Int, _ width: Int) -> String {
-            let digits = String(n)
-            return String(repeating: "0", count: Swift.max(0, width - digits.count)) + digits
-        }
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+        let iso: [UInt8] = [UInt8(0x30 + y / 1000), UInt8(0x30 + y / 100 % 10), UInt8(0x30 + y / 10 % 10), UInt8(0x30 + y % 10), 0x2D,
+                            UInt8(0x30 + m / 10), UInt8(0x30 + m % 10), 0x2D, UInt8(0x30 + d / 10), UInt8(0x30 + d % 10)]
+        // Already in that form (every date in a file): the same text back, nothing new made.
+        if s.utf8.elementsEqual(iso) { return s }
+        return String(decoding: iso, as: UTF8.self)
     }
 
     /// yyyy-mm-dd → dd/mm/yyyy, as the form prints dates.

@@ -78,12 +78,13 @@ import Testing
         #expect(v?.text?.unicodeScalars.elementsEqual("Cục Sở hữu trí tuệ".precomposedStringWithCanonicalMapping.unicodeScalars) == true)
     }
 
-    @Test(arguments: [("31/10/2018", "2018-10-31"), ("1/2/2019", "2019-02-01"), ("2018-10-31", "2018-10-31"), ("29.02.2020", "2020-02-29")])
+    @Test(arguments: [("31/10/2018", "2018-10-31"), ("1/2/2019", "2019-02-01"), ("2018-10-31", "2018-10-31"), ("29.02.2020", "2020-02-29"),
+                      ("2018--10-31", "2018-10-31"), ("01/02/2019/", "2019-02-01")])
     func dates(input: String, expected: String) {
         #expect(value(input, field(.date)) == .text(expected))
     }
 
-    @Test(arguments: ["31/02/2018", "2018/13/01", "tomorrow", "12/2018"])
+    @Test(arguments: ["31/02/2018", "2018/13/01", "tomorrow", "12/2018", "1/2/3/2019", "2018-99999999999999999999-01", "2018-10-3١", "29/02/2100"])
     func badDates(input: String) {
         #expect(problem(input, field(.date))?.message.vi.contains("ngày/tháng/năm") == true)
     }
