@@ -250,11 +250,11 @@ final class ConsolidatedWorkbook {
             }
         }
         // What each sheet gets per unit, looked up once: the layout's entries are large values.
-        enum PerUnit { case summary([SummaryColumn]), section(Int), table(Int), issues, nothing }
+        enum PerUnit { case summary([(numerator: Int, denominator: Int)?]), section(Int), table(Int), issues, nothing }
         var sections = 0, tables = 0
         let perUnit: [PerUnit] = c.layout.sheets.map { sheet in
             switch sheet {
-            case .summary(_, _, let columns): return .summary(columns)
+            case .summary(_, _, let columns): return .summary(ConsolidatedWorkbook.ratios(columns))
             case .section: sections += 1; return .section(sections - 1)
             case .table: tables += 1; return .table(tables - 1)
             case .issues: return .issues
@@ -267,15 +267,16 @@ final class ConsolidatedWorkbook {
         for i in units.indices {
             var part: UnitPart?
             if next < present.count, present[next] == i {
-                part = parts.take(next)
+                let taken = parts.take(next)
                 next += 1
-                checks[i] = part!.check
-                current[units[i].id] = part!.check.loaded
+                checks[i] = taken.check
+                current[units[i].id] = taken.check.loaded
+                part = consume taken
             }
             let name = units[i].name
             for (k, stream) in streams.enumerated() {
                 switch perUnit[k] {
-                case .summary(let columns): try summaryRow(stream, i, part, columns, &sums)
+                case .summary(let ratios): try summaryRow(stream, i, part, ratios, &sums)
                 case .section(let n):
                     if let part { try row(stream, [.number(Double(stream.count + 1)), .text(name)], part.sections[n]) }
                 case .table(let n):
@@ -287,6 +288,7 @@ final class ConsolidatedWorkbook {
                 case .nothing: break
                 }
             }
+            if let part { parts.finish(part) }
         }
         writerWaited = parts.waited
         var result = MergeResult(output: workbook.url, submissions: set, checks: [:], expected: units.count,
@@ -448,17 +450,28 @@ final class ConsolidatedWorkbook {
         Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($0.element.id, ConsolidatedWorkbook.fixedSummaryHeaders.count + $0.offset) })
     }
 
-    func summaryRow(_ stream: Stream, _ i: Int, _ part: UnitPart?, _ columns: [SummaryColumn], _ sums: inout [Double]) throws {
+    /// Per summary column: a ratio of two other columns (by index), or a value of its own.
+    /// Worked out once per merge, not once per unit.
+    static func ratios(_ columns: [SummaryColumn]) -> [(numerator: Int, denominator: Int)?] {
+        columns.map { column in
+            guard case .ratio(let n, let d) = column.source, let nc = columns.firstIndex(where: { $0.id == n }),
+                  let dc = columns.firstIndex(where: { $0.id == d }) else { return nil }
+            return (nc, dc)
+        }
+    }
+
+    func summaryRow(_ stream: Stream, _ i: Int, _ part: UnitPart?, _ ratios: [(numerator: Int, denominator: Int)?], _ sums: inout [Double]) throws {
         let fixed = ConsolidatedWorkbook.fixedSummaryHeaders.count
-        if sums.isEmpty { sums = Array(repeating: 0, count: columns.count) }
+        if sums.isEmpty { sums = Array(repeating: 0, count: ratios.count) }
         let row = stream.row
         let status = status(i)
         var cells: [Cell] = [.number(Double(i + 1)), .text(units[i].name), .text(units[i].shortName), .text(status)]
+        cells.reserveCapacity(cells.count + ratios.count)
         let values = part?.summary ?? []
-        for (j, column) in columns.enumerated() {
-            if case .ratio(let n, let d) = column.source, let nc = columns.firstIndex(where: { $0.id == n }), let dc = columns.firstIndex(where: { $0.id == d }) {
-                cells.append(ratio(cellName(row, fixed + nc), cellName(row, fixed + dc), values.indices.contains(nc) ? values[nc] : .blank,
-                                   values.indices.contains(dc) ? values[dc] : .blank))
+        for (j, ratio) in ratios.enumerated() {
+            if let (nc, dc) = ratio {
+                cells.append(self.ratio(cellName(row, fixed + nc), cellName(row, fixed + dc), values.indices.contains(nc) ? values[nc] : .blank,
+                                        values.indices.contains(dc) ? values[dc] : .blank))
             } else {
                 let value = values.indices.contains(j) ? values[j] : .blank
                 if case .number(let n) = value { sums[j] += n }

@@ -57,6 +57,13 @@ public struct Consolidator {
         return Scan(files: files, headers: headers, missingInputs: missingInputs, seconds: seconds(ContinuousClock.now - start))
     }
 
+    /// CPU seconds the calling thread has used (for `merge --stats`).
+    static func threadCPU() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
     /// Reads every input (files or folders), keeps per unit the latest final revision, and writes
@@ -82,9 +89,11 @@ public struct Consolidator {
         writer.workbook.trace = trace
         var result: MergeResult
         do {
+            let cpu = Consolidator.threadCPU()
             result = try writer.write()
             lap("read+check+write")
             phases.append(("of-which-writer-waited", Consolidator.seconds(writer.writerWaited)))
+            phases.append(("writer-cpu", Consolidator.threadCPU() - cpu))
             try writer.workbook.close()
             lap("close")
         } catch {

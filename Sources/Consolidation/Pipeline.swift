@@ -12,6 +12,8 @@ final class OrderedPipeline<T: Sendable>: @unchecked Sendable {
     private var cancelled = false
     private let window: Int
     private let make: @Sendable (Int) -> T
+    /// Items handed back by the taker, for a worker to free.
+    private var finished: [T] = []
     /// How long `take` waited for the workers: near zero when the taker is the bottleneck.
     private(set) var waited = Duration.zero
 
@@ -39,7 +41,11 @@ final class OrderedPipeline<T: Sendable>: @unchecked Sendable {
             guard !cancelled, claimed < slots.count else { lock.unlock(); return }
             let i = claimed
             claimed += 1
+            let done = finished
+            finished = []
             lock.unlock()
+            // Items the taker is through with are freed here, off its thread.
+            _ = consume done
             let item = make(i)
             lock.lock()
             slots[i] = item
@@ -63,6 +69,14 @@ final class OrderedPipeline<T: Sendable>: @unchecked Sendable {
         lock.lock()
         cancelled = true
         lock.broadcast()
+        lock.unlock()
+    }
+
+    /// Hands back an item the taker is through with: a worker frees it, so the taker (the
+    /// bottleneck) does not spend its time freeing what the workers allocated.
+    func finish(_ item: consuming T) {
+        lock.lock()
+        finished.append(item)
         lock.unlock()
     }
 

@@ -317,6 +317,8 @@ public final class Worksheet {
         var copy = text
         // One pass over the bytes: a scalar is a byte that does not continue one.
         return copy.withUTF8 { bytes in
+            // Most cells fit their column on one line.
+            if bytes.count <= perLine && (bytes.isEmpty || memchr(bytes.baseAddress!, 10, bytes.count) == nil) { return 1 }
             var n = 0, run = 0
             for b in bytes {
                 if b == 10 { n += max(1, (run + perLine - 1) / perLine); run = 0 } else if b & 0xC0 != 0x80 { run += 1 }
