@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import FormKit
 import Submissions
@@ -305,6 +306,19 @@ struct Merged: Sendable {
         }
         #expect(pipeline.peek(3) == 9)
         #expect((0..<500).map { pipeline.take($0) } == (0..<500).map { $0 * $0 })
+    }
+
+    /// What the taker hands back is freed by a worker, not kept.
+    @Test func finishedItemsAreFreedByTheWorkers() {
+        final class Item: Sendable {
+            static let freed = Mutex(0)
+            deinit { Item.freed.withLock { $0 += 1 } }
+        }
+        let pipeline = OrderedPipeline(count: 100, workers: 2, window: 4) { _ in Item() }
+        for i in 0..<100 { pipeline.finish(pipeline.take(i)) }
+        // The workers free what they find handed back before each item they make: all but the
+        // last few, which go with the pipeline.
+        #expect(Item.freed.withLock { $0 } >= 90)
     }
 
     @Test func theTraceRecordsSheetSwitchesForTheReference() throws {
