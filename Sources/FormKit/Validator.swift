@@ -83,8 +83,10 @@ public struct Validator: Sendable {
         let effective = relevantAnswers(answers)
         var issues: [ValidationIssue] = []
         for node in plan {
+            // The section's answers looked up once, not once a field (each lookup hashes).
+            let values = effective.sections[node.section.id]
             for f in node.fields where isRelevant(f, effective) {
-                check(f, in: node.section.id, effective, into: &issues)
+                check(f, values?[f.id], in: node.section.id, effective, into: &issues)
             }
             for (k, rule) in node.rules.enumerated() where rule.evaluate(effective) == .bool(false) {
                 issues.append(issue(node.section.rules[k], section: node.section.id))
@@ -123,8 +125,11 @@ public struct Validator: Sendable {
         for _ in 0..<8 {
             var changed = false
             for node in plan {
+                // A snapshot of the section: each field's own answer changes only in its own turn.
+                guard let values = out.sections[node.section.id] else { continue }
                 for f in node.fields {
-                    if prune(f, in: node.section.id, &out) { changed = true }
+                    guard let value = values[f.id] else { continue }
+                    if prune(f, value, in: node.section.id, &out) { changed = true }
                 }
             }
             if !changed { break }
@@ -134,8 +139,7 @@ public struct Validator: Sendable {
 
     /// Removes the answer to a field that is not asked, or its table's cells that are not;
     /// true when something was removed.
-    private func prune(_ ref: FieldRef, in sectionId: String, _ out: inout Answers) -> Bool {
-        guard let value = out[sectionId, ref.id] else { return false }
+    private func prune(_ ref: FieldRef, _ value: Value, in sectionId: String, _ out: inout Answers) -> Bool {
         if !isRelevant(ref, out) {
             out[sectionId, ref.id] = nil
             return true
@@ -153,14 +157,15 @@ public struct Validator: Sendable {
     /// rows and row rules): what the collector checks the moment an answer is typed.
     public func check(_ field: Field, in section: Section, _ answers: Answers) -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
-        check(FieldRef(field), in: section.id, answers, into: &issues)
+        check(FieldRef(field), answers[section.id, field.id], in: section.id, answers, into: &issues)
         return issues
     }
 
-    private func check(_ ref: FieldRef, in sectionId: String, _ answers: Answers, into issues: inout [ValidationIssue]) {
+    /// `value` is the field's answer in `answers`.
+    private func check(_ ref: FieldRef, _ value: Value?, in sectionId: String, _ answers: Answers, into issues: inout [ValidationIssue]) {
         // Built only for an issue: most answers have none.
         var id: String { FieldPath(sectionId, ref.id).description }
-        guard let value = answers[sectionId, ref.id], !value.isBlank else {
+        guard let value, !value.isBlank else {
             if isRequired(ref, answers) {
                 let field = ref.field
                 issues.append(ValidationIssue(severity: .error, section: sectionId, field: field.id, rule: "required",
