@@ -183,6 +183,40 @@ struct SplitMix {
     }
 }
 
+/// The line-by-line reading of a unit list must give what the YAML reader gives, and leave
+/// to it every list it does not fully understand.
+@Suite struct PlainUnitListTests {
+    func same(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let plain = UnitRegistry.plainEntries(text, file: "u.yaml")
+        #expect(plain != nil, "not read line by line", sourceLocation: sourceLocation)
+        let yaml = UnitRegistry.yamlEntries(text, YAMLReader(file: "u.yaml"))
+        let describe = { (e: UnitRegistry.Entry) in "\(e.id)|\(e.name)|\(e.short ?? "-")|\(e.idAt.line):\(e.idAt.column)|\(e.nameAt.line):\(e.nameAt.column)" }
+        #expect(plain?.map(describe) == yaml.map(describe), sourceLocation: sourceLocation)
+    }
+
+    @Test func usualListsReadTheSameAsThroughYAML() throws {
+        same(try String(contentsOf: repositoryRoot.appendingPathComponent("Forms/units.yaml"), encoding: .utf8))
+        same("# c\nunits:   # the units\n\n- {id: a, name: A b  c , short: \"Ư: x\"}\n-   {name: \"Hà Nội\",id: b-2}   # x\n")
+        same("units:\n  - {id: Bad Id, name: C}\n  - {id: a, name: \"Vụ KH&CN\"}\n  - {id: a, name: \"Cu\u{0323}c\"}\n")
+    }
+
+    @Test func anythingElseIsLeftToTheYAMLReader() {
+        for text in ["units:\n  - {id: a, name: \"A \\\" B\"}\n",          // an escape
+                     "units:\n  - {id: a, name: A: B}\n",                    // a colon in a plain word
+                     "units:\n  - {id: a, name: A, name: B}\n",               // a repeated key
+                     "units:\n  - {id: a, nam: A}\n",                         // an unknown key
+                     "units:\n  - {id: a}\n",                                 // no name
+                     "units:\n  - id: a\n    name: A\n",                      // block style
+                     "units:\n  - {id: a, name: A}\n - {id: b, name: B}\n",  // another indentation
+                     "units: []\n", "units:\n", "other:\n  - {id: a, name: A}\n",
+                     "units:\r\n  - {id: a, name: A}\r\n", "units:\n\t- {id: a, name: A}\n"] {
+            #expect(UnitRegistry.plainEntries(text, file: "u.yaml") == nil, "\(text)")
+        }
+        // Read by YAML, reported with their places as before.
+        #expect(throws: DiagnosticsError.self) { try UnitRegistry.parse("units:\n  - {id: a, nam: A}\n", file: "u.yaml") }
+    }
+}
+
 @Suite struct SubmissionSetTests {
     func loaded(_ unit: String, _ status: Submission.Status, revision: Int, file: String) -> LoadedSubmission {
         var s = Submission(form: form, unitId: unit, unitName: unit, status: status, revision: revision)
