@@ -269,8 +269,9 @@ final class ConsolidatedWorkbook {
             if next < present.count, present[next] == i {
                 let taken = parts.take(next)
                 next += 1
-                checks[i] = taken.check
-                current[units[i].id] = taken.check.loaded
+                let kept = taken.check.withoutAnswers
+                checks[i] = kept
+                current[units[i].id] = kept.loaded
                 part = consume taken
             }
             let name = units[i].name

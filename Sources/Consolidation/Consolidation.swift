@@ -7,7 +7,9 @@ import XLSX
 public struct MergeResult: Sendable {
     public var output: URL
     public var submissions: SubmissionSet
-    /// Per unit id, the check of the submission that was merged.
+    /// Per unit id, the check of the submission that was merged: its file, unit, status,
+    /// revision, times, explanations and every problem, but not its answers (they are in the
+    /// workbook): a merge of thousands of units would otherwise hold all of them to the end.
     public var checks: [String: SubmissionCheck]
     public var expected: Int
     public var missing: [ReportingUnit]

@@ -20,6 +20,15 @@ public struct SubmissionCheck: Sendable {
         }
     }
 
+    /// The same check without the answers (the file, unit, status, problems and
+    /// explanations stay): what a merge keeps once a unit is written.
+    public var withoutAnswers: SubmissionCheck {
+        var kept = self
+        kept.relevantAnswers = nil
+        kept.loaded.submission?.answers = Answers()
+        return kept
+    }
+
     public static func run(_ url: URL, validator: Validator, reader: AnswersReader? = nil) -> SubmissionCheck {
         SubmissionCheck(SubmissionLoader.load(url, form: validator.form, reader: reader), validator: validator)
     }

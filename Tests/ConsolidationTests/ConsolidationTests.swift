@@ -25,6 +25,14 @@ struct Merged: Sendable {
     let result: MergeResult
     let workbook: WorkbookReader
 
+    /// The merged submission of a unit, answers and all, read again from its file: the
+    /// merge's result keeps no answers.
+    func submission(_ unit: String) -> Submission? {
+        result.checks[unit].flatMap { SubmissionLoader.load(URL(fileURLWithPath: $0.loaded.file), form: form).submission }
+    }
+
+    var submissions: [Submission] { result.checks.keys.sorted().compactMap(submission) }
+
     static let shared: Merged = {
         let dir = temporaryDirectory()
         let generator = SampleGenerator(form: form, base: example.answers, baseUnitName: example.unitName, seed: 7)
@@ -40,6 +48,12 @@ struct Merged: Sendable {
 @Suite struct MergeTests {
     let m = Merged.shared
 
+    @Test func theResultKeepsNoAnswers() {
+        #expect(!m.result.checks.isEmpty)
+        #expect(m.result.checks.values.allSatisfy { $0.relevantAnswers == nil && $0.loaded.submission?.answers.sections.isEmpty == true })
+        #expect(m.submissions.allSatisfy { !$0.answers.sections.isEmpty })
+    }
+
     @Test func sheetsAreTheLayoutsInOrder() {
         #expect(m.workbook.sheetNames == ["Tổng quan", "Tổng hợp", "Biểu đồ", "M1. Thông tin chung", "M2. Liên hệ", "M3.1 Trang, cổng TTĐT",
                                           "M3.3 Dịch vụ công", "M3.3d Lộ trình DVC", "M3.3 Một cửa", "M3.4 Văn bản điện tử", "M3.4.2 HTTT, CSDL",
@@ -54,7 +68,7 @@ struct Merged: Sendable {
         for (i, unit) in registry.units.enumerated() {
             let row = 6 + i
             #expect(s["B\(row)"]?.value == unit.name)
-            if let sub = m.result.checks[unit.id]?.loaded.submission {
+            if let sub = m.submission(unit.id) {
                 #expect(s["F\(row)"]?.number == sub.answers["online_services", "procedures_total"]?.number, "\(unit.id)")
                 #expect(s["Q\(row)"]?.number == sub.answers["staffing", "it_staff_total"]?.number, "\(unit.id)")
                 #expect(s["E\(row)"]?.number == Double(sub.answers["websites", "portals"]?.rows?.count ?? 0))
@@ -66,7 +80,7 @@ struct Merged: Sendable {
         let total = 6 + registry.units.count
         #expect(s["A\(total)"]?.value == "Tổng cộng")
         #expect(s["F\(total)"]?.formula == "SUM(F6:F\(total - 1))")
-        let expected = m.result.checks.values.compactMap { $0.loaded.submission?.answers["online_services", "procedures_total"]?.number }.reduce(0, +)
+        let expected = m.submissions.compactMap { $0.answers["online_services", "procedures_total"]?.number }.reduce(0, +)
         #expect(s["F\(total)"]?.number == expected)
         #expect(s["L\(total)"]?.formula == "IF(N(J\(total))>0,K\(total)/J\(total),\"\")")
         #expect(s["L6"]?.formula == "IF(N(J6)>0,K6/J6,\"\")")
@@ -95,7 +109,7 @@ struct Merged: Sendable {
         let internet = try #require(headers.firstIndex(of: "Qua Internet"))
         let deployment = try #require(headers.firstIndex(of: "3.2 a) Cách thức triển khai"))
         let firstUnit = s.row(6)
-        let sub = try #require(m.result.checks.values.first { $0.loaded.submission?.unitName == firstUnit[1] }?.loaded.submission)
+        let sub = try #require(m.submissions.first { $0.unitName == firstUnit[1] })
         #expect(firstUnit[internet] == ((sub.answers["one_stop", "lookup_channels"]?.list ?? []).contains("internet") ? "x" : ""))
         let dep = sub.answers["one_stop", "deployment"]?.text
         #expect(firstUnit[deployment] == (dep == "unified" ? "Đồng bộ trên toàn cơ quan (mua tập trung và triển khai đồng bộ cho tất cả các đơn vị thuộc và trực thuộc)" : dep == "separate" ? "Riêng lẻ theo từng đơn vị (các đơn vị tự mua, tự triển khai)" : ""))
@@ -105,7 +119,7 @@ struct Merged: Sendable {
         let s = try #require(m.workbook["M6.1 Nhiệm vụ 2019"])
         #expect(s.row(5) == ["STT", "Đơn vị", "TT trong đơn vị", "Tên nhiệm vụ, dự án", "Thời gian thực hiện", "Nhiệm vụ thường xuyên", "Đề tài, dự án", "Khác"])
         #expect(s.row(4)[5] == "Nguồn kinh phí dự kiến thực hiện")
-        let rows = m.result.checks.values.reduce(0) { $0 + ($1.loaded.submission?.answers["next_plan", "tasks"]?.rows?.count ?? 0) }
+        let rows = m.submissions.reduce(0) { $0 + ($1.answers["next_plan", "tasks"]?.rows?.count ?? 0) }
         #expect(s.lastRow == 5 + rows)
     }
 
