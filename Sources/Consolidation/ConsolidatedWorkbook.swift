@@ -196,14 +196,16 @@ final class ConsolidatedWorkbook {
     }
 
     /// A sheet being written row by row.
+    /// Only the writer's thread touches one, row after row: its properties go without the
+    /// run-time exclusivity check.
     final class Stream {
         let ws: Worksheet
-        var widths: [Double] = []
+        @exclusivity(unchecked) var widths: [Double] = []
         /// Each column's format, looked up once for all its cells.
-        var formats: [FormatRef] = []
+        @exclusivity(unchecked) var formats: [FormatRef] = []
         /// The next data row, and how many were written.
-        var row = 5
-        var count = 0
+        @exclusivity(unchecked) var row = 5
+        @exclusivity(unchecked) var count = 0
         init(_ ws: Worksheet) { self.ws = ws }
     }
 

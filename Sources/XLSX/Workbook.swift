@@ -34,12 +34,13 @@ public final class Workbook {
     private var sheetKeys: Set<String> = []
     public private(set) var sheets: [Worksheet] = []
     public private(set) var notices: [XLSXNotice] = []
-    /// Cells written so far, merged ranges counting once.
-    public internal(set) var cellsWritten = 0
+    /// Cells written so far, merged ranges counting once. (Touched for every cell, from the
+    /// one thread that writes: the run-time exclusivity check is left out.)
+    @exclusivity(unchecked) public internal(set) var cellsWritten = 0
     /// Appended to text cut at Excel's limit of 32,767 characters a cell.
     public var truncationMarker = " …[cắt bớt]"
     /// When set, every sheet, format and cell written is also recorded (for the benchmark).
-    public var trace: CellTrace?
+    @exclusivity(unchecked) public var trace: CellTrace?
     /// The default font of every format.
     public var fontName = "Times New Roman"
 
