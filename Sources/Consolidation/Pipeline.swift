@@ -14,7 +14,8 @@ final class OrderedPipeline<T: Sendable>: @unchecked Sendable {
     private let make: @Sendable (Int) -> T
     /// Items handed back by the taker, for a worker to free.
     private var finished: [T] = []
-    /// How long `take` waited for the workers: near zero when the taker is the bottleneck.
+    /// How long `take` waited for the workers (having nothing of theirs left to do): near
+    /// zero when the taker is the bottleneck.
     private(set) var waited = Duration.zero
 
     init(count: Int, workers: Int, window: Int, _ make: @escaping @Sendable (Int) -> T) {
@@ -54,7 +55,6 @@ final class OrderedPipeline<T: Sendable>: @unchecked Sendable {
         }
     }
 
-
     /// Item `i`, waiting for it; it stays for `take`. `i` must be within the window.
     func peek(_ i: Int) -> T {
         precondition(i < taken + window, "peek beyond the pipeline's window")
@@ -85,9 +85,23 @@ final class OrderedPipeline<T: Sendable>: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         precondition(i == taken, "items are taken in order")
-        if slots[i] == nil {
+        let began = ContinuousClock.now
+        while slots[i] == nil {
+            // Item i is long in coming: make a later one rather than go on waiting. When other
+            // programs keep the workers (below everyone in priority) from running, the taker
+            // then does their work instead of idling; a short wait costs less than an item.
+            if ContinuousClock.now - began > .milliseconds(2), !cancelled, claimed < slots.count, claimed < taken + window {
+                let j = claimed
+                claimed += 1
+                lock.unlock()
+                let item = make(j)
+                lock.lock()
+                slots[j] = item
+                lock.broadcast()
+                continue
+            }
             let start = ContinuousClock.now
-            while slots[i] == nil { lock.wait() }
+            _ = lock.wait(until: Date(timeIntervalSinceNow: 0.002))
             waited += ContinuousClock.now - start
         }
         let item = slots[i]!

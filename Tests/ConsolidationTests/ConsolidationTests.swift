@@ -322,17 +322,42 @@ struct Merged: Sendable {
         #expect((0..<500).map { pipeline.take($0) } == (0..<500).map { $0 * $0 })
     }
 
-    /// What the taker hands back is freed by a worker, not kept.
+    /// When the workers are held up, the taker makes later items itself rather than wait.
+    @Test func theTakerMakesItemsWhenTheWorkersAreHeldUp() {
+        let taker = pthread_self()
+        let byTaker = Mutex(0)
+        let othersMade = DispatchSemaphore(value: 0), stuck = DispatchSemaphore(value: 0)
+        // The only worker is stuck on item 0 until seven later items exist (or five seconds
+        // pass, so that a failure is a failed expectation, not a hang).
+        let pipeline = OrderedPipeline(count: 40, workers: 1, window: 8) { i -> Int in
+            if i == 0 {
+                stuck.signal()
+                for _ in 0..<7 { _ = othersMade.wait(timeout: .now() + 5) }
+            } else {
+                if pthread_equal(pthread_self(), taker) != 0 { byTaker.withLock { $0 += 1 } }
+                othersMade.signal()
+            }
+            return i
+        }
+        stuck.wait()
+        #expect((0..<40).map { pipeline.take($0) } == Array(0..<40))
+        #expect(byTaker.withLock { $0 } >= 7)
+    }
+
+    /// What the taker hands back is freed, not kept.
     @Test func finishedItemsAreFreedByTheWorkers() {
         final class Item: Sendable {
             static let freed = Mutex(0)
             deinit { Item.freed.withLock { $0 += 1 } }
         }
-        let pipeline = OrderedPipeline(count: 100, workers: 2, window: 4) { _ in Item() }
-        for i in 0..<100 { pipeline.finish(pipeline.take(i)) }
-        // The workers free what they find handed back before each item they make: all but the
-        // last few, which go with the pipeline.
-        #expect(Item.freed.withLock { $0 } >= 90)
+        do {
+            let pipeline = OrderedPipeline(count: 100, workers: 2, window: 4) { _ in Item() }
+            for i in 0..<100 { pipeline.finish(pipeline.take(i)) }
+        }
+        // The workers free what they find handed back, and the last few go with the pipeline
+        // once its threads are done: give them up to five seconds to be.
+        for _ in 0..<500 where Item.freed.withLock({ $0 }) < 100 { usleep(10_000) }
+        #expect(Item.freed.withLock { $0 } == 100)
     }
 
     @Test func theTraceRecordsSheetSwitchesForTheReference() throws {
