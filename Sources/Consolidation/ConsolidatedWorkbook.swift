@@ -179,6 +179,8 @@ final class ConsolidatedWorkbook {
     var units: [ReportingUnit] { c.registry.units }
     /// How long the writer waited for units to be prepared (for `merge --stats`).
     var writerWaited = Duration.zero
+    /// How many units the writer prepared itself, the workers being held up (for `--stats`).
+    var writerPrepared = 0
     /// The column widths of the sheet being written, to size rows of wrapped text.
     var widths: [Double] = []
 
@@ -294,6 +296,7 @@ final class ConsolidatedWorkbook {
             if let part { parts.finish(part) }
         }
         writerWaited = parts.waited
+        writerPrepared = parts.madeByTaker
         var result = MergeResult(output: workbook.url, submissions: set, checks: [:], expected: units.count,
                                  missing: units.indices.filter { checks[$0] == nil }.map { units[$0] },
                                  cellsWritten: 0, notices: [], missingInputs: missingInputs)

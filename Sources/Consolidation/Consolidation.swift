@@ -17,6 +17,8 @@ public struct MergeResult: Sendable {
     public var notices: [XLSXNotice]
     /// Input paths that do not exist.
     public var missingInputs: [String]
+    /// Units the workbook writer prepared itself, its workers being held up (for `--stats`).
+    public var unitsPreparedByWriter = 0
     /// Seconds spent in each phase (scan, read+check+write, close), for the benchmark.
     public var phases: [(name: String, seconds: Double)] = []
 
@@ -103,6 +105,7 @@ public struct Consolidator {
             throw error
         }
         result.cellsWritten = writer.workbook.cellsWritten
+        result.unitsPreparedByWriter = writer.writerPrepared
         result.phases = phases
         result.notices = writer.workbook.notices
         return result

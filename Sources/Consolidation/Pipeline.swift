@@ -17,6 +17,8 @@ final class OrderedPipeline<T: Sendable>: @unchecked Sendable {
     /// How long `take` waited for the workers (having nothing of theirs left to do): near
     /// zero when the taker is the bottleneck.
     private(set) var waited = Duration.zero
+    /// How many items `take` made itself.
+    private(set) var madeByTaker = 0
 
     init(count: Int, workers: Int, window: Int, _ make: @escaping @Sendable (Int) -> T) {
         slots = Array(repeating: nil, count: count)
@@ -93,6 +95,7 @@ final class OrderedPipeline<T: Sendable>: @unchecked Sendable {
             if ContinuousClock.now - began > .milliseconds(2), !cancelled, claimed < slots.count, claimed < taken + window {
                 let j = claimed
                 claimed += 1
+                madeByTaker += 1
                 lock.unlock()
                 let item = make(j)
                 lock.lock()

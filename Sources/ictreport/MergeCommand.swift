@@ -57,7 +57,8 @@ struct MergeCommand: ParsableCommand {
             // runs meanwhile), and the summary printed after.
             func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
             let phases = [("load", seconds(ready - started))] + result.phases + [("summary", seconds(ContinuousClock.now - merged))]
-            print("cells=\(result.cellsWritten) " + phases.map { "\($0.0)=\(String(format: "%.3f", $0.1))" }.joined(separator: " "))
+            print("cells=\(result.cellsWritten) " + phases.map { "\($0.0)=\(String(format: "%.3f", $0.1))" }.joined(separator: " ")
+                  + " units-the-writer-prepared=\(result.unitsPreparedByWriter)")
         }
         // Freeing every merged answer just before the process ends only costs time.
         MergeCommand.kept = result
