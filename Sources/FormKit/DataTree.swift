@@ -69,26 +69,32 @@ extension DataTree {
             }
             return try parseYAML(text)
         }
-        var parser = JSONTreeParser(bytes: [UInt8](data))
-        return try parser.parseDocument()
+        return try [UInt8](data).withUnsafeBufferPointer { bytes in
+            var parser = JSONTreeParser(bytes: bytes)
+            return try parser.parseDocument()
+        }
     }
 
     /// Parses a JSON document whose top-level values under `skipped` keys are only checked
     /// for syntax and left out of the tree: reading what a file is about without its bulk.
     public static func parseJSON(_ bytes: [UInt8], skippingTopLevel skipped: Set<String> = []) throws -> DataTree {
-        var parser = JSONTreeParser(bytes: bytes)
-        parser.skippedTopLevel = skipped
-        return try parser.parseDocument()
+        try bytes.withUnsafeBufferPointer { bytes in
+            var parser = JSONTreeParser(bytes: bytes)
+            parser.skippedTopLevel = skipped
+            return try parser.parseDocument()
+        }
     }
 
     /// Parses a submission document, its top-level `answers` read by `reader` straight
     /// into `answers` when they are plain (the tree then has no `answers`); otherwise they
     /// are in the tree as usual. `answersBytes` is where they lie in `bytes` either way.
     public static func parseJSON(_ bytes: [UInt8], answers reader: AnswersReader) throws -> (tree: DataTree, answers: Answers?, answersBytes: Range<Int>?) {
-        var parser = JSONTreeParser(bytes: bytes)
-        parser.answersReader = reader
-        let tree = try parser.parseDocument()
-        return (tree, parser.fastAnswers, parser.answersRange)
+        try bytes.withUnsafeBufferPointer { bytes in
+            var parser = JSONTreeParser(bytes: bytes)
+            parser.answersReader = reader
+            let tree = try parser.parseDocument()
+            return (tree, parser.fastAnswers, parser.answersRange)
+        }
     }
 
     static func parseYAML(_ text: String) throws -> DataTree {
@@ -120,9 +126,11 @@ extension DataTree {
     }
 }
 
-/// A small, fast JSON parser over bytes that keeps key order and positions.
+/// A small, fast JSON parser over bytes that keeps key order and positions. It reads
+/// through a buffer, which in release builds spares a bounds check on every byte: every
+/// read is guarded by `i < bytes.count` (malformed input must not stop the tool either).
 struct JSONTreeParser {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var i = 0
     var line = 1
     var lineStart = 0
@@ -135,7 +143,7 @@ struct JSONTreeParser {
     /// Where the top-level `answers` value lies in `bytes`.
     var answersRange: Range<Int>?
 
-    init(bytes: [UInt8]) {
+    init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3; lineStart = 3 }  // byte-order mark
     }
@@ -294,18 +302,13 @@ struct JSONTreeParser {
     }
 
     mutating func skipString() throws {
-        // Through the buffer: a merge's first pass skips every file's answers this way.
-        let (end, closed) = bytes.withUnsafeBufferPointer { b -> (Int, Bool) in
-            var j = i + 1
-            while j < b.count {
-                let c = b[j]
-                if c == UInt8(ascii: "\"") { return (j + 1, true) }
-                if c == UInt8(ascii: "\\") { j += 2 } else if c == 0x0A { return (j, false) } else { j += 1 }
-            }
-            return (j, false)
+        var j = i + 1
+        while j < bytes.count {
+            let c = bytes[j]
+            if c == UInt8(ascii: "\"") { i = j + 1; return }
+            if c == UInt8(ascii: "\\") { j += 2 } else if c == 0x0A { break } else { j += 1 }
         }
-        i = end
-        if closed { return }
+        i = j
         throw i < bytes.count ? fail("chuỗi xuống dòng mà chưa đóng dấu nháy", "unterminated string") : fail("chuỗi chưa đóng dấu nháy", "unterminated string")
     }
 
@@ -321,7 +324,7 @@ struct JSONTreeParser {
         var j = i
         while j < bytes.count, bytes[j] != UInt8(ascii: "\""), bytes[j] != UInt8(ascii: "\\"), bytes[j] != 0x0A { j += 1 }
         if j < bytes.count, bytes[j] == UInt8(ascii: "\"") {
-            guard let s = bytes.withUnsafeBufferPointer({ JSONTreeParser.text(UnsafeBufferPointer(rebasing: $0[i..<j])) }) else {
+            guard let s = JSONTreeParser.text(UnsafeBufferPointer(rebasing: bytes[i..<j])) else {
                 throw fail("chuỗi không phải UTF-8 hợp lệ", "text is not valid UTF-8")
             }
             i = j + 1
