@@ -344,6 +344,34 @@ struct SplitMix {
         }
     }
 
+    /// Cut or damaged files are refused or read, never a crash (a debug build checks every
+    /// byte the parser reads against the buffer's end).
+    @Test func cutAndDamagedFilesNeverStopTheReader() throws {
+        let bytes = try [UInt8](Data(contentsOf: fixtures.appendingPathComponent("valid-final.json")))
+        let reader = AnswersReader(form: form)
+        var generator = SplitMix(seed: 5)
+        var damaged: [[UInt8]] = stride(from: 0, to: bytes.count, by: 7).map { Array(bytes[..<$0]) }
+        for _ in 0..<300 {
+            var b = bytes
+            for _ in 0..<3 { b[Int(generator.next() % UInt64(b.count))] = [0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x0A, 0xFF, 0x30][Int(generator.next() % 11)] }
+            damaged.append(b)
+        }
+        var read = 0, refused = 0
+        for b in damaged {
+            for skipping in [false, true] {
+                do {
+                    _ = skipping ? try DataTree.parseJSON(b, skippingTopLevel: ["answers"]) : try DataTree.parseJSON(b, answers: reader).tree
+                    read += 1
+                } catch let e as DataSyntaxError {
+                    // Refused with a place inside the file.
+                    #expect(e.line >= 1 && e.line <= 200 && e.column >= 1)
+                    refused += 1
+                }
+            }
+        }
+        #expect(read > 0 && refused > 0 && read + refused == 2 * damaged.count)
+    }
+
     @Test func invalidUTF8IsRefusedWithItsPlace() throws {
         let dir = temporaryDirectory()
         // A lone continuation byte, an encoded surrogate, an overlong '/', a cut sequence; plain and after an escape.
