@@ -90,7 +90,7 @@ final class OrderedPipeline<T: Sendable>: @unchecked Sendable {
         let began = ContinuousClock.now
         while slots[i] == nil {
             // Item i is long in coming: make a later one rather than go on waiting. When other
-            // programs keep the workers (below everyone in priority) from running, the taker
+            // programs keep the workers (at a lower priority) from running, the taker
             // then does their work instead of idling; a short wait costs less than an item.
             if ContinuousClock.now - began > .milliseconds(2), !cancelled, claimed < slots.count, claimed < taken + window {
                 let j = claimed
