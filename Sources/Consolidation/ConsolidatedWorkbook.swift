@@ -452,17 +452,18 @@ final class ConsolidatedWorkbook {
     }
 
     /// Where each summary column is, by id.
-    func summaryColumns(_ columns: [SummaryColumn]) -> [String: Int] {
+    static func summaryColumns(_ columns: [SummaryColumn]) -> [String: Int] {
         Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($0.element.id, ConsolidatedWorkbook.fixedSummaryHeaders.count + $0.offset) })
     }
 
     /// Per summary column: a ratio of two other columns (by index), or a value of its own.
     /// Worked out once per merge, not once per unit.
     static func ratios(_ columns: [SummaryColumn]) -> [(numerator: Int, denominator: Int)?] {
-        columns.map { column in
-            guard case .ratio(let n, let d) = column.source, let nc = columns.firstIndex(where: { $0.id == n }),
-                  let dc = columns.firstIndex(where: { $0.id == d }) else { return nil }
-            return (nc, dc)
+        let fixed = ConsolidatedWorkbook.fixedSummaryHeaders.count
+        let place = ConsolidatedWorkbook.summaryColumns(columns)
+        return columns.map { column in
+            guard case .ratio(let n, let d) = column.source, let nc = place[n], let dc = place[d] else { return nil }
+            return (nc - fixed, dc - fixed)
         }
     }
 
@@ -496,7 +497,7 @@ final class ConsolidatedWorkbook {
         let ws = stream.ws
         let fixed = ConsolidatedWorkbook.fixedSummaryHeaders.count
         let firstData = 5, lastData = stream.row - 1, totalRow = stream.row
-        let colIndex = summaryColumns(columns)
+        let ratios = ConsolidatedWorkbook.ratios(columns)
         try end(stream)
         try ws.merge(totalRow, 0, totalRow, 3, "Tổng cộng", Style.totalLabel)
         var totals: [String: Double] = [:]
@@ -507,9 +508,9 @@ final class ConsolidatedWorkbook {
                 totals[column.id] = sum
                 let range = stream.count == 0 ? "0" : "SUM(\(cellName(firstData, col)):\(cellName(lastData, col)))"
                 try ws.write(totalRow, col, .formula(range, cached: sum), Style.total(column.format))
-            } else if case .ratio(let n, let d) = column.source, let nc = colIndex[n], let dc = colIndex[d] {
-                let num = totals[n].map(Cell.number) ?? .blank, den = totals[d].map(Cell.number) ?? .blank
-                try ws.write(totalRow, col, ratio(cellName(totalRow, nc), cellName(totalRow, dc), num, den), Style.total(.ratio))
+            } else if let (nc, dc) = ratios[j] {
+                let num = totals[columns[nc].id].map(Cell.number) ?? .blank, den = totals[columns[dc].id].map(Cell.number) ?? .blank
+                try ws.write(totalRow, col, ratio(cellName(totalRow, fixed + nc), cellName(totalRow, fixed + dc), num, den), Style.total(.ratio))
             } else {
                 try ws.write(totalRow, col, .blank, Style.total(column.format))
             }
@@ -542,7 +543,7 @@ final class ConsolidatedWorkbook {
             try ws.write(2, 0, .text("Chưa có trang tổng hợp (summary) để vẽ biểu đồ."))
             return
         }
-        let place = summaryColumns(columns)
+        let place = ConsolidatedWorkbook.summaryColumns(columns)
         for (i, chart) in charts.enumerated() {
             let series = chart.columns.compactMap { id -> Chart.Series? in
                 guard let col = place[id], let column = columns.first(where: { $0.id == id }) else { return nil }

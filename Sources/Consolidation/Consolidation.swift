@@ -68,7 +68,8 @@ public struct Consolidator {
         return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
-    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+    /// A duration in seconds (for `merge --stats`).
+    public static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
     /// Reads every input (files or folders), keeps per unit the latest final revision, and writes
     /// the workbook atomically: on any failure an existing `output` is left as it was.

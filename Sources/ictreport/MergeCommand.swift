@@ -55,8 +55,7 @@ struct MergeCommand: ParsableCommand {
         if stats {
             // Around the merge's own phases: loading the form, unit list and layout (the scan
             // runs meanwhile), and the summary printed after.
-            func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-            let phases = [("load", seconds(ready - started))] + result.phases + [("summary", seconds(ContinuousClock.now - merged))]
+            let phases = [("load", Consolidator.seconds(ready - started))] + result.phases + [("summary", Consolidator.seconds(ContinuousClock.now - merged))]
             print("cells=\(result.cellsWritten) " + phases.map { "\($0.0)=\(String(format: "%.3f", $0.1))" }.joined(separator: " ")
                   + " units-the-writer-prepared=\(result.unitsPreparedByWriter)")
         }
