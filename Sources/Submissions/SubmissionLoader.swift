@@ -34,7 +34,11 @@ public enum SubmissionLoader {
                                     rejection: L("không mở được tệp; kiểm tra đường dẫn và quyền đọc", "cannot open the file; check the path and permissions"))
         }
         let lower = path.lowercased()
-        let yaml = lower.hasSuffix(".yaml") || lower.hasSuffix(".yml")
+        return load(bytes: bytes, file: name, form: form, yaml: lower.hasSuffix(".yaml") || lower.hasSuffix(".yml"), answers: answers, reader: reader)
+    }
+
+    /// Reads a file's bytes (JSON, or YAML when `yaml`); `file` is the name its messages give.
+    public static func load(bytes: [UInt8], file name: String, form: Form, yaml: Bool, answers: Bool = true, reader: AnswersReader? = nil) -> LoadedSubmission {
         let tree: DataTree
         var plain: PlainAnswers?
         do {
