@@ -22,7 +22,6 @@ struct UnitPreparer: Sendable {
     let form: Form
     let validator: Validator
     let layout: WorkbookLayout
-    let reader: AnswersReader
     let places: IssuePlaces
     /// Per sheet of the layout, what a unit's cells come from: looked up once, not per unit.
     let plans: [Plan]
@@ -38,7 +37,6 @@ struct UnitPreparer: Sendable {
         self.form = form
         self.validator = validator
         self.layout = layout
-        reader = AnswersReader(form: form)
         places = IssuePlaces(form)
         plans = layout.sheets.map { sheet in
             switch sheet {
@@ -56,10 +54,26 @@ struct UnitPreparer: Sendable {
         }
     }
 
-    func prepare(_ path: String) -> UnitPart {
-        let check = SubmissionCheck(SubmissionLoader.load(path: path, form: form, reader: reader), validator: validator)
+    /// The unit's part from its file, read in full. `scanned` is what the merge's first pass
+    /// read of the same file: when the file is no longer that one (changed, replaced or gone
+    /// in between), the part says so and holds no cells.
+    func prepare(_ path: String, scanned: LoadedSubmission) -> UnitPart {
+        var loaded = SubmissionLoader.load(path: path, form: form)
+        if loaded.identity == nil || loaded.identity != scanned.identity || loaded.submission?.unitId != scanned.submission?.unitId {
+            loaded = LoadedSubmission(file: scanned.file, submission: nil, problems: [], rejection:
+                L("tệp đã thay đổi hoặc bị xoá trong lúc tổng hợp; hãy chạy lại lệnh tổng hợp",
+                  "the file changed or disappeared during the merge; run the merge again"))
+        }
+        let check = SubmissionCheck(loaded, validator: validator)
+        // One entry per sheet of the layout, so that every part has the same shape.
         var part = UnitPart(check: check, summary: [], sections: [], tables: [], issues: issueLines(check))
-        guard let answers = check.relevantAnswers else { return part }
+        guard let answers = check.relevantAnswers, loaded.isUsable else {
+            for plan in plans {
+                if case .section = plan { part.sections.append([]) }
+                if case .table = plan { part.tables.append([]) }
+            }
+            return part
+        }
         for plan in plans {
             switch plan {
             case .summary(let columns):
@@ -216,9 +230,9 @@ final class ConsolidatedWorkbook {
         workbook.setProperties(title: c.layout.title, subject: form.title.vi, author: "ictreport")
         let present = units.indices.filter { paths[units[$0].id] != nil }
         let preparer = self.preparer
-        let presentPaths = present.map { paths[units[$0].id]! }
+        let presentFiles = present.map { (path: paths[units[$0].id]!, scanned: set.current[units[$0].id]!) }
         let parts = OrderedPipeline(count: present.count, workers: ProcessInfo.processInfo.activeProcessorCount, window: 256) {
-            preparer.prepare(presentPaths[$0])
+            preparer.prepare(presentFiles[$0].path, scanned: presentFiles[$0].scanned)
         }
         defer { parts.cancel() }
         // Every sheet now, in the layout's order; they are filled as the units come.
@@ -268,15 +282,23 @@ final class ConsolidatedWorkbook {
         var sums: [Double] = []
         var next = 0
         var current = set.current
+        var lost: [(file: String, reason: LocalizedText)] = []
         for i in units.indices {
             var part: UnitPart?
             if next < present.count, present[next] == i {
                 let taken = parts.take(next)
                 next += 1
-                let kept = taken.check.withoutAnswers
-                checks[i] = kept
-                current[units[i].id] = kept.loaded
-                part = consume taken
+                if let reason = taken.check.loaded.rejection {
+                    // The file counted at the scan cannot be read now: the unit is missing.
+                    lost.append((taken.check.loaded.file, reason))
+                    current[units[i].id] = nil
+                    parts.finish(taken)
+                } else {
+                    let kept = taken.check.withoutAnswers
+                    checks[i] = kept
+                    current[units[i].id] = kept.loaded
+                    part = consume taken
+                }
             }
             let name = units[i].name
             for (k, stream) in streams.enumerated() {
@@ -301,6 +323,7 @@ final class ConsolidatedWorkbook {
                                  missing: units.indices.filter { checks[$0] == nil }.map { units[$0] },
                                  cellsWritten: 0, notices: [], missingInputs: missingInputs)
         result.submissions.current = current
+        result.submissions.rejected += lost
         for (i, check) in checks.enumerated() { if let check { result.checks[units[i].id] = check } }
         for (sheet, stream) in zip(c.layout.sheets, streams) {
             switch sheet {

@@ -22,10 +22,7 @@ public struct UnitReportLayout: Sendable {
 
     public static func load(contentsOf url: URL, form: Form) throws -> UnitReportLayout {
         let file = FormLoader.displayPath(url)
-        guard let data = try? Data(contentsOf: url), let text = String(data: data, encoding: .utf8) else {
-            throw DiagnosticsError([Diagnostic(.error, SourceLocation(file: file, line: 1, column: 1),
-                                               L("không mở được tệp bố cục; kiểm tra đường dẫn", "cannot open the layout file; check the path"))])
-        }
+        let text = try InputFile.yamlText(url.path, what: L("không mở được tệp bố cục", "cannot open the layout file"))
         let reader = YAMLReader(file: file)
         guard let root = reader.compose(text),
               let top = reader.mapping(root, what: L("bố cục báo cáo đơn vị", "the unit report layout"),

@@ -69,12 +69,8 @@ public struct WorkbookLayout: Sendable {
     public var sheets: [SheetLayout]
 
     public static func load(contentsOf url: URL, form: Form) throws -> WorkbookLayout {
-        let name = FormLoader.displayPath(url)
-        guard let data = try? Data(contentsOf: url), let text = String(data: data, encoding: .utf8) else {
-            throw DiagnosticsError([Diagnostic(.error, SourceLocation(file: name, line: 1, column: 1),
-                                               L("không mở được tệp bố cục; kiểm tra đường dẫn", "cannot open the layout file; check the path"))])
-        }
-        return try parse(text, file: name, form: form)
+        let text = try InputFile.yamlText(url.path, what: L("không mở được tệp bố cục", "cannot open the layout file"))
+        return try parse(text, file: FormLoader.displayPath(url), form: form)
     }
 
     public static func parse(_ text: String, file: String, form: Form) throws -> WorkbookLayout {

@@ -78,8 +78,14 @@ public enum AnswersDecoder {
         switch (field.type, node.kind) {
         case (_, .null):
             return nil
-        case (.table, .array(let items)):
+        case (.table, .array(let all)):
             var rows: [Row] = []
+            let items = all.prefix(InputLimits.tableRows)
+            if all.count > items.count {
+                problems.append(DataProblem(path: makePath(), at: node,
+                    L("bảng '\(field.id)' có \(all.count) dòng; chỉ đọc \(InputLimits.tableRows) dòng đầu (giới hạn mỗi bảng)",
+                      "table '\(field.id)' has \(all.count) rows; only the first \(InputLimits.tableRows) are read (the limit per table)")))
+            }
             for (i, item) in items.enumerated() {
                 func rowPath() -> String { "\(makePath())[\(i)]" }
                 guard case .object(let cells) = item.kind else {

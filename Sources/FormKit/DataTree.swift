@@ -61,43 +61,53 @@ public struct DataSyntaxError: Error, Sendable {
 }
 
 extension DataTree {
-    /// Parses a JSON or YAML document (YAML when the name ends in .yaml or .yml).
-    public static func parse(_ data: Data, yaml: Bool) throws -> DataTree {
+    /// Parses a JSON or YAML document (YAML when `yaml`). Every reader of data files comes
+    /// here: the same grammar, the same limits (`InputLimits`) and the same rules for
+    /// numbers, text and repeated keys, whatever the file is read for.
+    public static func parse(_ data: Data, yaml: Bool) throws(DataSyntaxError) -> DataTree {
+        try parse([UInt8](data), yaml: yaml)
+    }
+
+    public static func parse(_ bytes: [UInt8], yaml: Bool) throws(DataSyntaxError) -> DataTree {
         if yaml {
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw DataSyntaxError(line: 1, column: 1, message: L("tệp không phải văn bản UTF-8", "the file is not UTF-8 text"))
+            try checkEncoding(bytes)
+            let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
+            guard let text = String(validating: body, as: UTF8.self) else {
+                let (line, column) = InputFile.firstInvalidUTF8(body)
+                throw DataSyntaxError(line: line, column: column, message: L("có byte không phải văn bản UTF-8; hãy lưu lại tệp theo mã UTF-8",
+                                                                             "bytes that are not UTF-8 text; save the file as UTF-8"))
             }
             return try parseYAML(text)
         }
-        return try [UInt8](data).withUnsafeBufferPointer { bytes in
-            var parser = JSONTreeParser(bytes: bytes)
-            return try parser.parseDocument()
+        return try parseJSON(bytes)
+    }
+
+    /// Parses a JSON document. Values under the top-level keys in `skipped` are read and
+    /// checked exactly as the others, but left out of the tree: what a file is about, without
+    /// its bulk. A file this accepts, a full read accepts too.
+    public static func parseJSON(_ bytes: [UInt8], skippingTopLevel skipped: Set<String> = []) throws(DataSyntaxError) -> DataTree {
+        try checkEncoding(bytes)
+        do {
+            return try bytes.withUnsafeBufferPointer { bytes in
+                var parser = JSONTreeParser(bytes: bytes)
+                parser.skippedTopLevel = skipped
+                return try parser.parseDocument()
+            }
+        } catch let e as DataSyntaxError {
+            throw e
+        } catch {
+            throw DataSyntaxError(line: 1, column: 1, message: L("không đọc được tệp", "cannot read the file"))
         }
     }
 
-    /// Parses a JSON document whose top-level values under `skipped` keys are only checked
-    /// for syntax and left out of the tree: reading what a file is about without its bulk.
-    public static func parseJSON(_ bytes: [UInt8], skippingTopLevel skipped: Set<String> = []) throws -> DataTree {
-        try bytes.withUnsafeBufferPointer { bytes in
-            var parser = JSONTreeParser(bytes: bytes)
-            parser.skippedTopLevel = skipped
-            return try parser.parseDocument()
+    /// UTF-16 and UTF-32 files are told apart from broken ones: the fix is to save as UTF-8.
+    static func checkEncoding(_ bytes: [UInt8]) throws(DataSyntaxError) {
+        if let encoding = InputFile.foreignEncoding(bytes) {
+            throw DataSyntaxError(line: 1, column: 1, message: InputFileError.notUTF8(encoding: encoding).message)
         }
     }
 
-    /// Parses a submission document, its top-level `answers` read by `reader` straight
-    /// into `answers` when they are plain (the tree then has no `answers`); otherwise they
-    /// are in the tree as usual. `answersBytes` is where they lie in `bytes` either way.
-    public static func parseJSON(_ bytes: [UInt8], answers reader: AnswersReader) throws -> (tree: DataTree, answers: Answers?, answersBytes: Range<Int>?) {
-        try bytes.withUnsafeBufferPointer { bytes in
-            var parser = JSONTreeParser(bytes: bytes)
-            parser.answersReader = reader
-            let tree = try parser.parseDocument()
-            return (tree, parser.fastAnswers, parser.answersRange)
-        }
-    }
-
-    static func parseYAML(_ text: String) throws -> DataTree {
+    static func parseYAML(_ text: String) throws(DataSyntaxError) -> DataTree {
         let reader = YAMLReader(file: "")
         guard let node = reader.compose(text) else {
             if let d = reader.diagnostics.first {
@@ -105,30 +115,106 @@ extension DataTree {
             }
             return DataTree(kind: .object([]), line: 1, column: 1)
         }
-        return fromYAML(node)
+        return try fromYAML(node, depth: 1)
     }
 
-    static func fromYAML(_ node: Node) -> DataTree {
+    /// The tree of a composed YAML document (aliases expanded and counted by
+    /// `YAMLReader.compose`, so their expansion is bounded).
+    static func fromYAML(_ node: Node, depth: Int) throws(DataSyntaxError) -> DataTree {
         let line = node.mark?.line ?? 1, column = node.mark?.column ?? 1
+        guard depth <= InputLimits.depth else { throw DataSyntaxError.tooDeep(line: line, column: column) }
         switch node {
         case .scalar(let s):
             if s.style == .plain, ["", "~", "null", "Null", "NULL"].contains(s.string) {
                 return DataTree(kind: .null, line: line, column: column)
             }
+            if let problem = TextRules.problem(s.string) {
+                throw DataSyntaxError(line: line, column: column, message: problem)
+            }
             return DataTree(kind: .string(s.string), line: line, column: column)
         case .sequence(let seq):
-            return DataTree(kind: .array(seq.map(fromYAML)), line: line, column: column)
+            var items: [DataTree] = []
+            items.reserveCapacity(seq.count)
+            for item in seq { items.append(try fromYAML(item, depth: depth + 1)) }
+            return DataTree(kind: .array(items), line: line, column: column)
         case .mapping(let m):
-            return DataTree(kind: .object(m.map { (key: $0.key.string ?? "", value: fromYAML($0.value)) }), line: line, column: column)
+            var pairs: [(key: String, value: DataTree)] = []
+            for (k, v) in m {
+                guard let key = k.scalar?.string else {
+                    throw DataSyntaxError(line: k.mark?.line ?? line, column: k.mark?.column ?? column,
+                                          message: L("khoá phải là một chuỗi", "a key must be a plain string"))
+                }
+                pairs.append((key, try fromYAML(v, depth: depth + 1)))
+            }
+            return DataTree(kind: .object(pairs), line: line, column: column)
         case .alias:
             return DataTree(kind: .null, line: line, column: column)
         }
     }
 }
 
-/// A small, fast JSON parser over bytes that keeps key order and positions. It reads
-/// through a buffer, which in release builds spares a bounds check on every byte: every
-/// read is guarded by `i < bytes.count` (malformed input must not stop the tool either).
+extension DataSyntaxError {
+    static func tooDeep(line: Int, column: Int) -> DataSyntaxError {
+        DataSyntaxError(line: line, column: column, message: L("các danh sách/bảng khoá lồng nhau quá \(InputLimits.depth) tầng",
+                                                               "lists and objects nest deeper than \(InputLimits.depth) levels"))
+    }
+
+    static func tooManyValues(line: Int, column: Int) -> DataSyntaxError {
+        DataSyntaxError(line: line, column: column, message: L("tệp có quá \(InputLimits.values) giá trị", "the file holds more than \(InputLimits.values) values"))
+    }
+}
+
+/// What text read from a file may hold: no control characters but tab and line breaks
+/// (they would reach terminals and workbooks), and no lone surrogates (not Unicode).
+public enum TextRules {
+    /// Why `text` cannot be stored; nil when it can.
+    public static func problem(_ text: String) -> LocalizedText? {
+        for u in text.unicodeScalars where isControl(u.value) {
+            return controlMessage(u.value)
+        }
+        return nil
+    }
+
+    /// C0 controls but tab, line feed and carriage return; DEL; C1 controls.
+    @inline(__always) static func isControl(_ v: UInt32) -> Bool {
+        (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || (0x7F...0x9F).contains(v)
+    }
+
+    static func controlMessage(_ v: UInt32) -> LocalizedText {
+        let code = "U+" + String(String(v, radix: 16, uppercase: true).reversed()).padding(toLength: 4, withPad: "0", startingAt: 0).reversed()
+        return L("văn bản chứa ký tự điều khiển \(code); hãy xoá ký tự đó", "the text holds the control character \(code); remove it")
+    }
+}
+
+/// The rule for every number a file holds: it must be kept exactly, so at most 15 significant
+/// digits (what a Double and Excel keep) and a size between 1e-300 and 1e300 (or zero).
+public enum NumberRules {
+    public static let significantDigits = 15
+
+    /// Significant digits of a decimal mantissa (`digits` holds its digits in order; other
+    /// characters are ignored): leading and trailing zeros do not count.
+    public static func significantDigitCount<C: Collection>(_ digits: C) -> Int where C.Element == UInt8 {
+        var first: Int?, last = 0, k = 0
+        for d in digits where d >= 0x30 && d <= 0x39 {
+            if d != 0x30 { if first == nil { first = k }; last = k }
+            k += 1
+        }
+        guard let first else { return 0 }
+        return last - first + 1
+    }
+
+    /// Why `value`, written with `significant` digits, cannot be kept exactly; nil when it can.
+    public static func problem(_ value: Double, significant: Int, written: String) -> LocalizedText? {
+        if significant > significantDigits || !value.isFinite || (value == 0) != (significant == 0) || (value != 0 && abs(value) < 1e-300) || abs(value) > 1e300 {
+            return L("số '\(written)' không giữ được chính xác (tối đa \(significantDigits) chữ số có nghĩa, độ lớn từ 1e-300 đến 1e300)",
+                     "the number '\(written)' cannot be kept exactly (at most \(significantDigits) significant digits, size between 1e-300 and 1e300)")
+        }
+        return nil
+    }
+}
+
+/// The one JSON parser: strict RFC 8259 grammar, keeping key order and positions, within
+/// `InputLimits`. It reads through a buffer; every read is guarded by `i < bytes.count`.
 struct JSONTreeParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var i = 0
@@ -137,11 +223,7 @@ struct JSONTreeParser {
     /// Keys of the top-level object whose values are checked but not kept.
     var skippedTopLevel: Set<String> = []
     var depth = 0
-    /// Reads a top-level `answers` straight into `fastAnswers` when it is plain.
-    var answersReader: AnswersReader?
-    var fastAnswers: Answers?
-    /// Where the top-level `answers` value lies in `bytes`.
-    var answersRange: Range<Int>?
+    var values = 0
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -166,51 +248,33 @@ struct JSONTreeParser {
 
     mutating func parseDocument() throws -> DataTree {
         skipSpace()
-        let v = try parseValue()
+        let v = try parseValue(keep: true)
         skipSpace()
         if i < bytes.count { throw fail("còn ký tự thừa sau giá trị", "unexpected text after the value") }
         return v
     }
 
-    mutating func parseValue() throws -> DataTree {
+    /// One value; with `keep` false it is read and checked all the same, but not built.
+    mutating func parseValue(keep: Bool) throws -> DataTree {
         skipSpace()
         guard i < bytes.count else { throw fail("tệp kết thúc giữa chừng", "unexpected end of file") }
         let (l, c) = (line, column)
+        values += 1
+        guard values <= InputLimits.values else { throw DataSyntaxError.tooManyValues(line: l, column: c) }
         switch bytes[i] {
         case UInt8(ascii: "{"):
+            return try parseObject(keep: keep, line: l, column: c)
+        case UInt8(ascii: "["):
             i += 1
             depth += 1
             defer { depth -= 1 }
-            var pairs: [(key: String, value: DataTree)] = []
-            skipSpace()
-            if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return DataTree(kind: .object(pairs), line: l, column: c) }
-            while true {
-                skipSpace()
-                guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("cần tên khoá trong dấu nháy kép", "expected a quoted key") }
-                let key = try parseString()
-                skipSpace()
-                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("cần dấu ':' sau khoá", "expected ':' after the key") }
-                i += 1
-                if depth == 1, skippedTopLevel.contains(key) {
-                    try skipValue()
-                } else if depth == 1, key == "answers", let reader = answersReader {
-                    try readAnswers(reader, into: &pairs)
-                } else {
-                    pairs.append((key, try parseValue()))
-                }
-                skipSpace()
-                guard i < bytes.count else { throw fail("thiếu dấu '}'", "missing '}'") }
-                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                if bytes[i] == UInt8(ascii: "}") { i += 1; return DataTree(kind: .object(pairs), line: l, column: c) }
-                throw fail("cần ',' hoặc '}'", "expected ',' or '}'")
-            }
-        case UInt8(ascii: "["):
-            i += 1
+            guard depth <= InputLimits.depth else { throw DataSyntaxError.tooDeep(line: l, column: c) }
             var items: [DataTree] = []
             skipSpace()
             if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return DataTree(kind: .array(items), line: l, column: c) }
             while true {
-                items.append(try parseValue())
+                let item = try parseValue(keep: keep)
+                if keep { items.append(item) }
                 skipSpace()
                 guard i < bytes.count else { throw fail("thiếu dấu ']'", "missing ']'") }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -218,7 +282,8 @@ struct JSONTreeParser {
                 throw fail("cần ',' hoặc ']'", "expected ',' or ']'")
             }
         case UInt8(ascii: "\""):
-            return DataTree(kind: .string(try parseString()), line: l, column: c)
+            let s = try parseString()
+            return DataTree(kind: keep ? .string(s) : .null, line: l, column: c)
         case UInt8(ascii: "t"): try literal("true"); return DataTree(kind: .bool(true), line: l, column: c)
         case UInt8(ascii: "f"): try literal("false"); return DataTree(kind: .bool(false), line: l, column: c)
         case UInt8(ascii: "n"): try literal("null"); return DataTree(kind: .null, line: l, column: c)
@@ -227,116 +292,139 @@ struct JSONTreeParser {
         }
     }
 
+    /// `{ "key": value, … }`; a key given twice is an error (in every object of every file).
+    mutating func parseObject(keep: Bool, line l: Int, column c: Int) throws -> DataTree {
+        i += 1
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= InputLimits.depth else { throw DataSyntaxError.tooDeep(line: l, column: c) }
+        var pairs: [(key: String, value: DataTree)] = []
+        // Where each key was, to name a repeated one (objects are small: a list, then a set).
+        var keyLines: [(key: String, line: Int)] = []
+        var keySet: [String: Int] = [:]
+        skipSpace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return DataTree(kind: .object(pairs), line: l, column: c) }
+        while true {
+            skipSpace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("cần tên khoá trong dấu nháy kép", "expected a quoted key") }
+            let (keyLine, keyColumn) = (line, column)
+            let key = try parseString()
+            let earlier: Int? = keySet.isEmpty ? keyLines.first { $0.key == key }?.line : keySet[key]
+            if let earlier {
+                throw DataSyntaxError(line: keyLine, column: keyColumn,
+                                      message: L("khoá '\(key)' bị lặp lại (đã có ở dòng \(earlier)); mỗi khoá chỉ được ghi một lần",
+                                                 "the key '\(key)' is repeated (first at line \(earlier)); give each key once"))
+            }
+            if keyLines.count < 16 {
+                keyLines.append((key, keyLine))
+            } else {
+                if keySet.isEmpty { for k in keyLines { keySet[k.key] = k.line } }
+                keySet[key] = keyLine
+            }
+            skipSpace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("cần dấu ':' sau khoá", "expected ':' after the key") }
+            i += 1
+            let keepValue = keep && !(depth == 1 && skippedTopLevel.contains(key))
+            let value = try parseValue(keep: keepValue)
+            if keepValue { pairs.append((key, value)) }
+            skipSpace()
+            guard i < bytes.count else { throw fail("thiếu dấu '}'", "missing '}'") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "}") { i += 1; return DataTree(kind: .object(pairs), line: l, column: c) }
+            throw fail("cần ',' hoặc '}'", "expected ',' or '}'")
+        }
+    }
+
+    /// `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`, kept exactly (`NumberRules`); -0 is 0.
     mutating func parseNumber() throws -> Double {
         let start = i
-        var whole = 0.0
-        var plain = true
-        while i < bytes.count {
-            let b = bytes[i]
-            if b >= 0x30 && b <= 0x39 {
-                whole = whole * 10 + Double(b - 0x30)
-            } else if b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") {
-                plain = false
-            } else {
-                break
-            }
-            i += 1
+        func digits() -> Int {
+            let from = i
+            while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+            return i - from
         }
-        // Whole numbers of up to 15 digits are exact as Doubles: no text to make for them.
-        if plain, i > start, i - start <= 15 { return whole }
-        guard i > start, let n = Double(String(decoding: bytes[start..<i], as: UTF8.self)) else {
+        func wrong() -> DataSyntaxError {
             i = start
+            return fail("số viết sai (JSON không nhận số 0 ở đầu, dấu '+', hay dấu '.' ở đầu hoặc cuối), hoặc giá trị không đọc được",
+                        "a number written wrongly (JSON takes no leading zeros, '+', or a leading or trailing '.'), or an unexpected character")
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
+        let intStart = i
+        let whole = digits()
+        guard whole > 0, !(whole > 1 && bytes[intStart] == 0x30) else { throw wrong() }
+        var mantissaEnd = i
+        var plain = true
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digits() > 0 else { throw wrong() }
+            mantissaEnd = i
+            plain = false
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            guard digits() > 0 else { throw wrong() }
+            plain = false
+        }
+        if i < bytes.count, bytes[i] >= 0x80 || (bytes[i] | 0x20 >= 0x61 && bytes[i] | 0x20 <= 0x7A) || bytes[i] == UInt8(ascii: ".") { throw wrong() }
+        let negative = bytes[start] == UInt8(ascii: "-")
+        // Whole numbers of up to 15 digits are exact as Doubles: no text to make for them.
+        if plain, whole <= NumberRules.significantDigits {
+            var n = 0.0
+            for k in intStart..<i { n = n * 10 + Double(bytes[k] - 0x30) }
+            return negative && n != 0 ? -n : n
+        }
+        let text = String(decoding: bytes[start..<i], as: UTF8.self)
+        let n = Double(text) ?? .nan
+        if let problem = NumberRules.problem(n, significant: NumberRules.significantDigitCount(bytes[intStart..<mantissaEnd]), written: text) {
+            let (l, c) = (line, start - lineStart + 1)
+            throw DataSyntaxError(line: l, column: c, message: problem)
+        }
+        return n == 0 ? 0 : n
+    }
+
+    mutating func literal(_ word: StaticString) throws {
+        let n = word.utf8CodeUnitCount
+        guard i + n <= bytes.count, memcmp(bytes.baseAddress! + i, word.utf8Start, n) == 0 else {
             throw fail("giá trị không đọc được", "unexpected character")
         }
-        return n
+        i += n
     }
 
-    /// The top-level answers: read straight into `fastAnswers` when plain, otherwise (or
-    /// without a reader) parsed into the tree for `AnswersDecoder`.
-    mutating func readAnswers(_ reader: AnswersReader, into pairs: inout [(key: String, value: DataTree)]) throws {
-        skipSpace()
-        let start = (i, line, lineStart)
-        if let answers = readAnswers(reader) {
-            fastAnswers = answers
-            answersRange = start.0..<i
-        } else {
-            (i, line, lineStart) = start
-            fastAnswers = nil
-            pairs.append(("answers", try parseValue()))
-            answersRange = start.0..<i
-        }
-    }
-
-    /// Checks one value's syntax without building it.
-    mutating func skipValue() throws {
-        skipSpace()
-        guard i < bytes.count else { throw fail("tệp kết thúc giữa chừng", "unexpected end of file") }
-        switch bytes[i] {
-        case UInt8(ascii: "{"), UInt8(ascii: "["):
-            let close = bytes[i] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
-            let isObject = close == UInt8(ascii: "}")
-            i += 1
-            skipSpace()
-            if i < bytes.count, bytes[i] == close { i += 1; return }
-            while true {
-                skipSpace()
-                if isObject {
-                    guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("cần tên khoá trong dấu nháy kép", "expected a quoted key") }
-                    try skipString()
-                    skipSpace()
-                    guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("cần dấu ':' sau khoá", "expected ':' after the key") }
-                    i += 1
-                }
-                try skipValue()
-                skipSpace()
-                guard i < bytes.count else { throw isObject ? fail("thiếu dấu '}'", "missing '}'") : fail("thiếu dấu ']'", "missing ']'") }
-                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                if bytes[i] == close { i += 1; return }
-                throw isObject ? fail("cần ',' hoặc '}'", "expected ',' or '}'") : fail("cần ',' hoặc ']'", "expected ',' or ']'")
-            }
-        case UInt8(ascii: "\""):
-            try skipString()
-        default:
-            _ = try parseValue()
-        }
-    }
-
-    mutating func skipString() throws {
-        var j = i + 1
-        while j < bytes.count {
-            let c = bytes[j]
-            if c == UInt8(ascii: "\"") { i = j + 1; return }
-            if c == UInt8(ascii: "\\") { j += 2 } else if c == 0x0A { break } else { j += 1 }
-        }
-        i = j
-        throw i < bytes.count ? fail("chuỗi xuống dòng mà chưa đóng dấu nháy", "unterminated string") : fail("chuỗi chưa đóng dấu nháy", "unterminated string")
-    }
-
-    mutating func literal(_ word: String) throws {
-        let w = Array(word.utf8)
-        guard i + w.count <= bytes.count, Array(bytes[i..<(i + w.count)]) == w else { throw fail("giá trị không đọc được", "unexpected character") }
-        i += w.count
-    }
-
+    /// A string, its escapes decoded; it must be valid UTF-8 and hold no control characters
+    /// but tab and line breaks (`TextRules`).
     mutating func parseString() throws -> String {
         i += 1
-        // Most strings have no escapes: take their bytes as they are.
+        // Most strings have no escapes and no control characters: take their bytes as they are.
         var j = i
-        while j < bytes.count, bytes[j] != UInt8(ascii: "\""), bytes[j] != UInt8(ascii: "\\"), bytes[j] != 0x0A { j += 1 }
-        if j < bytes.count, bytes[j] == UInt8(ascii: "\"") {
+        var clean = true
+        while j < bytes.count {
+            let b = bytes[j]
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+            // DEL and the C1 controls (C2 80–C2 9F) are looked at by the slow loop.
+            if b == 0x7F || (b == 0xC2 && j + 1 < bytes.count && bytes[j + 1] < 0xA0) { clean = false; break }
+            j += 1
+        }
+        if clean, j < bytes.count, bytes[j] == UInt8(ascii: "\"") {
             guard let s = JSONTreeParser.text(UnsafeBufferPointer(rebasing: bytes[i..<j])) else {
-                throw fail("chuỗi không phải UTF-8 hợp lệ", "text is not valid UTF-8")
+                throw invalidUTF8(from: i, to: j)
             }
             i = j + 1
             return s
         }
-        var out: [UInt8] = []
+        var out: [UInt8] = Array(bytes[i..<min(j, bytes.count)])
+        i = j
         while i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
                 i += 1
-                guard let s = out.withUnsafeBufferPointer(JSONTreeParser.text) else { throw fail("chuỗi không phải UTF-8 hợp lệ", "text is not valid UTF-8") }
+                guard let s = out.withUnsafeBufferPointer(JSONTreeParser.text) else { throw invalidUTF8(from: i - 1, to: i - 1) }
+                if let problem = TextRules.problem(s) { throw DataSyntaxError(line: line, column: column, message: problem) }
                 return s
+            }
+            if b < 0x20 {
+                if b == 0x0A { throw fail("chuỗi xuống dòng mà chưa đóng dấu nháy", "unterminated string") }
+                throw fail("ký tự điều khiển trong chuỗi (hãy viết \\n, \\t hoặc xoá nó)", "a control character inside a string (write \\n, \\t or remove it)")
             }
             if b == UInt8(ascii: "\\") {
                 i += 1
@@ -344,6 +432,7 @@ struct JSONTreeParser {
                 let e = bytes[i]
                 i += 1
                 switch e {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
                 case UInt8(ascii: "n"): out.append(0x0A)
                 case UInt8(ascii: "t"): out.append(0x09)
                 case UInt8(ascii: "r"): out.append(0x0D)
@@ -351,21 +440,45 @@ struct JSONTreeParser {
                 case UInt8(ascii: "f"): out.append(0x0C)
                 case UInt8(ascii: "u"):
                     var code = try hex4()
-                    if (0xD800..<0xDC00).contains(code), i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") {
+                    if (0xDC00..<0xE000).contains(code) { throw loneSurrogate() }
+                    if (0xD800..<0xDC00).contains(code) {
+                        guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else { throw loneSurrogate() }
                         i += 2
                         let low = try hex4()
+                        guard (0xDC00..<0xE000).contains(low) else { throw loneSurrogate() }
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     }
-                    out += Array(String(Unicode.Scalar(code).map(Character.init) ?? "\u{FFFD}").utf8)
-                default: out.append(e)
+                    // Not a surrogate now, and at most 0x10FFFF: always a scalar.
+                    out.append(contentsOf: String(Character(Unicode.Scalar(code)!)).utf8)
+                default:
+                    i -= 2
+                    throw fail("mã thoát '\\\(Character(Unicode.Scalar(e)))' không hợp lệ", "invalid escape '\\\(Character(Unicode.Scalar(e)))'")
                 }
                 continue
             }
-            if b == 0x0A { throw fail("chuỗi xuống dòng mà chưa đóng dấu nháy", "unterminated string") }
             out.append(b)
             i += 1
         }
         throw fail("chuỗi chưa đóng dấu nháy", "unterminated string")
+    }
+
+    func loneSurrogate() -> DataSyntaxError {
+        fail("mã \\u là nửa ký tự (surrogate đứng một mình)", "a \\u escape is half a character (a lone surrogate)")
+    }
+
+    /// The error for bytes from..<to that are not UTF-8, at the first bad byte.
+    mutating func invalidUTF8(from: Int, to: Int) -> DataSyntaxError {
+        var bad = from
+        var decoder = UTF8()
+        var iterator = bytes[from..<max(to, from)].makeIterator()
+        loop: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let u): bad += UTF8.width(u)
+            case .emptyInput, .error: break loop
+            }
+        }
+        i = bad
+        return fail("chuỗi có byte không phải UTF-8 (hãy lưu tệp theo mã UTF-8)", "text with bytes that are not UTF-8 (save the file as UTF-8)")
     }
 
     /// The text of UTF-8 bytes; nil when they are not valid UTF-8. (The generic
@@ -380,10 +493,21 @@ struct JSONTreeParser {
     }
 
     mutating func hex4() throws -> UInt32 {
-        guard i + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[i..<(i + 4)], as: UTF8.self), radix: 16) else {
-            throw fail("mã \\u không hợp lệ", "invalid \\u escape")
+        var v: UInt32 = 0
+        for k in 0..<4 {
+            guard i + k < bytes.count, let d = hexDigit(bytes[i + k]) else { throw fail("mã \\u không hợp lệ (cần 4 chữ số hệ 16)", "invalid \\u escape (4 hexadecimal digits needed)") }
+            v = v << 4 | d
         }
         i += 4
         return v
+    }
+
+    func hexDigit(_ b: UInt8) -> UInt32? {
+        switch b {
+        case 0x30...0x39: return UInt32(b - 0x30)
+        case 0x41...0x46: return UInt32(b - 0x41 + 10)
+        case 0x61...0x66: return UInt32(b - 0x61 + 10)
+        default: return nil
+        }
     }
 }

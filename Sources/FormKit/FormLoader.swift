@@ -19,16 +19,11 @@ public enum FormLoader {
     }
 
     public static func lint(contentsOf url: URL) -> Result {
-        let name = displayPath(url)
-        guard let data = try? Data(contentsOf: url) else {
-            return Result(form: nil, diagnostics: [Diagnostic(.error, SourceLocation(file: name, line: 1, column: 1),
-                L("không mở được tệp biểu mẫu; kiểm tra đường dẫn", "cannot open the form file; check the path"))])
+        do {
+            return lint(try InputFile.yamlText(url.path, what: L("không mở được tệp biểu mẫu", "cannot open the form file")), file: displayPath(url))
+        } catch {
+            return Result(form: nil, diagnostics: error.diagnostics)
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            return Result(form: nil, diagnostics: [Diagnostic(.error, SourceLocation(file: name, line: 1, column: 1),
-                L("tệp không phải văn bản UTF-8", "the file is not UTF-8 text"))])
-        }
-        return lint(text, file: name)
     }
 
     public static func lint(_ text: String, file: String) -> Result {

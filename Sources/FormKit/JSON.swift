@@ -96,38 +96,6 @@ extension JSON {
         compactObject(answers.sections, into: &out) { compactObject($0, into: &$1) { compactBytes($0, into: &$1) } }
     }
 
-    /// JSON text with the white space between its tokens removed: for a file the tool wrote,
-    /// the compact text, without reading the values.
-    public static func compacting(_ text: ArraySlice<UInt8>, into out: inout [UInt8]) {
-        let start = out.count
-        // Written through raw buffers: every file a merge reads goes through here.
-        out.append(contentsOf: repeatElement(0, count: text.count))
-        var n = start
-        out.withUnsafeMutableBufferPointer { dst in
-            text.withUnsafeBufferPointer { src in
-                var i = 0
-                while i < src.count {
-                    let b = src[i]
-                    i += 1
-                    if b == 32 || b == 10 || b == 13 || b == 9 { continue }
-                    dst[n] = b
-                    n += 1
-                    guard b == 34 else { continue }
-                    // A string: copied as it is, up to its closing quote.
-                    while i < src.count {
-                        let c = src[i]
-                        dst[n] = c
-                        n += 1
-                        i += 1
-                        if c == 34 { break }
-                        if c == 92, i < src.count { dst[n] = src[i]; n += 1; i += 1 }
-                    }
-                }
-            }
-        }
-        out.removeLast(out.count - n)
-    }
-
     /// `{"key":value,…}` with keys sorted. Keys are form ids (ASCII): byte order is String
     /// order, and cheaper.
     private static func compactObject<V>(_ object: [String: V], into out: inout [UInt8], _ value: (V, inout [UInt8]) -> Void) {

@@ -15,9 +15,22 @@ public final class YAMLReader {
             // No implicit tags: the loaders read every scalar as text and decide its type
             // themselves, and resolving tags runs regular expressions on every key (Yams hashes
             // keys to find duplicates): a unit list of thousands took a fifth of a second.
-            return try Yams.compose(yaml: text, .basic)
+            guard let node = try Yams.compose(yaml: text, .basic) else { return nil }
+            // Aliases (`*name`) are expanded by sharing: a few lines can stand for billions of
+            // values. Every reader walks the whole tree, so it is counted first, within a limit.
+            var budget = InputLimits.values
+            if let place = YAMLReader.exceeds(node, &budget) {
+                error(at: SourceLocation(file: file, line: place.mark?.line ?? 1, column: place.mark?.column ?? 1),
+                      L("tệp có quá \(InputLimits.values) giá trị khi khai triển các bí danh YAML ('*tên'); hãy viết các giá trị ra thay vì dùng bí danh lồng nhau",
+                        "the file holds more than \(InputLimits.values) values once its YAML aliases ('*name') are expanded; write the values out instead of nesting aliases"))
+                return nil
+            }
+            return node
         } catch let e as YamlError {
             switch e {
+            case .parser(_, let problem, let mark, _) where problem.hasPrefix("Maximum nesting level"):
+                error(at: SourceLocation(file: file, line: mark.line, column: mark.column),
+                      L("các danh sách/bảng khoá lồng nhau quá sâu", "lists and mappings nest too deep"))
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
                  .composer(_, let problem, let mark, _):
                 error(at: SourceLocation(file: file, line: mark.line, column: mark.column),
@@ -34,6 +47,22 @@ public final class YAMLReader {
             }
         } catch {
             self.error(at: SourceLocation(file: file, line: 1, column: 1), L("cú pháp YAML: \(error)", "YAML syntax: \(error)"))
+        }
+        return nil
+    }
+
+    /// The node where counting the tree's values passes `budget`; nil when it stays within.
+    static func exceeds(_ node: Node, _ budget: inout Int) -> Node? {
+        budget -= 1
+        if budget < 0 { return node }
+        switch node {
+        case .scalar, .alias: return nil
+        case .sequence(let items):
+            for item in items { if let place = exceeds(item, &budget) { return place } }
+        case .mapping(let pairs):
+            for (k, v) in pairs {
+                if let place = exceeds(k, &budget) ?? exceeds(v, &budget) { return place }
+            }
         }
         return nil
     }

@@ -6,6 +6,8 @@ public struct Submission: Sendable {
     public static let format = "ictreport-submission"
     public static let formatVersion = 1
     public static let toolVersion = "0.1.0"
+    /// The highest revision a file may give.
+    public static let maxRevision = 1_000_000_000
 
     public enum Status: String, Sendable, Codable { case draft, final }
 
@@ -54,16 +56,6 @@ public struct Submission: Sendable {
         return Submission.contentHash(&content, explanations: explanations)
     }
 
-    /// The content hash from the answers' JSON as the file holds it. A file the tool wrote
-    /// differs from the canonical text only in white space between tokens, so this equals
-    /// `contentHash` for it, without writing the answers out again.
-    static func contentHash(answersJSON: ArraySlice<UInt8>, explanations: [String: String]) -> String {
-        var content: [UInt8] = []
-        content.append(contentsOf: #"{"answers":"#.utf8)
-        JSON.compacting(answersJSON, into: &content)
-        return contentHash(&content, explanations: explanations)
-    }
-
     /// `content` is `{"answers":` and the compact answers; the explanations and the end follow.
     private static func contentHash(_ content: inout [UInt8], explanations: [String: String]) -> String {
         content.append(contentsOf: #","explanations":"#.utf8)
@@ -105,16 +97,12 @@ public struct Submission: Sendable {
         d.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: TimeZone(identifier: "UTC")!))
     }
 
+    /// `yyyy-mm-ddThh:mm:ssZ`, the form of time the tool writes, or with an offset from UTC
+    /// instead of `Z` (`+07:00`, as a person editing a file in Hanoi may write it): a real date
+    /// and time; nil for anything else. The one reader of times in files.
     static func parseTimestamp(_ s: String) -> Date? {
-        utcTimestamp(s) ?? (try? Date(s, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: TimeZone(identifier: "UTC")!)))
-    }
-
-    /// `yyyy-mm-ddThh:mm:ssZ`, the form the tool writes, read by hand: a merge reads three
-    /// in every file, and the general parser costs more than the rest of the file's header.
-    /// nil for anything else (the general parser then decides).
-    static func utcTimestamp(_ s: String) -> Date? {
         let b = Array(s.utf8)
-        guard b.count == 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A else { return nil }
+        guard b.count >= 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var n = 0
             for i in range {
@@ -126,6 +114,12 @@ public struct Submission: Sendable {
         guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10),
               let hh = number(11..<13), let mm = number(14..<16), let ss = number(17..<19),
               (1...12).contains(m), hh < 24, mm < 60, ss < 60 else { return nil }
+        var offset = 0
+        if b.count == 25, b[19] == 0x2B || b[19] == 0x2D, b[22] == 0x3A, let oh = number(20..<22), let om = number(23..<25), oh < 24, om < 60 {
+            offset = (b[19] == 0x2B ? 1 : -1) * (oh * 3600 + om * 60)
+        } else if !(b.count == 20 && b[19] == 0x5A) {
+            return nil
+        }
         let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
         let monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         guard (1...monthDays[m - 1]).contains(d) else { return nil }
@@ -136,6 +130,6 @@ public struct Submission: Sendable {
         let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
         let days = era * 146097 + doe - 719468
-        return Date(timeIntervalSince1970: TimeInterval(days * 86400 + hh * 3600 + mm * 60 + ss))
+        return Date(timeIntervalSince1970: TimeInterval(days * 86400 + hh * 3600 + mm * 60 + ss - offset))
     }
 }

@@ -29,8 +29,8 @@ public struct SubmissionCheck: Sendable {
         return kept
     }
 
-    public static func run(_ url: URL, validator: Validator, reader: AnswersReader? = nil) -> SubmissionCheck {
-        SubmissionCheck(SubmissionLoader.load(url, form: validator.form, reader: reader), validator: validator)
+    public static func run(_ url: URL, validator: Validator) -> SubmissionCheck {
+        SubmissionCheck(SubmissionLoader.load(url, form: validator.form), validator: validator)
     }
 
     public var errorCount: Int {

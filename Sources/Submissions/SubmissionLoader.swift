@@ -13,65 +13,59 @@ public struct LoadedSubmission: Sendable {
     /// False when only what the file is about was read (unit, status, revision, times), not
     /// its answers: enough to sort many files out before reading the ones that count.
     public var answersRead = true
+    /// The version of the file that was read (nil when not read from a file).
+    public var identity: InputFile.Identity?
 
     public var isUsable: Bool { rejection == nil && submission != nil }
+
+    public init(file: String, submission: Submission?, problems: [DataProblem], rejection: LocalizedText?, answersRead: Bool = true) {
+        self.file = file
+        self.submission = submission
+        self.problems = problems
+        self.rejection = rejection
+        self.answersRead = answersRead
+    }
 }
 
 /// Reads submission files (JSON) and answers files (the same nested answers, JSON or YAML,
-/// alone or under `answers:`).
+/// alone or under `answers:`). The one reader of them: `validate`, `merge`, `export`,
+/// `collect` and the tests all come through here, and through `DataTree`'s one parser.
 public enum SubmissionLoader {
-    /// Reads a file; with `answers: false` a submission's answers are checked for syntax only.
-    /// A `reader` built once for the form makes reading many files cheaper (see `AnswersReader`).
-    public static func load(_ url: URL, form: Form, answers: Bool = true, reader: AnswersReader? = nil) -> LoadedSubmission {
-        load(path: url.path, form: form, answers: answers, reader: reader)
+    /// Reads a file; with `answers: false` a submission's answers are read and checked for
+    /// syntax exactly as in a full read, but not kept: a file the scan accepts, the full read
+    /// accepts too (unless the file changed in between, which `identity` tells).
+    public static func load(_ url: URL, form: Form, answers: Bool = true) -> LoadedSubmission {
+        load(path: url.path, form: form, answers: answers)
     }
 
     /// The same by path: a merge keeps thousands of paths, and a URL's path costs to get.
-    public static func load(path: String, form: Form, answers: Bool = true, reader: AnswersReader? = nil) -> LoadedSubmission {
+    public static func load(path: String, form: Form, answers: Bool = true) -> LoadedSubmission {
         let name = FormLoader.displayPath(path)
-        guard let bytes = readFile(path) else {
-            return LoadedSubmission(file: name, submission: nil, problems: [],
-                                    rejection: L("không mở được tệp; kiểm tra đường dẫn và quyền đọc", "cannot open the file; check the path and permissions"))
+        let file: InputFile
+        do {
+            file = try InputFile.read(path)
+        } catch {
+            return LoadedSubmission(file: name, submission: nil, problems: [], rejection: error.message)
         }
         let lower = path.lowercased()
-        return load(bytes: bytes, file: name, form: form, yaml: lower.hasSuffix(".yaml") || lower.hasSuffix(".yml"), answers: answers, reader: reader)
+        var loaded = load(bytes: file.bytes, file: name, form: form, yaml: lower.hasSuffix(".yaml") || lower.hasSuffix(".yml"), answers: answers)
+        loaded.identity = file.identity
+        return loaded
     }
 
     /// Reads a file's bytes (JSON, or YAML when `yaml`); `file` is the name its messages give.
-    public static func load(bytes: [UInt8], file name: String, form: Form, yaml: Bool, answers: Bool = true, reader: AnswersReader? = nil) -> LoadedSubmission {
+    public static func load(bytes: [UInt8], file name: String, form: Form, yaml: Bool, answers: Bool = true) -> LoadedSubmission {
         let tree: DataTree
-        var plain: PlainAnswers?
         do {
-            if yaml {
-                tree = try DataTree.parse(Data(bytes), yaml: true)
-            } else if answers {
-                let read = try DataTree.parseJSON(bytes, answers: reader ?? AnswersReader(form: form))
-                tree = read.tree
-                if let a = read.answers, let range = read.answersBytes { plain = PlainAnswers(answers: a, json: bytes[range]) }
-            } else {
-                tree = try DataTree.parseJSON(bytes, skippingTopLevel: ["answers"])
-            }
-        } catch let e as DataSyntaxError {
-            return LoadedSubmission(file: name, submission: nil, problems: [],
-                                    rejection: L("dòng \(e.line), cột \(e.column): \(e.message.vi)", "line \(e.line), column \(e.column): \(e.message.text(.en))"))
+            tree = yaml ? try DataTree.parse(bytes, yaml: true) : try DataTree.parseJSON(bytes, skippingTopLevel: answers ? [] : ["answers"])
         } catch {
-            return LoadedSubmission(file: name, submission: nil, problems: [], rejection: L("không đọc được tệp", "cannot read the file"))
+            return LoadedSubmission(file: name, submission: nil, problems: [],
+                                    rejection: L("dòng \(error.line), cột \(error.column): \(error.message.vi)", "line \(error.line), column \(error.column): \(error.message.text(.en))"))
         }
-        return load(tree, file: name, form: form, answers: answers || yaml, plain: plain)
-    }
-
-    /// Answers `AnswersReader` read straight from the file, with their JSON text.
-    struct PlainAnswers {
-        var answers: Answers
-        var json: ArraySlice<UInt8>
+        return load(tree, file: name, form: form, answers: answers || yaml)
     }
 
     public static func load(_ tree: DataTree, file: String, form: Form, answers readAnswers: Bool = true) -> LoadedSubmission {
-        load(tree, file: file, form: form, answers: readAnswers, plain: nil)
-    }
-
-    /// With `plain`, the answers were read already and the tree has none.
-    static func load(_ tree: DataTree, file: String, form: Form, answers readAnswers: Bool, plain: PlainAnswers?) -> LoadedSubmission {
         guard case .object = tree.kind else {
             return LoadedSubmission(file: file, submission: nil, problems: [],
                                     rejection: L("tệp phải chứa một bảng khoá JSON/YAML ở ngoài cùng", "the file must hold a JSON/YAML object at the top"))
@@ -85,18 +79,23 @@ public enum SubmissionLoader {
             if tree["answers"] == nil, case .object(let pairs) = tree.kind {
                 answersOnly.kind = .object(pairs.filter { $0.key != "unit" })
             }
-            let (answers, p) = plain.map { ($0.answers, []) }
-                ?? AnswersDecoder.decode(answersOnly, form: form, path: tree["answers"] == nil ? "$" : "$.answers")
+            let (answers, p) = AnswersDecoder.decode(answersOnly, form: form, path: tree["answers"] == nil ? "$" : "$.answers")
             let unitId = tree["unit"]?["id"]?.string ?? tree["unit"]?.string ?? ""
             let unitName = tree["unit"]?["name"]?.string ?? ""
-            let s = Submission(form: form, unitId: unitId, unitName: unitName, status: .draft, answers: answers)
+            let s = Submission(form: form, unitId: unitId, unitName: unitName.nfc, status: .draft, answers: answers)
             return LoadedSubmission(file: file, submission: s, problems: p, rejection: nil)
         }
 
-        if let v = tree["format_version"]?.number, Int(v) > Submission.formatVersion {
-            return LoadedSubmission(file: file, submission: nil, problems: [],
-                                    rejection: L("tệp được tạo bởi phiên bản mới hơn của công cụ (định dạng \(formatNumber(v))); hãy cập nhật ictreport",
-                                                 "the file was written by a newer version of the tool (format \(formatNumber(v))); update ictreport"))
+        if let node = tree["format_version"] {
+            guard case .number(let v) = node.kind, v >= 1, v == v.rounded() else {
+                return LoadedSubmission(file: file, submission: nil, problems: [],
+                                        rejection: L("dòng \(node.line): 'format_version' phải là một số nguyên từ 1 trở lên", "line \(node.line): 'format_version' must be a whole number of at least 1"))
+            }
+            if v > Double(Submission.formatVersion) {
+                return LoadedSubmission(file: file, submission: nil, problems: [],
+                                        rejection: L("tệp được tạo bởi phiên bản mới hơn của công cụ (định dạng \(formatNumber(v))); hãy cập nhật ictreport",
+                                                     "the file was written by a newer version of the tool (format \(formatNumber(v))); update ictreport"))
+            }
         }
         let formId = tree["form"]?["id"]?.string ?? ""
         let formVersion = tree["form"]?["version"]?.string ?? ""
@@ -105,17 +104,27 @@ public enum SubmissionLoader {
                                     rejection: L("tệp thuộc biểu mẫu '\(formId)' phiên bản '\(formVersion)', không phải '\(form.id)' phiên bản '\(form.version)'",
                                                  "the file belongs to form '\(formId)' version '\(formVersion)', not '\(form.id)' version '\(form.version)'"))
         }
+        func problem(_ path: String, _ node: DataTree?, _ message: LocalizedText) {
+            problems.append(DataProblem(path: path, line: node?.line ?? tree.line, column: node?.column ?? tree.column, message: message))
+        }
         func text(_ path: [String], required: Bool = true) -> String? {
             var node: DataTree? = tree
             for k in path { node = node?[k] }
             guard let s = node?.string else {
-                if required {
-                    problems.append(DataProblem(path: "$." + path.joined(separator: "."), line: node?.line ?? tree.line, column: node?.column ?? tree.column,
-                                                message: L("thiếu hoặc sai kiểu (cần chuỗi)", "missing or not a string")))
+                if required || !(node?.isNull ?? true) {
+                    problem("$." + path.joined(separator: "."), node, L("thiếu hoặc sai kiểu (cần chuỗi)", "missing or not a string"))
                 }
                 return nil
             }
             return s
+        }
+        func time(_ key: String) -> Date? {
+            guard let s = text([key], required: false) else { return nil }
+            guard let d = Submission.parseTimestamp(s) else {
+                problem("$.\(key)", tree[key], L("'\(s)' không phải thời điểm hợp lệ (dạng 2018-12-01T09:30:00Z)", "'\(s)' is not a valid time (as 2018-12-01T09:30:00Z)"))
+                return nil
+            }
+            return d
         }
         let unitId = text(["unit", "id"]) ?? ""
         let unitName = text(["unit", "name"]) ?? ""
@@ -124,59 +133,42 @@ public enum SubmissionLoader {
             return LoadedSubmission(file: file, submission: nil, problems: problems,
                                     rejection: L("trạng thái '\(statusText)' không hợp lệ (draft hoặc final)", "status '\(statusText)' is not valid (draft or final)"))
         }
-        let (answers, answerProblems) = plain.map { ($0.answers, []) } ?? (readAnswers
+        let (answers, answerProblems) = readAnswers
             ? AnswersDecoder.decode(tree["answers"] ?? DataTree(kind: .null, line: tree.line, column: tree.column), form: form, path: "$.answers")
-            : (Answers(), []))
+            : (Answers(), [])
         problems += answerProblems
         var s = Submission(form: form, unitId: unitId, unitName: unitName.nfc, status: status, answers: answers)
-        s.revision = Int(tree["revision"]?.number ?? 0)
-        s.createdAt = text(["created_at"], required: false).flatMap(Submission.parseTimestamp) ?? Date(timeIntervalSince1970: 0)
-        s.updatedAt = text(["updated_at"], required: false).flatMap(Submission.parseTimestamp) ?? s.createdAt
-        s.finalizedAt = text(["finalized_at"], required: false).flatMap(Submission.parseTimestamp)
+        if let node = tree["revision"] {
+            if case .number(let v) = node.kind, v >= 0, v <= Double(Submission.maxRevision), v == v.rounded() {
+                s.revision = Int(v)
+            } else {
+                problem("$.revision", node, L("'revision' phải là một số nguyên từ 0 đến \(Submission.maxRevision)", "'revision' must be a whole number from 0 to \(Submission.maxRevision)"))
+            }
+        }
+        s.createdAt = time("created_at") ?? Date(timeIntervalSince1970: 0)
+        s.updatedAt = time("updated_at") ?? s.createdAt
+        s.finalizedAt = time("finalized_at")
         s.toolVersion = text(["tool_version"], required: false) ?? ""
         s.resumeAt = text(["resume_at"], required: false)
-        if case .object(let pairs)? = tree["explanations"]?.kind {
-            for (k, v) in pairs { if let t = v.string { s.explanations[k] = t.nfc } }
+        if let node = tree["explanations"] {
+            if case .object(let pairs) = node.kind {
+                for (k, v) in pairs {
+                    if let t = v.string { s.explanations[k] = t.nfc } else { problem("$.explanations.\(k)", v, L("giải trình phải là văn bản", "an explanation must be text")) }
+                }
+            } else if !node.isNull {
+                problem("$.explanations", node, L("'explanations' phải là bảng khoá", "'explanations' must be an object"))
+            }
         }
-        // The file's own text first: it matches for every file the tool wrote and costs less.
-        if readAnswers, let stored = text(["content_hash"], required: false), answerProblems.isEmpty,
-           plain.map({ Submission.contentHash(answersJSON: $0.json, explanations: s.explanations) }) != stored, stored != s.contentHash {
-            let node = tree["content_hash"]!
-            problems.append(DataProblem(path: "$.content_hash", at: node,
-                                        L("mã kiểm tra nội dung không khớp: tệp đã bị sửa bằng tay sau khi lưu", "the content hash does not match: the file was edited by hand after it was saved")))
+        if readAnswers, let stored = text(["content_hash"], required: false), answerProblems.isEmpty, stored != s.contentHash {
+            problem("$.content_hash", tree["content_hash"],
+                    L("mã kiểm tra nội dung không khớp: tệp đã bị sửa bằng tay sau khi lưu", "the content hash does not match: the file was edited by hand after it was saved"))
         }
         return LoadedSubmission(file: file, submission: s, problems: problems, rejection: nil, answersRead: readAnswers)
     }
 
-    /// A whole file's bytes with plain POSIX calls (Data and URL cost more than the read
-    /// itself when a merge reads thousands of small files); nil when it cannot be read.
-    static func readFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        // One byte more than the size, so that the read which meets the end needs no growth.
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size) + 1)
-        var done = 0
-        while true {
-            if done == bytes.count {
-                // The file may have grown since fstat: read on until the end.
-                bytes.append(contentsOf: repeatElement(0, count: 4096))
-            }
-            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, $0.count - done) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { break }
-            done += n
-        }
-        bytes.removeLast(bytes.count - done)
-        return bytes
-    }
-
     /// Loads many files on every core; the results keep the order of `urls`.
     public static func load(_ urls: [URL], form: Form) -> [LoadedSubmission] {
-        let reader = AnswersReader(form: form)
-        return parallelMap(urls.count) { load(urls[$0], form: form, reader: reader) }
+        parallelMap(urls.count) { load(urls[$0], form: form) }
     }
 
     /// The files to read: each file named, and in each folder every .json file (submissions;

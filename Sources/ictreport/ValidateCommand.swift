@@ -16,7 +16,6 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let lang = common.lang
         let validator = Validator(form: try formFile.load(lang))
-        let reader = AnswersReader(form: validator.form)
         // Every path in the order given; folders expand to their files. Files are read and
         // checked on every core, then reported in that order.
         let entries: [(path: String, url: URL?)] = files.flatMap { path in
@@ -27,7 +26,7 @@ struct ValidateCommand: ParsableCommand {
             guard let url = entries[i].url else {
                 return ("\(entries[i].path)\n  \(Severity.error.label(lang)): " + (lang == .vi ? "không có tệp hoặc thư mục này" : "no such file or folder") + "\n", 1)
             }
-            let check = SubmissionCheck.run(url, validator: validator, reader: reader)
+            let check = SubmissionCheck.run(url, validator: validator)
             return (check.render(lang), check.errorCount)
         }
         var errors = 0, withErrors = 0, clean = 0

@@ -96,16 +96,17 @@ func temporaryDirectory() -> URL {
 }
 
 @Suite struct TimestampTests {
-    /// The hand reading of the tool's own timestamps agrees with Foundation's parser.
-    @Test func utcTimestampsReadAsFoundationReadsThem() throws {
+    /// The one reader of times agrees with Foundation's parser, and refuses what is not a time.
+    @Test func timestampsReadAsFoundationReadsThem() throws {
         let style = Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: TimeZone(identifier: "UTC")!)
         for s in ["2018-11-07T11:20:00Z", "1970-01-01T00:00:00Z", "2000-02-29T23:59:59Z", "2024-12-31T12:00:01Z", "1969-07-20T20:17:40Z", "2100-03-01T00:00:00Z"] {
-            #expect(Submission.utcTimestamp(s) == (try Date(s, strategy: style)), "\(s)")
+            #expect(Submission.parseTimestamp(s) == (try Date(s, strategy: style)), "\(s)")
         }
-        for s in ["2018-02-29T00:00:00Z", "2018-13-01T00:00:00Z", "2018-11-07 11:20:00Z", "2018-11-07T11:20:00+07:00", "2018-11-07T24:00:00Z"] {
-            #expect(Submission.utcTimestamp(s) == nil, "\(s)")
+        for s in ["2018-02-29T00:00:00Z", "2018-13-01T00:00:00Z", "2018-11-07 11:20:00Z", "2018-11-07T24:00:00Z", "2018-11-07T11:20:00+25:00",
+                  "2018-11-07T11:20:00", "2018-11-07T11:20:00.5Z", "", "x"] {
+            #expect(Submission.parseTimestamp(s) == nil, "\(s)")
         }
-        // Other forms still go through the general parser.
+        // An offset from UTC.
         #expect(Submission.parseTimestamp("2018-11-07T18:20:00+07:00") == Submission.parseTimestamp("2018-11-07T11:20:00Z"))
     }
 }
@@ -183,40 +184,6 @@ struct SplitMix {
     }
 }
 
-/// The line-by-line reading of a unit list must give what the YAML reader gives, and leave
-/// to it every list it does not fully understand.
-@Suite struct PlainUnitListTests {
-    func same(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
-        let plain = UnitRegistry.plainEntries(text, file: "u.yaml")
-        #expect(plain != nil, "not read line by line", sourceLocation: sourceLocation)
-        let yaml = UnitRegistry.yamlEntries(text, YAMLReader(file: "u.yaml"))
-        let describe = { (e: UnitRegistry.Entry) in "\(e.id)|\(e.name)|\(e.short ?? "-")|\(e.idAt.line):\(e.idAt.column)|\(e.nameAt.line):\(e.nameAt.column)" }
-        #expect(plain?.map(describe) == yaml.map(describe), sourceLocation: sourceLocation)
-    }
-
-    @Test func usualListsReadTheSameAsThroughYAML() throws {
-        same(try String(contentsOf: repositoryRoot.appendingPathComponent("Forms/units.yaml"), encoding: .utf8))
-        same("# c\nunits:   # the units\n\n- {id: a, name: A b  c , short: \"Ư: x\"}\n-   {name: \"Hà Nội\",id: b-2}   # x\n")
-        same("units:\n  - {id: Bad Id, name: C}\n  - {id: a, name: \"Vụ KH&CN\"}\n  - {id: a, name: \"Cu\u{0323}c\"}\n")
-    }
-
-    @Test func anythingElseIsLeftToTheYAMLReader() {
-        for text in ["units:\n  - {id: a, name: \"A \\\" B\"}\n",          // an escape
-                     "units:\n  - {id: a, name: A: B}\n",                    // a colon in a plain word
-                     "units:\n  - {id: a, name: A, name: B}\n",               // a repeated key
-                     "units:\n  - {id: a, nam: A}\n",                         // an unknown key
-                     "units:\n  - {id: a}\n",                                 // no name
-                     "units:\n  - id: a\n    name: A\n",                      // block style
-                     "units:\n  - {id: a, name: A}\n - {id: b, name: B}\n",  // another indentation
-                     "units: []\n", "units:\n", "other:\n  - {id: a, name: A}\n",
-                     "units:\r\n  - {id: a, name: A}\r\n", "units:\n\t- {id: a, name: A}\n"] {
-            #expect(UnitRegistry.plainEntries(text, file: "u.yaml") == nil, "\(text)")
-        }
-        // Read by YAML, reported with their places as before.
-        #expect(throws: DiagnosticsError.self) { try UnitRegistry.parse("units:\n  - {id: a, nam: A}\n", file: "u.yaml") }
-    }
-}
-
 @Suite struct SubmissionSetTests {
     func loaded(_ unit: String, _ status: Submission.Status, revision: Int, file: String) -> LoadedSubmission {
         var s = Submission(form: form, unitId: unit, unitName: unit, status: status, revision: revision)
@@ -281,128 +248,3 @@ struct SplitMix {
     }
 }
 
-/// The straight-from-bytes reading of answers (`AnswersReader`) must give what the tree and
-/// `AnswersDecoder` give, for every file: plain ones it reads, and all others it hands back.
-@Suite struct AnswersReaderTests {
-    /// The file read as before: a whole tree, then the decoder.
-    func throughTree(_ url: URL) throws -> LoadedSubmission {
-        SubmissionLoader.load(try DataTree.parse(Data(contentsOf: url), yaml: false), file: FormLoader.displayPath(url), form: form)
-    }
-
-    func expectSame(_ url: URL, reader: AnswersReader, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
-        let fast = SubmissionLoader.load(url, form: form, reader: reader), slow = try throughTree(url)
-        #expect(fast.submission?.answers == slow.submission?.answers, "\(url.lastPathComponent)", sourceLocation: sourceLocation)
-        #expect(fast.submission?.contentHash == slow.submission?.contentHash, sourceLocation: sourceLocation)
-        #expect(fast.problems == slow.problems, "\(url.lastPathComponent)", sourceLocation: sourceLocation)
-        #expect(fast.rejection?.text(.en) == slow.rejection?.text(.en), sourceLocation: sourceLocation)
-    }
-
-    @Test func sampleFilesReadTheSameStraightAsThroughATree() throws {
-        let dir = temporaryDirectory()
-        let base = try #require(SubmissionLoader.load(repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), form: form).submission)
-        _ = try SampleGenerator(form: form, base: base.answers, baseUnitName: base.unitName, seed: 7)
-            .generate(units: SampleGenerator.units(registry, count: 45), into: dir)
-        let reader = AnswersReader(form: form)
-        let files = SubmissionLoader.expand([dir.path]).files
-        #expect(files.count >= 45)
-        for url in files { try expectSame(url, reader: reader) }
-        // They are plain: the reader read them all, and their own text gave the content hash.
-        for url in files {
-            let bytes = try [UInt8](Data(contentsOf: url))
-            let read = try DataTree.parseJSON(bytes, answers: reader)
-            #expect(read.answers != nil && read.tree["answers"] == nil, "\(url.lastPathComponent)")
-        }
-    }
-
-    @Test func filesThatAreNotPlainGiveTheDecodersProblems() throws {
-        let dir = temporaryDirectory()
-        let original = try String(contentsOf: fixtures.appendingPathComponent("valid-final.json"), encoding: .utf8)
-        let edits: [(String, String)] = [
-            ("\"staff_total\": 420", "\"staff_total\": \"1.234\""),          // a number as Vietnamese text
-            ("\"staff_total\": 420", "\"staff_total\": true"),               // wrong type
-            ("\"staff_total\": 420", "\"staff_totl\": 420"),                 // unknown field
-            ("\"general\": {", "\"generl\": {"),                              // unknown section
-            ("\"staff_total\": 420", "\"staff_total\": 420, \"staff_total\": null"), // repeated key, null last
-            ("\"staff_total\": 420", "\"staff_total\": -4.5e2"),             // number syntax
-            ("\"internet\"", "\"Internet\""),                                // a choice by a loose label
-            ("\"internet\"", "\"nowhere\""),                                 // an unknown choice
-            ("\"internet\"", "7"),                                           // a number as a choice
-            ("\"general\": {", "\"general\": null, \"x\": {"),                // a null section
-            ("\"staff_total\": 420", "\"address\": \"A\\\\B \\\"C\\\" \\u1EA1\""), // escapes
-            ("\"staff_total\": 420", "\"address\": \"Ha\u{0300} Nô\u{0323}i\""),   // decomposed text
-            ("\"staff_total\": 420", "\"website\": \"not a url\""),           // a value its type refuses
-        ]
-        let reader = AnswersReader(form: form)
-        for (n, (from, to)) in edits.enumerated() {
-            #expect(original.contains(from), "\(from)")
-            let url = dir.appendingPathComponent("edit-\(n).json")
-            try original.replacingOccurrences(of: from, with: to).write(to: url, atomically: true, encoding: .utf8)
-            try expectSame(url, reader: reader)
-        }
-        for name in ["with-errors.json", "other-version.json", "valid-final.json"] {
-            try expectSame(fixtures.appendingPathComponent(name), reader: reader)
-        }
-    }
-
-    /// Cut or damaged files are refused or read, never a crash (a debug build checks every
-    /// byte the parser reads against the buffer's end).
-    @Test func cutAndDamagedFilesNeverStopTheReader() throws {
-        let bytes = try [UInt8](Data(contentsOf: fixtures.appendingPathComponent("valid-final.json")))
-        let reader = AnswersReader(form: form)
-        var generator = SplitMix(seed: 5)
-        var damaged: [[UInt8]] = stride(from: 0, to: bytes.count, by: 7).map { Array(bytes[..<$0]) }
-        for _ in 0..<300 {
-            var b = bytes
-            for _ in 0..<3 { b[Int(generator.next() % UInt64(b.count))] = [0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x0A, 0xFF, 0x30][Int(generator.next() % 11)] }
-            damaged.append(b)
-        }
-        var read = 0, refused = 0
-        for b in damaged {
-            for skipping in [false, true] {
-                do {
-                    _ = skipping ? try DataTree.parseJSON(b, skippingTopLevel: ["answers"]) : try DataTree.parseJSON(b, answers: reader).tree
-                    read += 1
-                } catch let e as DataSyntaxError {
-                    // Refused with a place inside the file.
-                    #expect(e.line >= 1 && e.line <= 200 && e.column >= 1)
-                    refused += 1
-                }
-            }
-        }
-        #expect(read > 0 && refused > 0 && read + refused == 2 * damaged.count)
-    }
-
-    @Test func invalidUTF8IsRefusedWithItsPlace() throws {
-        let dir = temporaryDirectory()
-        // A lone continuation byte, an encoded surrogate, an overlong '/', a cut sequence; plain and after an escape.
-        let bads: [[UInt8]] = [[0x80], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xE1, 0xBA]]
-        for (n, bad) in bads.enumerated() {
-            for escaped in [false, true] {
-                let url = dir.appendingPathComponent("bad-\(n)-\(escaped).json")
-                let text: [UInt8] = Array(#"{"format": "ictreport-submission", "unit": {"id": "a"#.utf8) + (escaped ? Array(#"\n"#.utf8) : []) + bad + Array(#""}}"#.utf8)
-                try Data(text).write(to: url)
-                let rejection = SubmissionLoader.load(url, form: form).rejection?.text(.en)
-                #expect(rejection?.hasPrefix("line 1, column ") == true && rejection?.hasSuffix(": invalid JSON: text is not valid UTF-8") == true, "\(bad) \(escaped)")
-            }
-        }
-        let good = #"{"a": "Hà Nội \u1EA1 ☒"}"#
-        #expect(try DataTree.parseJSON(Array(good.utf8))["a"]?.string == "Hà Nội ạ ☒")
-    }
-
-    @Test func whiteSpaceAloneIsNotAnEdit() throws {
-        let dir = temporaryDirectory()
-        let bytes = try [UInt8](Data(contentsOf: fixtures.appendingPathComponent("valid-final.json")))
-        var compact: [UInt8] = []
-        JSON.compacting(bytes[...], into: &compact)
-        #expect(compact.count < bytes.count - 100)
-        let url = dir.appendingPathComponent("compact.json")
-        try Data(compact).write(to: url)
-        let loaded = SubmissionLoader.load(url, form: form)
-        #expect(loaded.problems.isEmpty)
-        #expect(loaded.submission?.answers == SubmissionLoader.load(fixtures.appendingPathComponent("valid-final.json"), form: form).submission?.answers)
-        // White space inside a string is content: compacting leaves it.
-        var out: [UInt8] = []
-        JSON.compacting(Array(#"{ "a" : "x y\" z" , "b" : [ 1 , 2 ] }"#.utf8)[...], into: &out)
-        #expect(String(decoding: out, as: UTF8.self) == #"{"a":"x y\" z","b":[1,2]}"#)
-    }
-}
