@@ -387,3 +387,67 @@ struct Merged: Sendable {
         #expect(names == expected)
     }
 }
+
+/// A merge survives any one file: broken, hostile, special, or changed under its feet.
+@Suite struct HostileInputTests {
+    func sample(_ count: Int) throws -> (dir: URL, units: [ReportingUnit]) {
+        let dir = temporaryDirectory()
+        let units = Array(registry.units.prefix(count))
+        _ = try SampleGenerator(form: form, base: example.answers, baseUnitName: example.unitName, seed: 3)
+            .generate(units: units, into: dir.appendingPathComponent("in"))
+        return (dir, units)
+    }
+
+    func file(_ dir: URL, of unit: String) throws -> URL {
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("in").path)
+        return dir.appendingPathComponent("in/" + (try #require(names.first { $0.hasPrefix(unit) })))
+    }
+
+    /// Deleted, rewritten for another unit, or emptied between the scan and the full read:
+    /// the unit is missing, the file is named as changed, every other unit is merged.
+    @Test func filesChangedBetweenScanAndReadAreReportedNotMerged() throws {
+        let (dir, _) = try sample(8)
+        let consolidator = Consolidator(form: form, registry: registry, layout: layout)
+        let input = dir.appendingPathComponent("in").path
+        let before = try consolidator.merge([input], to: dir.appendingPathComponent("before.xlsx"), now: fixedNow)
+        let merged = registry.units.map(\.id).filter { before.checks[$0] != nil }
+        #expect(merged.count >= 5)
+        let scan = Consolidator.scan([input], form: form)
+        let files = merged.map { URL(fileURLWithPath: before.checks[$0]!.loaded.file) }
+        try FileManager.default.removeItem(at: files[0])
+        // Another unit's report under this unit's name: never merged under this unit's row.
+        try FileManager.default.removeItem(at: files[1])
+        try FileManager.default.copyItem(at: files[3], to: files[1])
+        try Data().write(to: files[2])
+        let out = dir.appendingPathComponent("out.xlsx")
+        let result = try consolidator.merge(scan, to: out, now: fixedNow)
+        #expect(Set(result.checks.keys) == Set(merged.dropFirst(3)))
+        #expect(Set(merged.prefix(3)).isSubset(of: Set(result.missing.map(\.id))))
+        let changed = result.submissions.rejected.filter { $0.reason.text(.en).contains("changed or disappeared during the merge") }
+        #expect(changed.count == 3)
+        let workbook = try WorkbookReader(url: out)
+        #expect(workbook.sheetNames.count == layout.sheets.count)
+    }
+
+    /// Hostile files beside good ones: each rejected with its place, the rest merged.
+    @Test func hostileFilesAreRejectedAndTheRestMerged() throws {
+        let (dir, units) = try sample(3)
+        let input = dir.appendingPathComponent("in")
+        let good = try String(contentsOf: try file(dir, of: units[0].id), encoding: .utf8)
+        let hostile: [(String, [UInt8])] = [
+            ("surrogate.json", Array(good.replacingOccurrences(of: "\"unit\": {", with: "\"x\": \"\\uD800\\u0041\", \"unit\": {").utf8)),
+            ("deep.json", Array(("{\"answers\": " + String(repeating: "[", count: 10_000) + "}").utf8)),
+            ("revision.json", Array(good.replacingOccurrences(of: "\"revision\": 1", with: "\"revision\": 1e309").utf8)),
+            ("bad-utf8.json", Array(good.replacingOccurrences(of: "\"answers\": {", with: "\"answers\": {\"x\": \"\u{1}\",").utf8).map { $0 == 1 ? 0xFF : $0 }),
+            ("zz-invalid-utf8-in-answers.json", Array(good.replacingOccurrences(of: "\"answers\": {", with: "\"answers\": {\"x\": \"\\uZZZZ\",").utf8)),
+            ("utf16.json", [0xFF, 0xFE] + [UInt8](good.data(using: .utf16LittleEndian)!)),
+        ]
+        for (name, bytes) in hostile { try Data(bytes).write(to: input.appendingPathComponent(name)) }
+        #expect(mkfifo(input.appendingPathComponent("fifo.json").path, 0o644) == 0)
+        let result = try Consolidator(form: form, registry: registry, layout: layout)
+            .merge([input.path], to: dir.appendingPathComponent("out.xlsx"), now: fixedNow)
+        #expect(Set(result.checks.keys) == Set(units.map(\.id)))
+        let rejected = Set(result.submissions.rejected.map { URL(fileURLWithPath: $0.file).lastPathComponent })
+        #expect(rejected.isSuperset(of: ["surrogate.json", "deep.json", "revision.json", "bad-utf8.json", "zz-invalid-utf8-in-answers.json", "utf16.json", "fifo.json"]), "\(rejected)")
+    }
+}
