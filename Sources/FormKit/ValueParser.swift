@@ -190,6 +190,10 @@ public enum ValueParser {
             return .failure(InputProblem(L("'\(text)' không phải là số. Ví dụ: \(example(field, .vi))",
                                            "'\(text)' is not a number. Example: \(example(field, .en))")))
         }
+        // The same rule as for numbers in files: kept exactly, or asked again.
+        if let problem = NumberRules.problem(all[0], significant: NumberRules.significantDigitCount(text.utf8), written: text) {
+            return .failure(InputProblem(problem))
+        }
         // Keep the readings the field can hold: a whole number for an integer, within bounds.
         let fitting = all.filter { check(.number($0), for: field) == nil }
         if fitting.count == 1 { return .success(.number(fitting[0])) }

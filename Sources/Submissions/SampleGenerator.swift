@@ -49,8 +49,12 @@ public struct SampleGenerator {
     }
 
     /// The registry's units, then synthetic ones up to `count` (or the first `count` units).
+    /// The most units a sample may have (ten times the benchmark's largest).
+    public static let maxCount = 100_000
+
+    /// The first `count` units of the registry, then made-up ones; `count` at most `maxCount`.
     public static func units(_ registry: UnitRegistry, count: Int?) -> [ReportingUnit] {
-        let n = count ?? registry.units.count
+        let n = min(count ?? registry.units.count, maxCount)
         if n <= registry.units.count { return Array(registry.units.prefix(n)) }
         return registry.units + (registry.units.count..<n).map {
             ReportingUnit(id: String(format: "don-vi-%05d", $0 + 1), name: "Đơn vị mẫu số \($0 + 1)", shortName: "ĐV \($0 + 1)")

@@ -32,7 +32,9 @@ struct SampleCommand: ParsableCommand {
                                    : "\(loaded.file): the base submission must be complete and valid (see: ictreport validate \(loaded.file))")
             throw ExitCode(1)
         }
-        if let count, count < 1 { throw ValidationError(lang == .vi ? "--count phải lớn hơn 0" : "--count must be at least 1") }
+        if let count, count < 1 || count > SampleGenerator.maxCount {
+            throw ValidationError(lang == .vi ? "--count phải từ 1 đến \(SampleGenerator.maxCount)" : "--count must be from 1 to \(SampleGenerator.maxCount)")
+        }
         let generator = SampleGenerator(form: form, base: example.answers, baseUnitName: example.unitName, seed: seed)
         let dir = URL(fileURLWithPath: output)
         let s = try generator.generate(units: SampleGenerator.units(registry, count: count), into: dir)

@@ -133,3 +133,18 @@ import Testing
         #expect(ValueParser.vnNumber(-1234) == "-1.234")
     }
 }
+
+/// Numbers typed or read from YAML follow the rule of numbers in JSON files: kept exactly.
+@Suite struct ExactNumberTests {
+    @Test func moreThanFifteenSignificantDigitsAreAskedAgain() {
+        let field = bundledForm.field("general", "staff_total")!
+        for text in ["1234567890123456", "123.456.789.012.345.678", "0,1234567890123456789", String(repeating: "9", count: 400)] {
+            guard case .failure(let p)? = ValueParser.parse(text, for: field) else { Issue.record("accepted \(text)"); continue }
+            #expect(p.message.text(.en).contains("cannot be kept exactly"), "\(text)")
+        }
+        #expect(ValueParser.parseTyped("1.000.000.000.000", for: field) == .success(.number(1e12)))
+        for text in ["nan", "NaN", "inf", "-Infinity", ".inf", "1e5"] {
+            guard case .failure? = ValueParser.parse(text, for: field) else { Issue.record("accepted \(text)"); continue }
+        }
+    }
+}
