@@ -18,11 +18,13 @@ let package = Package(
         .target(name: "FormKit", dependencies: [.product(name: "Yams", package: "Yams")]),
         // SHA-256 blocks with the x86-64 SHA extensions, for the content hash of every submission.
         .target(name: "CSHA256"),
-        .target(name: "Submissions", dependencies: ["FormKit", "CSHA256"]),
+        // Atomic, flushed output files: every file the tool writes (no dependencies).
+        .target(name: "AtomicFiles"),
+        .target(name: "Submissions", dependencies: ["FormKit", "CSHA256", "AtomicFiles"]),
         .target(name: "Collector", dependencies: ["FormKit", "Submissions"]),
         // Debian's libxlsxwriter (make deps installs libxlsxwriter-dev).
         .systemLibrary(name: "Cxlsxwriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
-        .target(name: "XLSX", dependencies: ["Cxlsxwriter", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "XLSX", dependencies: ["Cxlsxwriter", "AtomicFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Consolidation", dependencies: ["FormKit", "Submissions", "XLSX", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "ictreport",

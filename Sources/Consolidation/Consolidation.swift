@@ -115,7 +115,12 @@ public struct Consolidator {
     /// The one-screen summary a coordinator reads after a merge.
     public func summary(_ r: MergeResult, _ language: Language) -> String {
         let vi = language == .vi
-        var out = vi ? "Đã tạo bảng tổng hợp: \(FormLoader.displayPath(r.output))\n" : "Workbook written: \(FormLoader.displayPath(r.output))\n"
+        var out = ""
+        // What was missing leads: a misspelt folder is the first thing to see.
+        for path in r.missingInputs {
+            out += (vi ? "Không có tệp hoặc thư mục: " : "No such file or folder: ") + path + "\n"
+        }
+        out += vi ? "Đã tạo bảng tổng hợp: \(FormLoader.displayPath(r.output))\n" : "Workbook written: \(FormLoader.displayPath(r.output))\n"
         let rows: [(String, String, Int)] = [
             ("Đơn vị phải báo cáo", "Units expected", r.expected),
             ("Đã nộp bản chính thức", "Final submissions merged", r.submitted),
@@ -134,9 +139,6 @@ public struct Consolidator {
         for item in r.submissions.rejected.prefix(10) {
             out += (vi ? "Từ chối " : "Rejected ") + "\(item.file): \(item.reason.text(language))\n"
         }
-        for path in r.missingInputs {
-            out += (vi ? "Không có tệp hoặc thư mục: " : "No such file or folder: ") + path + "\n"
-        }
         let withErrors = registry.units.compactMap { u in r.checks[u.id].map { (u, $0) } }.filter { $0.1.errorCount > 0 }
         for (u, c) in withErrors.prefix(10) {
             out += (vi ? "Có lỗi: " : "Errors: ") + "\(u.shortName) (\(c.errorCount)) — \(c.loaded.file)\n"
@@ -150,6 +152,6 @@ public struct Consolidator {
                 out += vi ? "Tên trang tính '\(from)' được đổi thành '\(to)' (giới hạn của Excel)\n" : "Sheet name '\(from)' changed to '\(to)' (Excel's limits)\n"
             }
         }
-        return out
+        return out.terminalSafe
     }
 }

@@ -40,7 +40,13 @@ public struct SubmissionCheck: Sendable {
     public var warningCount: Int { issues.count { $0.severity == .warning } }
 
     /// The file's report: a heading line, then one line a problem, errors first.
+    /// Made safe for a terminal: names and values from the file are shown with their control
+    /// characters escaped.
     public func render(_ language: Language) -> String {
+        renderText(language).terminalSafe
+    }
+
+    func renderText(_ language: Language) -> String {
         let vi = language == .vi
         var out = loaded.file
         if let s = loaded.submission {

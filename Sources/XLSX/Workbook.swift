@@ -1,3 +1,4 @@
+import AtomicFiles
 import Cxlsxwriter
 import Foundation
 
@@ -29,6 +30,8 @@ public enum XLSXNotice: Sendable, Equatable {
 public final class Workbook {
     public let url: URL
     let temporaryURL: URL
+    /// The temporary file, flushed and renamed over the target (links written through) by `close()`.
+    let output: AtomicOutput
     private var handle: UnsafeMutablePointer<lxw_workbook>?
     private var formats: [CellFormat: UnsafeMutablePointer<lxw_format>] = [:]
     private var sheetKeys: Set<String> = []
@@ -48,9 +51,12 @@ public final class Workbook {
     /// however many rows are written; each sheet must then be written in row order.
     public init(url: URL, constantMemory: Bool = true) throws {
         self.url = url
-        let dir = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        temporaryURL = dir.appendingPathComponent(".\(url.deletingPathExtension().lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp.xlsx")
+        do {
+            output = try AtomicOutput(url.path)
+        } catch {
+            throw XLSXError(message: "cannot write the workbook at \(error)")
+        }
+        temporaryURL = URL(fileURLWithPath: output.temporary)
         var options = lxw_workbook_options(constant_memory: constantMemory ? 1 : 0, tmpdir: nil, use_zip64: 1)
         handle = temporaryURL.path.withCString { workbook_new_opt($0, &options) }
         guard handle != nil else {
@@ -138,13 +144,13 @@ public final class Workbook {
         self.handle = nil
         let err = workbook_close(handle)
         guard err == LXW_NO_ERROR else {
-            try? FileManager.default.removeItem(at: temporaryURL)
+            output.abandon()
             throw XLSXError(message: String(cString: lxw_strerror(err)))
         }
-        if rename(temporaryURL.path, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporaryURL)
-            throw XLSXError(message: "cannot move the workbook into place at \(url.path): \(reason)")
+        do {
+            try output.commit()
+        } catch {
+            throw XLSXError(message: "cannot put the workbook in place at \(error)")
         }
     }
 
@@ -154,7 +160,7 @@ public final class Workbook {
             self.handle = nil
             _ = workbook_close(handle)
         }
-        try? FileManager.default.removeItem(at: temporaryURL)
+        output.abandon()
     }
 }
 

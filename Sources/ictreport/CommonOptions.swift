@@ -57,8 +57,9 @@ func loadForm(_ path: String?, _ language: Language) throws -> Form {
     return form
 }
 
+/// Prints a message on standard error, control characters from files escaped.
 func printError(_ s: String) {
-    FileHandle.standardError.write(Data((s + "\n").utf8))
+    FileHandle.standardError.write(Data((s.terminalSafe + "\n").utf8))
 }
 
 /// Reads a submission or answers file; a file that cannot be used ends the command (exit 1),

@@ -20,8 +20,13 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let lang = common.lang
+        let layoutPath = locate(self.layout, default: "Templates/unit-report.yaml").path
+        if let problem = OutputTarget.problem(output, inputs: [submission, locate(formFile.form, default: defaultFormPath).path, layoutPath], fileExtension: "xlsx") {
+            printError((lang == .vi ? "Không xuất: " : "Not exported: ") + problem.text(lang))
+            throw ExitCode(2)
+        }
         let form = try formFile.load(lang)
-        let layout = try loadOrExit(lang) { try UnitReportLayout.load(contentsOf: locate(self.layout, default: "Templates/unit-report.yaml"), form: form) }
+        let layout = try loadOrExit(lang) { try UnitReportLayout.load(contentsOf: URL(fileURLWithPath: layoutPath), form: form) }
         let s = try loadSubmission(submission, form, lang)
         do {
             try UnitReportExporter(form: form, layout: layout).export(s, to: URL(fileURLWithPath: output))

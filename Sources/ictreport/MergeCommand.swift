@@ -24,6 +24,8 @@ struct MergeCommand: ParsableCommand {
     var layout: String?
     @Flag(help: "Mã thoát 1 khi có bản nộp có lỗi. (Exit 1 when any submission has an error.)")
     var strict = false
+    @Flag(help: "Vẫn ghi đè bảng tính đã có khi thiếu đầu vào hoặc không có bài nộp nào. (Replace an existing workbook even when inputs are missing or empty.)")
+    var allowEmpty = false
     @Option(help: ArgumentHelp("Ghi lại mọi ô đã ghi (cho make bench).", visibility: .hidden))
     var trace: String?
     @Flag(help: ArgumentHelp("In số ô đã ghi (cho make bench).", visibility: .hidden))
@@ -33,11 +35,29 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
         let started = ContinuousClock.now
         let lang = common.lang
+        // Before any work: the output must not be an input, and must not lose a good
+        // workbook to a misspelt folder.
+        let formPath = locate(formFile.form, default: defaultFormPath).path
+        let unitsPath = locate(unitList.units, default: defaultUnitsPath).path
+        let layoutPath = locate(self.layout, default: "Templates/consolidated.yaml").path
+        let (files, missingInputs) = SubmissionLoader.expandPaths(inputs)
+        if let problem = OutputTarget.problem(output, inputs: files + [formPath, unitsPath, layoutPath], fileExtension: "xlsx") {
+            printError((lang == .vi ? "Không tổng hợp: " : "Not merged: ") + problem.text(lang))
+            throw ExitCode(2)
+        }
+        if (!missingInputs.isEmpty || files.isEmpty) && !allowEmpty && FileManager.default.fileExists(atPath: output) {
+            for path in missingInputs { printError((lang == .vi ? "Không có tệp hoặc thư mục: " : "No such file or folder: ") + path) }
+            if missingInputs.isEmpty { printError(lang == .vi ? "Không tìm thấy bài nộp (.json) nào trong đầu vào." : "No submission (.json) found in the inputs.") }
+            printError(lang == .vi
+                ? "Bảng tính \(output) đã có nên được giữ nguyên. Hãy kiểm tra đường dẫn, hoặc thêm --allow-empty để vẫn ghi đè."
+                : "The workbook \(output) exists and was left as it was. Check the paths, or add --allow-empty to replace it anyway.")
+            throw ExitCode(2)
+        }
         let form = try formFile.load(lang)
         // The first pass over the inputs needs only the form: it runs while the rest loads.
         let scanning = Background { [inputs] in Consolidator.scan(inputs, form: form) }
         let registry = try unitList.load(lang)
-        let layout = try loadOrExit(lang) { try WorkbookLayout.load(contentsOf: locate(self.layout, default: "Templates/consolidated.yaml"), form: form) }
+        let layout = try loadOrExit(lang) { try WorkbookLayout.load(contentsOf: URL(fileURLWithPath: layoutPath), form: form) }
         let consolidator = Consolidator(form: form, registry: registry, layout: layout)
         let result: MergeResult
         let ready = ContinuousClock.now

@@ -373,7 +373,7 @@ struct Merged: Sendable {
         let bytes = [UInt8](trace.data)
         // After both sheets are added: select 0 (A), a cell, select 1 (B), a cell, select 0 again.
         let selects = bytes.indices.filter { i in bytes[i] == 10 && i + 2 < bytes.count && bytes[i + 2] == 0 && bytes[i + 1] <= 1 && (i + 3 == bytes.count || bytes[i + 3] == 3) }
-        #expect(selects.map { bytes[$0 + 1] } == [0, 1, 0])
+        #expect(selects.map { bytes[$0 + 1] } == [0, 1, 0], "\(bytes)")
         let back = try WorkbookReader(url: dir.appendingPathComponent("t.xlsx"))
         #expect(back["A"]?["A2"]?.value == "a2" && back["B"]?["A1"]?.value == "b1")
     }
