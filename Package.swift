@@ -29,7 +29,7 @@ let package = Package(
         .executableTarget(
             name: "ictreport",
             dependencies: [
-                "FormKit", "Submissions", "Collector", "Consolidation", "XLSX",
+                "FormKit", "Submissions", "Collector", "Consolidation", "XLSX", "AtomicFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

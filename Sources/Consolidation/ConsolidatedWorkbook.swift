@@ -182,6 +182,8 @@ final class ConsolidatedWorkbook {
     let c: Consolidator
     let set: SubmissionSet
     let missingInputs: [String]
+    /// Input paths given more than once (read once).
+    var repeatedInputs: [String] = []
     let now: Date
     let workbook: Workbook
     let preparer: UnitPreparer
@@ -322,6 +324,7 @@ final class ConsolidatedWorkbook {
         var result = MergeResult(output: workbook.url, submissions: set, checks: [:], expected: units.count,
                                  missing: units.indices.filter { checks[$0] == nil }.map { units[$0] },
                                  cellsWritten: 0, notices: [], missingInputs: missingInputs)
+        result.repeatedInputs = repeatedInputs
         result.submissions.current = current
         result.submissions.rejected += lost
         for (i, check) in checks.enumerated() { if let check { result.checks[units[i].id] = check } }
@@ -548,6 +551,7 @@ final class ConsolidatedWorkbook {
 
     func status(_ i: Int) -> String {
         guard let check = checks[i] else {
+            if set.conflicts[units[i].id] != nil { return "Xung đột, chưa tổng hợp" }
             return set.draftsOnly[units[i].id] != nil ? "Chỉ có bản nháp" : "Chưa nộp"
         }
         let errors = check.errorCount, warnings = check.warningCount
@@ -647,7 +651,7 @@ final class ConsolidatedWorkbook {
         let s = result.submissions
         let unitName: (String) -> String = { id in self.c.registry.unit(id)?.name ?? id }
         var lines: [(String, String, String, String)] = []
-        for u in result.missing {
+        for u in result.missing where s.conflicts[u.id] == nil {
             if let draft = s.draftsOnly[u.id] {
                 lines.append(("Chỉ có bản nháp", u.name, draft.file, "Cập nhật lần cuối \(date(draft.submission?.updatedAt))"))
             } else {
@@ -660,6 +664,17 @@ final class ConsolidatedWorkbook {
         for item in s.otherDrafts {
             lines.append(("Bản nháp không dùng (đã có bản chính thức)", unitName(item.submission?.unitId ?? ""), item.file, ""))
         }
+        for unit in c.registry.units.map(\.id) where s.conflicts[unit] != nil {
+            let files = s.conflicts[unit]!
+            for item in files {
+                lines.append(("Xung đột: cùng lần nộp, nội dung khác nhau", unitName(unit), item.file,
+                              "Lần nộp \(item.submission?.revision ?? 0), cập nhật \(date(item.submission?.updatedAt)); chưa tổng hợp bản nào — hãy giữ lại một tệp rồi tổng hợp lại"))
+            }
+        }
+        for copy in s.copies {
+            lines.append(("Bản sao (trùng nội dung)", unitName(copy.file.submission?.unitId ?? ""), copy.file.file, "Giống hệt \(copy.of)"))
+        }
+        for path in result.repeatedInputs { lines.append(("Đầu vào được nêu hai lần", "", path, "Chỉ đọc một lần")) }
         for item in s.rejected { lines.append(("Tệp bị từ chối", "", item.file, item.reason.vi)) }
         for path in result.missingInputs { lines.append(("Tệp bị từ chối", "", path, "Không có tệp hoặc thư mục này")) }
         let stream = Stream(ws)

@@ -17,6 +17,8 @@ public struct MergeResult: Sendable {
     public var notices: [XLSXNotice]
     /// Input paths that do not exist.
     public var missingInputs: [String]
+    /// Input paths given more than once (read once).
+    public var repeatedInputs: [String] = []
     /// Units the workbook writer prepared itself, its workers being held up (for `--stats`).
     public var unitsPreparedByWriter = 0
     /// Seconds spent in each phase (scan, read+check+write, close), for the benchmark.
@@ -26,6 +28,8 @@ public struct MergeResult: Sendable {
     public var withErrors: Int { checks.values.count { $0.errorCount > 0 } }
     public var withWarnings: Int { checks.values.count { $0.warningCount > 0 } }
     public var rejectedCount: Int { submissions.rejected.count + missingInputs.count }
+    /// Units with two different finals of the same revision: none of them merged.
+    public var conflictCount: Int { submissions.conflicts.count }
 }
 
 /// Merges many units' submissions into the consolidated workbook leaders read and print.
@@ -51,14 +55,16 @@ public struct Consolidator {
         public var headers: [LoadedSubmission]
         /// Input paths that do not exist.
         public var missingInputs: [String]
+        /// Input paths given more than once (read once).
+        public var repeatedInputs: [String]
         public var seconds: Double
     }
 
     public static func scan(_ inputs: [String], form: Form) -> Scan {
         let start = ContinuousClock.now
-        let (files, missingInputs) = SubmissionLoader.expandPaths(inputs)
+        let (files, missingInputs, repeated) = SubmissionLoader.expandPaths(inputs)
         let headers = parallelMap(files.count) { SubmissionLoader.load(path: files[$0], form: form, answers: false) }
-        return Scan(files: files, headers: headers, missingInputs: missingInputs, seconds: seconds(ContinuousClock.now - start))
+        return Scan(files: files, headers: headers, missingInputs: missingInputs, repeatedInputs: repeated, seconds: seconds(ContinuousClock.now - start))
     }
 
     /// CPU seconds the calling thread has used (for `merge --stats`).
@@ -91,6 +97,7 @@ public struct Consolidator {
         let writer = try ConsolidatedWorkbook(consolidator: self, set: set,
                                               files: Dictionary(zip(scan.headers.map(\.file), scan.files), uniquingKeysWith: { a, _ in a }),
                                               missingInputs: scan.missingInputs, output: output, now: now)
+        writer.repeatedInputs = scan.repeatedInputs
         writer.workbook.trace = trace
         var result: MergeResult
         do {
@@ -130,11 +137,23 @@ public struct Consolidator {
             ("Bản nộp có cảnh báo", "Submissions with warnings", r.withWarnings),
             ("Bản cũ đã được thay thế", "Superseded revisions", r.submissions.superseded.count),
             ("Tệp bị từ chối", "Files rejected", r.rejectedCount),
+            ("Xung đột cần giải quyết", "Conflicts to settle", r.conflictCount),
         ]
         for (v, e, n) in rows { out += "  " + (vi ? v : e).padding(toLength: 30, withPad: " ", startingAt: 0) + "\(n)\n" }
         if !r.missing.isEmpty {
             let names = r.missing.prefix(8).map(\.shortName).joined(separator: ", ") + (r.missing.count > 8 ? ", …" : "")
             out += (vi ? "Chưa nộp: " : "Missing: ") + names + "\n"
+        }
+        for unit in registry.units where r.submissions.conflicts[unit.id] != nil {
+            let files = r.submissions.conflicts[unit.id]!.map(\.file).joined(separator: ", ")
+            out += vi ? "Xung đột: \(unit.shortName) có hai bản chính thức cùng lần nộp nhưng khác nội dung (\(files)); chưa tổng hợp bản nào. Hãy giữ lại một tệp.\n"
+                      : "Conflict: \(unit.shortName) has two final files of the same revision with different contents (\(files)); neither was merged. Keep one of them.\n"
+        }
+        for copy in r.submissions.copies {
+            out += vi ? "Bản sao: \(copy.file.file) giống hệt \(copy.of) (đọc một lần)\n" : "Copy: \(copy.file.file) is the same as \(copy.of) (read once)\n"
+        }
+        for path in r.repeatedInputs {
+            out += vi ? "Được nêu hai lần: \(path) (đọc một lần)\n" : "Given twice: \(path) (read once)\n"
         }
         for item in r.submissions.rejected.prefix(10) {
             out += (vi ? "Từ chối " : "Rejected ") + "\(item.file): \(item.reason.text(language))\n"

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Dispatch
 import Foundation
 import FormKit
@@ -15,6 +16,9 @@ public struct LoadedSubmission: Sendable {
     public var answersRead = true
     /// The version of the file that was read (nil when not read from a file).
     public var identity: InputFile.Identity?
+    /// The content hash the file gives (checked against its answers when they are read): what
+    /// tells two files of the same revision apart before their answers are read.
+    public var storedContentHash: String?
 
     public var isUsable: Bool { rejection == nil && submission != nil }
 
@@ -65,7 +69,7 @@ public enum SubmissionLoader {
         return load(tree, file: name, form: form, answers: answers || yaml)
     }
 
-    public static func load(_ tree: DataTree, file: String, form: Form, answers readAnswers: Bool = true) -> LoadedSubmission {
+    public static func load(_ tree: DataTree, file: String, form: Form, answers readAnswers: Bool = true, now: Date = Date()) -> LoadedSubmission {
         guard case .object = tree.kind else {
             return LoadedSubmission(file: file, submission: nil, problems: [],
                                     rejection: L("tệp phải chứa một bảng khoá JSON/YAML ở ngoài cùng", "the file must hold a JSON/YAML object at the top"))
@@ -124,6 +128,10 @@ public enum SubmissionLoader {
                 problem("$.\(key)", tree[key], L("'\(s)' không phải thời điểm hợp lệ (dạng 2018-12-01T09:30:00Z)", "'\(s)' is not a valid time (as 2018-12-01T09:30:00Z)"))
                 return nil
             }
+            // A clock set wrong, or a hand edit to win a tie: said, never believed.
+            if d.timeIntervalSince(now) > 3600 {
+                problem("$.\(key)", tree[key], L("thời điểm '\(s)' ở tương lai; kiểm tra đồng hồ của máy đã ghi tệp", "the time '\(s)' is in the future; check the clock of the computer that wrote the file"))
+            }
             return d
         }
         let unitId = text(["unit", "id"]) ?? ""
@@ -159,11 +167,14 @@ public enum SubmissionLoader {
                 problem("$.explanations", node, L("'explanations' phải là bảng khoá", "'explanations' must be an object"))
             }
         }
-        if readAnswers, let stored = text(["content_hash"], required: false), answerProblems.isEmpty, stored != s.contentHash {
+        let storedHash = text(["content_hash"], required: false)
+        if readAnswers, let storedHash, answerProblems.isEmpty, storedHash != s.contentHash {
             problem("$.content_hash", tree["content_hash"],
                     L("mã kiểm tra nội dung không khớp: tệp đã bị sửa bằng tay sau khi lưu", "the content hash does not match: the file was edited by hand after it was saved"))
         }
-        return LoadedSubmission(file: file, submission: s, problems: problems, rejection: nil, answersRead: readAnswers)
+        var loaded = LoadedSubmission(file: file, submission: s, problems: problems, rejection: nil, answersRead: readAnswers)
+        loaded.storedContentHash = storedHash
+        return loaded
     }
 
     /// Loads many files on every core; the results keep the order of `urls`.
@@ -173,30 +184,47 @@ public enum SubmissionLoader {
 
     /// The files to read: each file named, and in each folder every .json file (submissions;
     /// hidden ones and other files, such as a units.yaml beside them, are left alone), sorted.
-    public static func expand(_ paths: [String]) -> (files: [URL], missing: [String]) {
-        let (files, missing) = expandPaths(paths)
-        return (files.map { URL(fileURLWithPath: $0, isDirectory: false) }, missing)
+    public static func expand(_ paths: [String]) -> (files: [URL], missing: [String], repeated: [String]) {
+        let inputs = expandPaths(paths)
+        return (inputs.files.map { URL(fileURLWithPath: $0, isDirectory: false) }, inputs.missing, inputs.repeated)
     }
 
-    /// The same as paths.
-    public static func expandPaths(_ paths: [String]) -> (files: [String], missing: [String]) {
+    /// The same as paths. A path that names a file or folder already given (links resolved, or
+    /// a file inside a folder given) is read once and listed in `repeated`.
+    public static func expandPaths(_ paths: [String]) -> (files: [String], missing: [String], repeated: [String]) {
         var files: [String] = []
         var missing: [String] = []
+        var repeated: [String] = []
+        var seenFiles: Set<String> = [], seenFolders: Set<String> = []
+        var fileArguments: [(path: String, resolved: String)] = []
         let fm = FileManager.default
         for p in paths {
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: p, isDirectory: &isDir) else { missing.append(p); continue }
+            let resolved = AtomicOutput.resolvingLinks(p)
             if isDir.boolValue {
+                guard seenFolders.insert(resolved).inserted else { repeated.append(p); continue }
                 // Names as strings: URL operations on thousands of files cost more than reading them.
                 let names = ((try? fm.contentsOfDirectory(atPath: p)) ?? [])
                     .filter { $0.lowercased().hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
                 let dir = p.hasSuffix("/") ? p : p + "/"
                 files += names.map { dir + $0 }
             } else {
+                guard seenFiles.insert(resolved).inserted else { repeated.append(p); continue }
+                fileArguments.append((p, resolved))
                 files.append(p)
             }
         }
-        return (files, missing)
+        // A file named that a folder given also lists: read once, through the folder.
+        for argument in fileArguments {
+            let name = (argument.resolved as NSString).lastPathComponent
+            if seenFolders.contains((argument.resolved as NSString).deletingLastPathComponent), name.lowercased().hasSuffix(".json"), !name.hasPrefix("."),
+               let k = files.lastIndex(of: argument.path) {
+                files.remove(at: k)
+                repeated.append(argument.path)
+            }
+        }
+        return (files, missing, repeated)
     }
 }
 

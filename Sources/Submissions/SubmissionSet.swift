@@ -16,9 +16,18 @@ public struct SubmissionSet: Sendable {
 
     public init() {}
 
+    /// Per unit id: two or more final files of the same, highest revision whose contents
+    /// differ. Neither is merged: the coordinator settles which counts.
+    public var conflicts: [String: [LoadedSubmission]] = [:]
+    /// Files that are copies (same unit, revision and content) of the one counted: `of` is it.
+    public var copies: [(file: LoadedSubmission, of: String)] = []
+
     /// Sorts loaded files: unreadable ones, another form's, and unknown units are rejected;
-    /// per unit the final with the highest revision (then the latest update) wins.
+    /// per unit the final with the highest revision wins. Two finals of that revision with
+    /// different contents are a conflict (neither wins, whatever their times say); the same
+    /// content twice is a copy. Drafts count only where a unit has no final.
     public init(_ loaded: [LoadedSubmission], registry: UnitRegistry) {
+        var finals: [String: [LoadedSubmission]] = [:]
         for item in loaded {
             if let reason = item.rejection {
                 rejected.append((item.file, reason))
@@ -33,7 +42,7 @@ public struct SubmissionSet: Sendable {
             }
             if s.status == .draft {
                 if let other = draftsOnly[s.unitId] {
-                    let newer = (s.updatedAt, s.revision) > (other.submission!.updatedAt, other.submission!.revision)
+                    let newer = (s.updatedAt, s.revision, item.file) > (other.submission!.updatedAt, other.submission!.revision, other.file)
                     draftsOnly[s.unitId] = newer ? item : other
                     otherDrafts.append(newer ? other : item)
                 } else {
@@ -41,20 +50,29 @@ public struct SubmissionSet: Sendable {
                 }
                 continue
             }
-            if let other = current[s.unitId] {
-                let o = other.submission!
-                let newer = (s.revision, s.updatedAt) > (o.revision, o.updatedAt)
-                current[s.unitId] = newer ? item : other
-                superseded.append(newer ? other : item)
-            } else {
-                current[s.unitId] = item
-            }
+            finals[s.unitId, default: []].append(item)
         }
-        for (unit, draft) in draftsOnly where current[unit] != nil {
+        for (unit, items) in finals {
+            let top = items.map { $0.submission!.revision }.max()!
+            superseded += items.filter { $0.submission!.revision < top }
+            // Files in name order, so that which one is "the" file and which the copy is stable.
+            let newest = items.filter { $0.submission!.revision == top }.sorted { $0.file < $1.file }
+            var distinct: [LoadedSubmission] = []
+            for item in newest {
+                if let same = distinct.first(where: { $0.storedContentHash != nil && $0.storedContentHash == item.storedContentHash }) {
+                    copies.append((item, same.file))
+                } else {
+                    distinct.append(item)
+                }
+            }
+            if distinct.count == 1 { current[unit] = distinct[0] } else { conflicts[unit] = distinct }
+        }
+        for (unit, draft) in draftsOnly where current[unit] != nil || conflicts[unit] != nil {
             otherDrafts.append(draft)
             draftsOnly[unit] = nil
         }
         superseded.sort { $0.file < $1.file }
         otherDrafts.sort { $0.file < $1.file }
+        copies.sort { $0.file.file < $1.file.file }
     }
 }

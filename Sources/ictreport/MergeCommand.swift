@@ -10,7 +10,7 @@ struct MergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Tổng hợp các bài nộp thành một bảng Excel. (Merge submissions into the consolidated workbook.)",
         discussion: """
-        Mã thoát / exit codes: 0 khi mọi tệp đều được tổng hợp; 2 khi có tệp bị từ chối; \
+        Mã thoát / exit codes: 0 khi mọi tệp đều được tổng hợp; 2 khi có tệp bị từ chối hoặc xung đột, hoặc thiếu đầu vào; \
         1 với --strict khi có bản nộp có lỗi (hoặc khi không tạo được bảng tính).
         """)
 
@@ -40,7 +40,7 @@ struct MergeCommand: ParsableCommand {
         let formPath = locate(formFile.form, default: defaultFormPath).path
         let unitsPath = locate(unitList.units, default: defaultUnitsPath).path
         let layoutPath = locate(self.layout, default: "Templates/consolidated.yaml").path
-        let (files, missingInputs) = SubmissionLoader.expandPaths(inputs)
+        let (files, missingInputs, _) = SubmissionLoader.expandPaths(inputs)
         if let problem = OutputTarget.problem(output, inputs: files + [formPath, unitsPath, layoutPath], fileExtension: "xlsx") {
             printError((lang == .vi ? "Không tổng hợp: " : "Not merged: ") + problem.text(lang))
             throw ExitCode(2)
@@ -82,7 +82,7 @@ struct MergeCommand: ParsableCommand {
         // Freeing every merged answer just before the process ends only costs time.
         MergeCommand.kept = result
         if strict && result.withErrors > 0 { throw ExitCode(1) }
-        if result.rejectedCount > 0 { throw ExitCode(2) }
+        if result.rejectedCount > 0 || result.conflictCount > 0 { throw ExitCode(2) }
     }
 
     nonisolated(unsafe) static var kept: MergeResult?

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AtomicFiles
 import Foundation
 import FormKit
 import Submissions
@@ -18,9 +19,16 @@ struct ValidateCommand: ParsableCommand {
         let validator = Validator(form: try formFile.load(lang))
         // Every path in the order given; folders expand to their files. Files are read and
         // checked on every core, then reported in that order.
-        let entries: [(path: String, url: URL?)] = files.flatMap { path in
-            let (urls, missing) = SubmissionLoader.expand([path])
-            return missing.map { ($0, nil) } + urls.map { (path, $0) }
+        // In the order given; each file once, however often it is named (a folder and a file
+        // in it, a link).
+        var seen: Set<String> = []
+        let entries: [(path: String, url: URL?)] = files.flatMap { path -> [(path: String, url: URL?)] in
+            let (urls, missing, _) = SubmissionLoader.expand([path])
+            let fresh = urls.filter { seen.insert(AtomicOutput.resolvingLinks($0.path)).inserted }
+            if missing.isEmpty && fresh.isEmpty && !urls.isEmpty {
+                print(lang == .vi ? "\(path.terminalSafe): đã được nêu, chỉ kiểm tra một lần\n" : "\(path.terminalSafe): given more than once, checked once\n")
+            }
+            return missing.map { ($0, nil) } + fresh.map { (path, $0) }
         }
         let reports = parallelMap(entries.count) { i -> (text: String, errors: Int) in
             guard let url = entries[i].url else {

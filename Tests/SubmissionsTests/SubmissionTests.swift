@@ -89,7 +89,7 @@ func temporaryDirectory() -> URL {
     }
 
     @Test func folderExpansion() {
-        let (files, missing) = SubmissionLoader.expand([fixtures.path, "/nonexistent/x.json"])
+        let (files, missing, _) = SubmissionLoader.expand([fixtures.path, "/nonexistent/x.json"])
         #expect(files.map(\.lastPathComponent) == ["malformed.json", "other-version.json", "valid-final.json", "with-errors.json"])
         #expect(missing == ["/nonexistent/x.json"])
     }
@@ -248,3 +248,52 @@ struct SplitMix {
     }
 }
 
+
+/// Conflicts are conflicts: neither of two different finals of one revision silently wins.
+@Suite struct ConflictTests {
+    func loaded(_ unit: String, revision: Int, hash: String?, file: String, updated: Double = 0) -> LoadedSubmission {
+        var s = Submission(form: form, unitId: unit, unitName: unit, status: .final, revision: revision)
+        s.updatedAt = Date(timeIntervalSince1970: updated)
+        var l = LoadedSubmission(file: file, submission: s, problems: [], rejection: nil)
+        l.storedContentHash = hash
+        return l
+    }
+
+    @Test func twoDifferentFinalsOfOneRevisionAreAConflict() {
+        // A forged far-future time does not win either.
+        let set = SubmissionSet([loaded("cuc-shtt", revision: 2, hash: "sha256:a", file: "a.json"),
+                                 loaded("cuc-shtt", revision: 2, hash: "sha256:b", file: "b.json", updated: 4e9),
+                                 loaded("cuc-shtt", revision: 1, hash: "sha256:c", file: "old.json")], registry: registry)
+        #expect(set.current["cuc-shtt"] == nil)
+        #expect(set.conflicts["cuc-shtt"]?.map(\.file) == ["a.json", "b.json"])
+        #expect(set.superseded.map(\.file) == ["old.json"])
+    }
+
+    @Test func theSameContentTwiceIsACopyNotAConflict() {
+        let set = SubmissionSet([loaded("cuc-shtt", revision: 2, hash: "sha256:a", file: "b.json"),
+                                 loaded("cuc-shtt", revision: 2, hash: "sha256:a", file: "a.json")], registry: registry)
+        #expect(set.current["cuc-shtt"]?.file == "a.json")
+        #expect(set.copies.map(\.file.file) == ["b.json"] && set.copies.first?.of == "a.json")
+        #expect(set.conflicts.isEmpty)
+    }
+
+    @Test func oneFileGivenTwiceIsReadOnce() throws {
+        let dir = temporaryDirectory()
+        let file = dir.appendingPathComponent("a.json")
+        try Data("{}".utf8).write(to: file)
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("link.json").path, withDestinationPath: file.path)
+        let other = temporaryDirectory()
+        let (files, _, repeated) = SubmissionLoader.expandPaths([dir.path, file.path, dir.path + "/", other.path, file.path])
+        // The folder lists a.json and link.json (another name); the file named again, and the folder again, are read once.
+        #expect(files == [dir.path + "/a.json", dir.path + "/link.json"])
+        #expect(repeated == [dir.path + "/", file.path, file.path])
+    }
+
+    @Test func timesInTheFutureAreFlagged() throws {
+        let text = try String(contentsOf: fixtures.appendingPathComponent("valid-final.json"), encoding: .utf8)
+        let future = Submission.timestamp(Date().addingTimeInterval(86_400 * 400))
+        let edited = text.replacingOccurrences(of: #""updated_at": "[^"]*""#, with: "\"updated_at\": \"\(future)\"", options: .regularExpression)
+        let loaded = SubmissionLoader.load(bytes: Array(edited.utf8), file: "f.json", form: form, yaml: false)
+        #expect(loaded.problems.contains { $0.path == "$.updated_at" && $0.message.text(.en).contains("in the future") })
+    }
+}
