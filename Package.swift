@@ -13,12 +13,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .target(name: "FormKit", dependencies: [.product(name: "Yams", package: "Yams")]),
-        // SHA-256 blocks with the x86-64 SHA extensions, for the content hash of every submission.
-        .target(name: "CSHA256"),
-        .target(name: "Submissions", dependencies: ["FormKit", "CSHA256"]),
+        // swift-crypto's SHA-256 for the content hash of every submission.
+        .target(name: "Submissions", dependencies: ["FormKit", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Collector", dependencies: ["FormKit", "Submissions"]),
         // Debian's libxlsxwriter (make deps installs libxlsxwriter-dev).
         .systemLibrary(name: "Cxlsxwriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
