@@ -16,13 +16,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        .target(name: "FormKit", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Unicode NFC, one implementation for all text (forms, submissions, workbooks).
+        .target(name: "TextNormalization"),
+        .target(name: "FormKit", dependencies: ["TextNormalization", .product(name: "Yams", package: "Yams")]),
         // swift-crypto's SHA-256 for the content hash of every submission.
         .target(name: "Submissions", dependencies: ["FormKit", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Collector", dependencies: ["FormKit", "Submissions"]),
         // Debian's libxlsxwriter (make deps installs libxlsxwriter-dev).
         .systemLibrary(name: "Cxlsxwriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
-        .target(name: "XLSX", dependencies: ["Cxlsxwriter", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "XLSX", dependencies: ["Cxlsxwriter", "TextNormalization", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Consolidation", dependencies: ["FormKit", "Submissions", "XLSX", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "ictreport",
@@ -31,6 +33,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization"]),
         .testTarget(name: "FormKitTests", dependencies: ["FormKit"]),
         .testTarget(name: "SubmissionsTests", dependencies: ["Submissions"]),
         .testTarget(name: "CollectorTests", dependencies: ["Collector"]),
