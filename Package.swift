@@ -13,18 +13,20 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        .target(name: "FormKit", dependencies: [.product(name: "Yams", package: "Yams")]),
-        // SHA-256 blocks with the x86-64 SHA extensions, for the content hash of every submission.
-        .target(name: "CSHA256"),
+        // Unicode NFC, one implementation for all text (forms, submissions, workbooks).
+        .target(name: "TextNormalization"),
+        .target(name: "FormKit", dependencies: ["TextNormalization", .product(name: "Yams", package: "Yams")]),
         // Atomic, flushed output files: every file the tool writes (no dependencies).
         .target(name: "AtomicFiles"),
-        .target(name: "Submissions", dependencies: ["FormKit", "CSHA256", "AtomicFiles"]),
+        // swift-crypto's SHA-256 for the content hash of every submission.
+        .target(name: "Submissions", dependencies: ["FormKit", "AtomicFiles", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Collector", dependencies: ["FormKit", "Submissions"]),
         // Debian's libxlsxwriter (make deps installs libxlsxwriter-dev).
         .systemLibrary(name: "Cxlsxwriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
-        .target(name: "XLSX", dependencies: ["Cxlsxwriter", "AtomicFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "XLSX", dependencies: ["Cxlsxwriter", "TextNormalization", "AtomicFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Consolidation", dependencies: ["FormKit", "Submissions", "XLSX", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "ictreport",
@@ -33,6 +35,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization"]),
         .testTarget(name: "FormKitTests", dependencies: ["FormKit"]),
         .testTarget(name: "SubmissionsTests", dependencies: ["Submissions"]),
         .testTarget(name: "CollectorTests", dependencies: ["Collector"]),

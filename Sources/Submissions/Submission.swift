@@ -61,7 +61,7 @@ public struct Submission: Sendable {
         content.append(contentsOf: #","explanations":"#.utf8)
         content.append(contentsOf: JSON.object(explanations.keys.sorted().map { ($0, .string(explanations[$0]!)) }).bytes())
         content.append(125)
-        return "sha256:" + SHA256.hex(content)
+        return "sha256:" + ContentHash.hex(content)
     }
 
     public var json: JSON {

@@ -1,6 +1,7 @@
 import AtomicFiles
 import Cxlsxwriter
 import Foundation
+import TextNormalization
 
 /// A libxlsxwriter failure, naming the sheet and cell it happened at.
 public struct XLSXError: Error, CustomStringConvertible, Sendable {
@@ -170,11 +171,11 @@ public enum SheetName {
 
     /// The key under which Excel considers two names the same.
     public static func key(_ name: String) -> String {
-        name.precomposedStringWithCanonicalMapping.lowercased()
+        name.nfc.lowercased()
     }
 
     public static func make(_ requested: String, avoiding taken: Set<String>) -> String {
-        var scalars = requested.precomposedStringWithCanonicalMapping.unicodeScalars.map { c -> Unicode.Scalar in
+        var scalars = requested.nfc.unicodeScalars.map { c -> Unicode.Scalar in
             "[]:*?/\\".unicodeScalars.contains(c) || c.value < 0x20 ? "-" : c
         }
         while scalars.first == "'" { scalars.removeFirst() }

@@ -1,5 +1,6 @@
 import Cxlsxwriter
 import Foundation
+import TextNormalization
 
 /// One cell's content.
 public enum Cell: Sendable, Equatable {
@@ -149,24 +150,9 @@ public final class Worksheet {
 
     /// Text as a cell can hold it: NFC, no XML-invalid control characters, cut at Excel's limit.
     func storable(_ text: String, row: Int, col: Int) -> String {
-        if text.utf8.count <= Worksheet.maxCellLength && Worksheet.isPlain(text) { return text }
-        var s = text
-        var needsNFC = false, hasControl = false
-        for u in s.unicodeScalars {
-            if u.value < 0x20 && u != "\n" && u != "\t" { hasControl = true }
-            // Normalizing is costly: only do it where NFC can change something (a combining
-            // mark, a Hangul jamo, a CJK compatibility ideograph, a few singletons).
-            // Vietnamese letters (U+1E00–U+1EFF), punctuation and shapes are precomposed already.
-            if u.value >= 0x300, !(0x1E00...0x1EFF).contains(u.value), !(0x2002...0x20CF).contains(u.value), !(0x2190...0x2328).contains(u.value),
-               !(0x232B...0x2BFF).contains(u.value),
-               u.properties.canonicalCombiningClass != .notReordered
-                || (0x1100...0x11FF).contains(u.value) || (0xF900...0xFAFF).contains(u.value)
-                || [0x0374, 0x037E, 0x0387, 0x2126, 0x212A, 0x212B].contains(u.value) {
-                needsNFC = true
-            }
-        }
-        if needsNFC { s = s.precomposedStringWithCanonicalMapping }
-        if hasControl {
+        // Most cells: NFC already (told from the bytes), no control character, short.
+        var s = text.nfc
+        if s.utf8.contains(where: { $0 < 0x20 && $0 != 10 && $0 != 9 }) {
             s = String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\n" || $0 == "\t" }))
         }
         if s.utf8.count > Worksheet.maxCellLength, s.utf16.count > Worksheet.maxCellLength {
@@ -183,33 +169,6 @@ public final class Worksheet {
             s = String(kept) + marker
         }
         return s
-    }
-
-    /// Text nothing has to change in, told from its bytes alone (most cells): no control
-    /// characters, and only scalars that NFC leaves alone — below U+0300 (lead bytes under
-    /// 0xCC), Vietnamese letters U+1E00–U+1EFF (E1 B8–BB), punctuation U+2002–U+203F.
-    static func isPlain(_ text: String) -> Bool {
-        var copy = text
-        return copy.withUTF8 { bytes in
-            var i = 0
-            let n = bytes.count
-            while i < n {
-                let b = bytes[i]
-                if b < 0x20 {
-                    if b != 10 && b != 9 { return false }
-                    i += 1
-                } else if b < 0xCC {
-                    i += 1
-                } else if b == 0xE1, i + 1 < n, (0xB8...0xBB).contains(bytes[i + 1]) {
-                    i += 3
-                } else if b == 0xE2, i + 2 < n, bytes[i + 1] == 0x80, bytes[i + 2] >= 0x82 {
-                    i += 3
-                } else {
-                    return false
-                }
-            }
-            return true
-        }
     }
 
     public func write(_ row: Int, _ col: Int, _ cell: Cell, _ format: CellFormat? = nil) throws {
