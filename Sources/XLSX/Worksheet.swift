@@ -155,6 +155,7 @@ public final class Worksheet {
         if s.utf8.contains(where: { $0 < 0x20 && $0 != 10 && $0 != 9 }) {
             s = String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\n" || $0 == "\t" }))
         }
+        s = Worksheet.escapingUnderscoreCodes(s)
         if s.utf8.count > Worksheet.maxCellLength, s.utf16.count > Worksheet.maxCellLength {
             let marker = workbook.truncationMarker
             var kept = String.UnicodeScalarView()
@@ -169,6 +170,24 @@ public final class Worksheet {
             s = String(kept) + marker
         }
         return s
+    }
+
+    /// Text as Excel's readers will show it: `_xHHHH_` in a cell's XML is read as the character
+    /// U+HHHH (how the format stores control characters), so text that holds such a sequence
+    /// itself has its underscore written `_x005F_`, as the standard (ECMA-376, ST_Xstring) says.
+    static func escapingUnderscoreCodes(_ text: String) -> String {
+        let b = Array(text.utf8)
+        func isHex(_ c: UInt8) -> Bool { (0x30...0x39).contains(c) || (0x41...0x46).contains(c) || (0x61...0x66).contains(c) }
+        func isCode(at i: Int) -> Bool {
+            i + 6 < b.count && b[i] == 0x5F && (b[i + 1] == 0x78 || b[i + 1] == 0x58) && (2...5).allSatisfy { isHex(b[i + $0]) } && b[i + 6] == 0x5F
+        }
+        guard b.contains(0x5F), b.indices.contains(where: isCode) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count + 14)
+        for i in b.indices {
+            if isCode(at: i) { out += Array("_x005F_".utf8) } else { out.append(b[i]) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     public func write(_ row: Int, _ col: Int, _ cell: Cell, _ format: CellFormat? = nil) throws {

@@ -120,3 +120,20 @@ func temporaryFile(_ name: String) -> URL {
         #expect(columnIndex("AA") == 26)
     }
 }
+
+/// Text that Excel's readers would decode (`_xHHHH_`) is escaped as the standard says, so it
+/// reads back as typed in Excel and LibreOffice.
+@Suite struct UnderscoreCodeTests {
+    @Test func underscoreCodesAreEscaped() throws {
+        #expect(Worksheet.escapingUnderscoreCodes("_x0041_") == "_x005F_x0041_")
+        #expect(Worksheet.escapingUnderscoreCodes("a_x00e9_b _x12_ _X1234_") == "a_x005F_x00e9_b _x12_ _x005F_X1234_")
+        #expect(Worksheet.escapingUnderscoreCodes("ten_bang_xa") == "ten_bang_xa")
+        let url = temporaryFile("u.xlsx")
+        let wb = try Workbook(url: url)
+        let ws = try wb.addSheet("S")
+        try ws.write(row: 0, [.text("_x0041_"), .text("Mã _x000D_ giữ nguyên")])
+        try wb.close()
+        let xml = try #require(WorkbookReader(url: url)["S"]?.xml)
+        #expect(xml.contains("<t>_x005F_x0041_</t>") && xml.contains("<t>Mã _x005F_x000D_ giữ nguyên</t>"))
+    }
+}
