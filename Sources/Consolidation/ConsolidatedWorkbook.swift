@@ -184,6 +184,8 @@ final class ConsolidatedWorkbook {
     let missingInputs: [String]
     /// Input paths given more than once (read once).
     var repeatedInputs: [String] = []
+    /// Rows of a unit left out of a sheet that reached Excel's last row.
+    var rowsCut: [(sheet: String, unit: String, rows: Int)] = []
     let now: Date
     let workbook: Workbook
     let preparer: UnitPreparer
@@ -224,6 +226,8 @@ final class ConsolidatedWorkbook {
         /// The next data row, and how many were written.
         @exclusivity(unchecked) var row = 5
         @exclusivity(unchecked) var count = 0
+        /// Rows left out because the sheet reached Excel's last row.
+        @exclusivity(unchecked) var cut = 0
         init(_ ws: Worksheet) { self.ws = ws }
     }
 
@@ -303,6 +307,12 @@ final class ConsolidatedWorkbook {
                 }
             }
             let name = units[i].name
+            let cutBefore = streams.map(\.cut)
+            defer {
+                for (k, stream) in streams.enumerated() where stream.cut > cutBefore[k] {
+                    rowsCut.append((stream.ws.name, name, stream.cut - cutBefore[k]))
+                }
+            }
             for (k, stream) in streams.enumerated() {
                 switch perUnit[k] {
                 case .summary(let ratios): try summaryRow(stream, i, part, ratios, &sums)
@@ -325,6 +335,7 @@ final class ConsolidatedWorkbook {
                                  missing: units.indices.filter { checks[$0] == nil }.map { units[$0] },
                                  cellsWritten: 0, notices: [], missingInputs: missingInputs)
         result.repeatedInputs = repeatedInputs
+        result.rowsCut = rowsCut
         result.submissions.current = current
         result.submissions.rejected += lost
         for (i, check) in checks.enumerated() { if let check { result.checks[units[i].id] = check } }
@@ -401,8 +412,10 @@ final class ConsolidatedWorkbook {
     /// Writes the next data row of a sheet, `lead` then `cells`, each in its column's format,
     /// tall enough for its wrapped text.
     func row(_ stream: Stream, _ lead: [Cell], _ cells: [Cell] = []) throws {
-        var lines = 1
         let r = stream.row
+        // Excel's last row: what does not fit is counted (and reported per unit), not written.
+        guard r < c.rowLimit else { stream.cut += 1; return }
+        var lines = 1
         // Read once per row, not per cell (each read of a class's property is checked).
         let formats = stream.formats, widths = stream.widths, ws = stream.ws, textFormat = textFormat
         func put(_ col: Int, _ cell: Cell) throws {

@@ -19,6 +19,9 @@ public struct MergeResult: Sendable {
     public var missingInputs: [String]
     /// Input paths given more than once (read once).
     public var repeatedInputs: [String] = []
+    /// Rows of a unit left out of a sheet that reached Excel's last row (1,048,576): the rest
+    /// of the workbook is written all the same.
+    public var rowsCut: [(sheet: String, unit: String, rows: Int)] = []
     /// Units the workbook writer prepared itself, its workers being held up (for `--stats`).
     public var unitsPreparedByWriter = 0
     /// Seconds spent in each phase (scan, read+check+write, close), for the benchmark.
@@ -38,6 +41,8 @@ public struct Consolidator {
     public let registry: UnitRegistry
     public let layout: WorkbookLayout
     let validator: Validator
+    /// The last row a sheet may use: Excel's, lower in tests.
+    var rowLimit = Worksheet.maxRows
 
     public init(form: Form, registry: UnitRegistry, layout: WorkbookLayout) {
         self.form = form
@@ -163,6 +168,10 @@ public struct Consolidator {
             out += (vi ? "Có lỗi: " : "Errors: ") + "\(u.shortName) (\(c.errorCount)) — \(c.loaded.file)\n"
         }
         if withErrors.count > 10 { out += vi ? "… và \(withErrors.count - 10) đơn vị khác có lỗi (xem trang Lỗi và cảnh báo)\n" : "… and \(withErrors.count - 10) more (see the issues sheet)\n" }
+        for cut in r.rowsCut {
+            out += vi ? "Trang '\(cut.sheet)' đã đủ \(Worksheet.maxRows) dòng (giới hạn của Excel): bỏ bớt \(cut.rows) dòng của \(cut.unit)\n"
+                      : "Sheet '\(cut.sheet)' reached Excel's \(Worksheet.maxRows) rows: \(cut.rows) rows of \(cut.unit) left out\n"
+        }
         for n in r.notices {
             switch n {
             case .truncated(let sheet, let cell, let length):

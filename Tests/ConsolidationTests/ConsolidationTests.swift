@@ -451,3 +451,31 @@ struct Merged: Sendable {
         #expect(rejected.isSuperset(of: ["surrogate.json", "deep.json", "revision.json", "bad-utf8.json", "zz-invalid-utf8-in-answers.json", "utf16.json", "fifo.json"]), "\(rejected)")
     }
 }
+
+@Suite struct SheetLimitTests {
+    /// A sheet that reaches Excel's last row: the unit whose rows do not fit is cut, with a
+    /// notice naming the sheet and the unit; every other sheet and unit is still written.
+    @Test func rowsPastTheLastRowAreCutWithANotice() throws {
+        let dir = temporaryDirectory()
+        let units = Array(registry.units.prefix(6))
+        _ = try SampleGenerator(form: form, base: example.answers, baseUnitName: example.unitName, seed: 3)
+            .generate(units: units, into: dir.appendingPathComponent("in"))
+        var consolidator = Consolidator(form: form, registry: registry, layout: layout)
+        let full = try consolidator.merge([dir.appendingPathComponent("in").path], to: dir.appendingPathComponent("full.xlsx"), now: fixedNow)
+        consolidator.rowLimit = 12
+        let out = dir.appendingPathComponent("cut.xlsx")
+        let result = try consolidator.merge([dir.appendingPathComponent("in").path], to: out, now: fixedNow)
+        #expect(!result.rowsCut.isEmpty)
+        #expect(Set(result.checks.keys) == Set(full.checks.keys))
+        let summary = consolidator.summary(result, .en)
+        let first = try #require(result.rowsCut.first)
+        #expect(summary.contains("Sheet '\(first.sheet)' reached Excel's 1048576 rows: \(first.rows) rows of \(first.unit) left out"))
+        let workbook = try WorkbookReader(url: out)
+        #expect(workbook.sheetNames == (try WorkbookReader(url: dir.appendingPathComponent("full.xlsx"))).sheetNames)
+        // Every sheet of rows per unit stops at the limit. (The cover is fixed; the summary has a row
+        // per unit of the registry, which the 16 MB limit on a unit list keeps far below Excel's.)
+        for sheet in workbook.sheets where !["Tổng quan", "Tổng hợp"].contains(sheet.name) {
+            #expect(sheet.lastRow <= 12, "\(sheet.name): \(sheet.lastRow)")
+        }
+    }
+}
