@@ -23,11 +23,7 @@ public struct AtomicOutput: Sendable {
         target = AtomicOutput.resolvingLinks(path)
         let dir = (target as NSString).deletingLastPathComponent
         let name = (target as NSString).lastPathComponent
-        do {
-            try FileManager.default.createDirectory(atPath: dir.isEmpty ? "." : dir, withIntermediateDirectories: true)
-        } catch {
-            throw .cannotWrite(path: target, reason: AtomicOutput.reason(of: error))
-        }
+        if let reason = AtomicOutput.makeFolders(dir.isEmpty ? "." : dir) { throw .cannotWrite(path: target, reason: reason) }
         AtomicOutput.removeStaleTemporaries(in: dir.isEmpty ? "." : dir, of: name)
         let ext = (name as NSString).pathExtension
         temporary = (dir.isEmpty ? "" : dir + "/") + ".\(name).\(getpid()).tmp" + (ext.isEmpty ? "" : "." + ext)
@@ -135,8 +131,14 @@ public struct AtomicOutput: Sendable {
         return removed
     }
 
-    static func reason(of error: Error) -> String {
-        (error as NSError).localizedDescription
+    /// `mkdir -p`; the system's reason when it fails ("Not a directory", "No space left…").
+    static func makeFolders(_ dir: String) -> String? {
+        var info = stat()
+        if stat(dir, &info) == 0 { return info.st_mode & S_IFMT == S_IFDIR ? nil : "\(dir): " + String(cString: strerror(ENOTDIR)) }
+        let parent = (dir as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != dir, let reason = makeFolders(parent) { return reason }
+        if mkdir(dir, 0o755) != 0 && errno != EEXIST { return "\(dir): " + String(cString: strerror(errno)) }
+        return nil
     }
 }
 
@@ -144,9 +146,10 @@ public struct AtomicOutput: Sendable {
 public enum AtomicOutputError: Error, Sendable, Equatable, CustomStringConvertible {
     case cannotWrite(path: String, reason: String)
 
+    /// The system's reason (the path is the caller's to name).
     public var description: String {
         switch self {
-        case .cannotWrite(let path, let reason): return "\(path): \(reason)"
+        case .cannotWrite(_, let reason): return reason
         }
     }
 }

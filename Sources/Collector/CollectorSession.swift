@@ -14,11 +14,16 @@ public enum CollectorOutcome: Equatable, Sendable {
     case interrupted(URL)
     /// `--no-input` with answers missing or invalid, or nothing to work on.
     case incomplete
+    /// The session ended and its answers could not be saved (said).
+    case notSaved
+    /// Another session has the unit's report open (said; nothing changed).
+    case busy
 
     public var exitCode: Int32 {
         switch self {
         case .finalized, .saved: return 0
-        case .incomplete: return 1
+        case .incomplete, .notSaved: return 1
+        case .busy: return 4
         case .endOfInput: return 3
         case .interrupted: return 130
         }
@@ -60,11 +65,20 @@ public final class CollectorSession {
     /// Every question in the form's order: section index, field index.
     let steps: [(section: Int, field: Int)]
     var history: [Int] = []
+    /// The question being asked (where a session that could not save goes on).
+    var currentStep = 0
     var shownSection = -1
     /// 'done' typed in a review before the end of the form.
     var finishRequested = false
     /// Serialises saving with the Ctrl-C handler, so an interrupt never cuts a save short.
     public let saveLock = NSLock()
+    /// Whether the draft on disk holds every accepted answer: nil before the first save, false
+    /// after a save that failed (`saveError` says why).
+    var draftIsCurrent: Bool?
+    var saveError: String?
+    /// The final submission this session started from (revision and content hash), if any:
+    /// the final is replaced only when it is still that one (compare and swap).
+    var baseFinal: (revision: Int, hash: String)?
 
     var vi: Bool { options.language == .vi }
     var p: Palette { options.palette }
@@ -98,8 +112,9 @@ public final class CollectorSession {
     /// Runs the whole session: header, resume offer, questions, review, finalize.
     public func run() -> CollectorOutcome {
         header()
+        baseFinal = currentFinalVersion()
+        var start = 0
         do {
-            var start = 0
             if options.prefill == nil, options.editing == nil, let draft = existingDraft() {
                 submission = draft
                 let answered = draft.answers.sections.values.reduce(0) { $0 + $1.count }
@@ -114,45 +129,93 @@ public final class CollectorSession {
                 say(p.warning(t("Đơn vị đã có bản chính thức lần \(existing.revision) (\(outputURL.path)). Bản mới sẽ là lần \(existing.revision + 1) khi hoàn tất.",
                                 "This unit already has final revision \(existing.revision) (\(outputURL.path)). This one becomes revision \(existing.revision + 1) when finalized.")))
             }
-            try walk(from: start, onlyProblems: options.prefill != nil)
-            if finishRequested, let done = try finalize() { return done }
-            return try reviewAndFinalize()
-        } catch Flow.save {
-            saveDraft()
-            say(p.ok(t("Đã lưu bản nháp: \(options.draftURL.path)", "Draft saved: \(options.draftURL.path)")))
-            say(resumeHint)
-            return .saved(options.draftURL)
         } catch Flow.interrupt {
             return interrupted()
         } catch Flow.end {
-            saveDraft()
-            say()
-            say(p.warning(t("Hết dữ liệu nhập. Đã lưu bản nháp: \(options.draftURL.path)", "End of input. Draft saved: \(options.draftURL.path)")))
-            say(resumeHint)
-            return .endOfInput(options.draftURL)
+            return endOfInput()
         } catch {
             return .incomplete
         }
+        var onlyProblems = options.prefill != nil
+        while true {
+            do {
+                try walk(from: start, onlyProblems: onlyProblems)
+                if finishRequested, let done = try finalize() { return done }
+                return try reviewAndFinalize()
+            } catch Flow.save {
+                if saveDraft() {
+                    say(p.ok(t("Đã lưu bản nháp: \(options.draftURL.path)", "Draft saved: \(options.draftURL.path)")))
+                    say(resumeHint)
+                    return .saved(options.draftURL)
+                }
+                // Not saved: the session stays open, with every answer still in it.
+                say(p.warning(t("Phiên làm việc vẫn mở, các câu trả lời vẫn còn. Khắc phục lỗi trên (ví dụ giải phóng ổ đĩa) rồi gõ :save lần nữa, hoặc tiếp tục trả lời.",
+                                "The session stays open and your answers are kept. Fix the problem above (e.g. free some disk space), then type :save again, or go on answering.")))
+                start = currentStep
+                onlyProblems = false
+            } catch Flow.interrupt {
+                return interrupted()
+            } catch Flow.end {
+                return endOfInput()
+            } catch {
+                return .incomplete
+            }
+        }
+    }
+
+    /// End of input: the draft saved (said only when it was), and how to go on.
+    func endOfInput() -> CollectorOutcome {
+        let saved = saveDraft()
+        say()
+        if saved {
+            say(p.warning(t("Hết dữ liệu nhập. Đã lưu bản nháp: \(options.draftURL.path)", "End of input. Draft saved: \(options.draftURL.path)")))
+            say(resumeHint)
+            return .endOfInput(options.draftURL)
+        }
+        say(p.error(t("Hết dữ liệu nhập. KHÔNG lưu được bản nháp: các câu trả lời của phiên này chưa được lưu.",
+                      "End of input. The draft could NOT be saved: this session's answers are not saved.")))
+        return .notSaved
+    }
+
+    /// The final on disk now, as (revision, content hash).
+    func currentFinalVersion() -> (revision: Int, hash: String)? {
+        if let editing = options.editing { return (editing.revision, editing.contentHash) }
+        return existingFinal().map { ($0.revision, $0.contentHash) }
     }
 
     /// What Ctrl-C does, from the prompt or from the signal handler: the draft is already
     /// on disk (it is saved after every answer); say where and how to go on.
     public func interrupted() -> CollectorOutcome {
-        saveDraft()
+        if draftIsCurrent != nil || hasAnswers { saveDraft() }
         say()
-        say(p.warning(t("Đã dừng (Ctrl-C). Bản nháp đã được lưu: \(options.draftURL.path)", "Stopped (Ctrl-C). Draft saved: \(options.draftURL.path)")))
-        say(resumeHint)
+        sayWhereTheDraftIs()
         return .interrupted(options.draftURL)
     }
 
-    /// Ctrl-C caught as a signal while a prompt waits: every accepted answer is already saved;
-    /// wait for a save in progress, say where the draft is, and leave.
+    /// Ctrl-C caught as a signal while a prompt waits: every accepted answer is already saved
+    /// (or its save failed, and that was said); wait for a save in progress, say what is on
+    /// disk, and leave.
     public func interruptedBySignal() -> Never {
         saveLock.lock()
         say()
-        say(p.warning(t("Đã dừng (Ctrl-C). Bản nháp đã được lưu: \(options.draftURL.path)", "Stopped (Ctrl-C). Draft saved: \(options.draftURL.path)")))
-        say(resumeHint)
+        sayWhereTheDraftIs()
         exit(CollectorOutcome.interrupted(options.draftURL).exitCode)
+    }
+
+    var hasAnswers: Bool { !submission.answers.sections.isEmpty }
+
+    /// After Ctrl-C: what is saved, only as far as it is true.
+    func sayWhereTheDraftIs() {
+        switch draftIsCurrent {
+        case true?:
+            say(p.warning(t("Đã dừng (Ctrl-C). Bản nháp đã được lưu: \(options.draftURL.path)", "Stopped (Ctrl-C). Draft saved: \(options.draftURL.path)")))
+            say(resumeHint)
+        case false?:
+            say(p.error(t("Đã dừng (Ctrl-C). Lần lưu cuối KHÔNG thành công (\(saveError ?? "")): các câu trả lời gần nhất chưa được lưu.",
+                          "Stopped (Ctrl-C). The last save FAILED (\(saveError ?? "")): the latest answers are not saved.")))
+        case nil:
+            say(p.warning(t("Đã dừng (Ctrl-C). Chưa có câu trả lời nào nên không có gì để lưu.", "Stopped (Ctrl-C). Nothing was answered yet, so there is nothing to save.")))
+        }
     }
 
     var resumeHint: String {
@@ -193,16 +256,24 @@ public final class CollectorSession {
 
     // MARK: Saving
 
-    func saveDraft() {
+    /// Saves the draft (atomically, flushed); true when it reached the disk.
+    @discardableResult
+    func saveDraft() -> Bool {
         saveLock.lock()
         defer { saveLock.unlock() }
         submission.updatedAt = Date()
         submission.status = .draft
         do {
             try submission.save(to: options.draftURL)
+            draftIsCurrent = true
+            saveError = nil
+            return true
         } catch {
-            say(p.error(t("Không lưu được bản nháp vào \(options.draftURL.path): \(error.localizedDescription)",
-                          "Cannot save the draft to \(options.draftURL.path): \(error.localizedDescription)")))
+            draftIsCurrent = false
+            saveError = "\(error)"
+            say(p.error(t("KHÔNG lưu được bản nháp vào \(options.draftURL.path): \(error)",
+                          "Could NOT save the draft to \(options.draftURL.path): \(error)")))
+            return false
         }
     }
 
@@ -239,6 +310,7 @@ public final class CollectorSession {
         var i = start
         history = []
         while i < steps.count {
+            currentStep = i
             let (section, field) = field(i)
             guard validator.isRelevant(field, submission.answers) else { i += 1; continue }
             if onlyProblems && validator.check(field, in: section, submission.answers).isEmpty { i += 1; continue }

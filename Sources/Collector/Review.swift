@@ -99,7 +99,7 @@ extension CollectorSession {
                 say(p.error(t("  Bảng đã đủ \(hi) dòng.", "  The table already has \(hi) rows.")))
                 return true
             }
-            do { rows.append(try askRow(section, field, number: rows.count + 1, current: [:])) } catch Flow.back { return true }
+            do { rows.append(try askRow(section, field, number: rows.count + 1, current: [:], committed: rows)) } catch Flow.back { return true }
         } else if parts.count == 2, let r = parts[1], rows.indices.contains(r - 1) {
             if deleting {
                 if let lo = field.minRows, rows.count <= lo {
@@ -109,7 +109,7 @@ extension CollectorSession {
                 guard try askYesNo(t("Xoá dòng \(r): \(rowSummary(rows[r - 1], field))? (c/k)", "Delete row \(r): \(rowSummary(rows[r - 1], field))? (y/n)"), default: false) else { return true }
                 rows.remove(at: r - 1)
             } else {
-                do { rows[r - 1] = try askRow(section, field, number: r, current: rows[r - 1]) } catch Flow.back { return true }
+                do { rows[r - 1] = try askRow(section, field, number: r, current: rows[r - 1], committed: rows) } catch Flow.back { return true }
             }
         } else {
             return false
@@ -182,7 +182,19 @@ extension CollectorSession {
 
     /// Writes the final submission atomically; the previous final, if any, is replaced only now.
     func writeFinal(now: Date = Date()) throws -> CollectorOutcome {
-        let previous = max(existingFinal()?.revision ?? 0, options.editing?.revision ?? 0)
+        // Compare and swap: the final is replaced only by a revision made from it.
+        let onDisk = existingFinal()
+        if let onDisk, baseFinal.map({ $0.revision != onDisk.revision || $0.hash != onDisk.contentHash }) ?? true {
+            let saved = saveDraft()
+            say(p.error(t("Không hoàn tất: bản chính thức \(outputURL.path) đã được thay đổi (lần \(onDisk.revision)) từ khi phiên này bắt đầu, nên không ghi đè lên nó.",
+                          "Not finalized: the final submission \(outputURL.path) changed (revision \(onDisk.revision)) since this session began, so it is not replaced.")))
+            if saved {
+                say(t("Các câu trả lời của bạn được giữ trong bản nháp \(options.draftURL.path). Hãy xem bản chính thức mới rồi sửa nó bằng --edit \(outputURL.path).",
+                      "Your answers are kept in the draft \(options.draftURL.path). Look at the new final, then correct it with --edit \(outputURL.path)."))
+            }
+            return .incomplete
+        }
+        let previous = max(onDisk?.revision ?? 0, options.editing?.revision ?? 0)
         var final = submission
         final.status = .final
         final.revision = previous + 1
@@ -209,6 +221,7 @@ extension CollectorSession {
     /// `--no-input`: validate the prefilled answers and write the final submission, or list
     /// every missing or invalid answer with its place.
     public func runWithoutInput() -> CollectorOutcome {
+        baseFinal = currentFinalVersion()
         let issues = validator.validate(submission.answers)
         let errors = issues.filter { $0.severity == .error }
         guard errors.isEmpty else {

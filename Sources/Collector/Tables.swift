@@ -28,7 +28,7 @@ extension CollectorSession {
                                             : t("Thêm một dòng nữa? (c/k)", "Add another row? (y/n)")
                 guard try askYesNo(question, default: false) else { break }
             }
-            let row = try askRow(section, table, number: rows.count + 1, current: [:])
+            let row = try askRow(section, table, number: rows.count + 1, current: [:], committed: rows)
             rows.append(row)
             submission.answers[section.id, table.id] = .rows(rows)
             saveDraft()
@@ -37,9 +37,17 @@ extension CollectorSession {
     }
 
     /// One row: its columns in order, then its row rules. `<` on the first column leaves the
-    /// row (unsaved) and goes back to the question before.
-    func askRow(_ section: Section, _ table: Field, number: Int, current: Row) throws -> Row {
+    /// row (dropped) and goes back to the question before. Row `number` goes after (or, when
+    /// it exists, in place of) the rows of `committed`; each of its cells is saved in the draft
+    /// as it is accepted, so an unfinished row is not lost to Ctrl-C or the end of input.
+    func askRow(_ section: Section, _ table: Field, number: Int, current: Row, committed: [Row]) throws -> Row {
         say(p.accent(t("  — Dòng \(number) —", "  — Row \(number) —")))
+        func keep(_ row: Row?) {
+            var all = committed
+            if let row { if number - 1 < all.count { all[number - 1] = row } else { all.append(row) } }
+            submission.answers[section.id, table.id] = all.isEmpty ? nil : .rows(all)
+            saveDraft()
+        }
         var row = current
         var i = 0
         var asked: [Int] = []
@@ -48,10 +56,14 @@ extension CollectorSession {
             guard validator.isRelevant(column, submission.answers, row: row) else { row[column.id] = nil; i += 1; continue }
             do {
                 row[column.id] = try askValue(column, current: row[column.id], required: validator.isRequired(column, submission.answers, row: row), row: row)
+                keep(row)
                 asked.append(i)
                 i += 1
             } catch Flow.back {
-                guard let previous = asked.popLast() else { throw Flow.back }
+                guard let previous = asked.popLast() else {
+                    keep(nil)
+                    throw Flow.back
+                }
                 i = previous
             }
         }
@@ -67,6 +79,7 @@ extension CollectorSession {
             say(p.dim("    " + t("Sửa lại các cột này (Enter để giữ nguyên):", "Correct these columns (Enter keeps a value):")))
             for column in columns where validator.isRelevant(column, submission.answers, row: row) {
                 row[column.id] = try askValue(column, current: row[column.id], required: validator.isRequired(column, submission.answers, row: row), row: row)
+                keep(row)
             }
         }
         return row

@@ -55,7 +55,7 @@ public final class Workbook {
         do {
             output = try AtomicOutput(url.path)
         } catch {
-            throw XLSXError(message: "cannot write the workbook at \(error)")
+            throw XLSXError(message: "cannot write the workbook at \(url.path): \(error)")
         }
         temporaryURL = URL(fileURLWithPath: output.temporary)
         var options = lxw_workbook_options(constant_memory: constantMemory ? 1 : 0, tmpdir: nil, use_zip64: 1)
@@ -151,7 +151,7 @@ public final class Workbook {
         do {
             try output.commit()
         } catch {
-            throw XLSXError(message: "cannot put the workbook in place at \(error)")
+            throw XLSXError(message: "cannot put the workbook in place at \(url.path): \(error)")
         }
     }
 

@@ -13,7 +13,8 @@ struct CollectCommand: ParsableCommand {
         abstract: "Nhập báo cáo của một đơn vị, từng câu một. (Fill in one unit's report, question by question.)",
         discussion: """
         Bản nháp được lưu sau mỗi câu trả lời; Ctrl-C hoặc hết dữ liệu nhập đều lưu và thoát. \
-        Mã thoát: 0 hoàn tất hoặc :save; 1 thiếu hoặc sai câu trả lời (--no-input); 3 hết dữ liệu nhập; 130 Ctrl-C.
+        Mã thoát: 0 hoàn tất hoặc :save; 1 thiếu hoặc sai câu trả lời (--no-input), hoặc không lưu được; 3 hết dữ liệu nhập; \
+        4 báo cáo đang được mở trong phiên khác; 130 Ctrl-C.
         """)
 
     @Option(help: "Mã đơn vị hoặc tên đơn vị (gõ không dấu cũng được). (Unit id or name.)")
@@ -41,10 +42,28 @@ struct CollectCommand: ParsableCommand {
         let terminal = StandardTerminal()
         let palette = Palette(color)
         var editing: Submission?
-        if let edit { editing = try loadSubmission(edit, form, lang) }
+        if let edit {
+            let loaded = try loadSubmission(edit, form, lang)
+            guard loaded.status == .final else {
+                printError(lang == .vi ? "\(edit) là bản nháp, không phải bản chính thức: --edit chỉ mở lại bản chính thức. Để làm tiếp bản nháp, chạy: ictreport collect --unit \(loaded.unitId.isEmpty ? unit : loaded.unitId)"
+                                       : "\(edit) is a draft, not a final submission: --edit reopens final ones only. To go on with a draft, run: ictreport collect --unit \(loaded.unitId.isEmpty ? unit : loaded.unitId)")
+                throw ExitCode(1)
+            }
+            editing = loaded
+        }
+        if noInput && answers == nil {
+            throw ValidationError(lang == .vi ? "--no-input cần --answers FILE" : "--no-input needs --answers FILE")
+        }
+        let prefill = try answers.map { try loadSubmission($0, form, lang) }
         guard let chosen = try chooseUnit(registry, terminal: terminal, lang: lang, interactive: !noInput) else { throw ExitCode(1) }
         if let editing, editing.unitId != chosen.id {
             printError(lang == .vi ? "\(edit!) là báo cáo của \(editing.unitName), không phải \(chosen.name)." : "\(edit!) is the report of \(editing.unitName), not \(chosen.name).")
+            throw ExitCode(1)
+        }
+        if let prefill, !prefill.unitId.isEmpty, prefill.unitId != chosen.id {
+            let other = registry.unit(prefill.unitId)?.name ?? prefill.unitId
+            printError(lang == .vi ? "\(answers!) là câu trả lời của \(other) (unit: \(prefill.unitId)), không phải \(chosen.name). Hãy chọn đúng tệp hoặc đúng đơn vị."
+                                   : "\(answers!) holds the answers of \(other) (unit: \(prefill.unitId)), not \(chosen.name). Choose the right file or the right unit.")
             throw ExitCode(1)
         }
         var options = CollectorSession.Options(draftURL: URL(fileURLWithPath: drafts).appendingPathComponent("\(chosen.id).json"),
@@ -52,10 +71,19 @@ struct CollectCommand: ParsableCommand {
         options.language = lang
         options.palette = palette
         options.editing = editing
-        if let answers {
-            options.prefill = try loadSubmission(answers, form, lang).answers
-        } else if noInput {
-            throw ValidationError(lang == .vi ? "--no-input cần --answers FILE" : "--no-input needs --answers FILE")
+        options.prefill = prefill?.answers
+        // One session per unit: the second says who holds the report and changes nothing.
+        let lock: UnitLock
+        do {
+            lock = try UnitLock.acquire([options.draftURL.path, options.outputDirectory.appendingPathComponent("\(chosen.id).json").path])
+        } catch {
+            printError(error.message.text(lang))
+            throw ExitCode(CollectorOutcome.busy.exitCode)
+        }
+        defer { lock.release() }
+        for holder in lock.takenOver where holder.host != ProcessInfo.processInfo.hostName || kill(holder.process, 0) != 0 {
+            printError(lang == .vi ? "(Phiên trước trên máy \(holder.host), tiến trình \(holder.process) đã kết thúc mà chưa đóng; tiếp tục từ những gì nó đã lưu.)"
+                                   : "(An earlier session on \(holder.host), process \(holder.process), ended without closing; going on from what it saved.)")
         }
         let session = CollectorSession(form: form, unit: chosen, terminal: terminal, options: options)
         if noInput { throw ExitCode(session.runWithoutInput().exitCode) }

@@ -113,3 +113,92 @@ final class OutputBuffer: @unchecked Sendable {
         #expect(draft.contains("\"agency_name\": \"Cục Sở hữu trí tuệ\""))
     }
 }
+
+/// One session per unit at a time, tested with two real processes.
+@Suite struct UnitLockTests {
+    func start(_ args: [String]) throws -> (Process, Pipe, OutputBuffer) {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        p.currentDirectoryURL = repositoryRoot
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        p.standardError = output
+        let buffer = OutputBuffer()
+        let reader = output.fileHandleForReading
+        Thread.detachNewThread {
+            while true {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                buffer.append(chunk)
+            }
+        }
+        try p.run()
+        return (p, input, buffer)
+    }
+
+    func waitFor(_ buffer: OutputBuffer, _ text: String) -> Bool {
+        for _ in 0..<200 {
+            if buffer.text.contains(text) { return true }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return false
+    }
+
+    @Test func aSecondSessionSaysWhoHoldsTheReportAndChangesNothing() throws {
+        let dir = scratch()
+        let args = ["--out", dir.appendingPathComponent("submissions").path, "--drafts", dir.appendingPathComponent("drafts").path]
+        let (first, input, buffer) = try start(["collect", "--unit", "cuc-shtt"] + args)
+        #expect(waitFor(buffer, "1. Tên cơ quan báo cáo"))
+        input.fileHandleForWriting.write(Data("Cục Sở hữu trí tuệ\n".utf8))
+        #expect(waitFor(buffer, "2. Địa chỉ"))
+        let draft = try Data(contentsOf: dir.appendingPathComponent("drafts/cuc-shtt.json"))
+        // The second, by answers file and without questions: refused, nothing written.
+        let second = try ictreport(["collect", "--unit", "cuc-shtt", "--answers", "Examples/cuc-shtt.json", "--no-input", "--lang", "en"] + args)
+        #expect(second.status == 4)
+        #expect(second.stderr.contains("This unit's report is open in another session (on ") && second.stderr.contains("process \(first.processIdentifier)"), "\(second.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("submissions/cuc-shtt.json").path))
+        #expect(try Data(contentsOf: dir.appendingPathComponent("drafts/cuc-shtt.json")) == draft)
+        // The first ends (end of input); now the second may work.
+        try input.fileHandleForWriting.close()
+        first.waitUntilExit()
+        let third = try ictreport(["collect", "--unit", "cuc-shtt", "--answers", "Examples/cuc-shtt.json", "--no-input"] + args)
+        #expect(third.status == 0, "\(third.stdout)\(third.stderr)")
+    }
+
+    @Test func aLockLeftByAKilledSessionIsTakenOverAndSaid() throws {
+        let dir = scratch()
+        let args = ["--out", dir.appendingPathComponent("submissions").path, "--drafts", dir.appendingPathComponent("drafts").path]
+        let (first, _, buffer) = try start(["collect", "--unit", "cuc-shtt"] + args)
+        #expect(waitFor(buffer, "1. Tên cơ quan báo cáo"))
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let second = try ictreport(["collect", "--unit", "cuc-shtt", "--answers", "Examples/cuc-shtt.json", "--no-input", "--lang", "en"] + args)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("process \(first.processIdentifier), ended without closing"))
+    }
+
+    @Test func mismatchesAreNamed() throws {
+        let dir = scratch()
+        let args = ["--out", dir.appendingPathComponent("submissions").path, "--drafts", dir.appendingPathComponent("drafts").path, "--lang", "en"]
+        // An answers file for another unit.
+        let answers = dir.appendingPathComponent("a.yaml")
+        try "unit: vu-phap-che\ngeneral:\n  agency_name: Vụ Pháp chế\n".write(to: answers, atomically: true, encoding: .utf8)
+        let other = try ictreport(["collect", "--unit", "cuc-shtt", "--answers", answers.path, "--no-input"] + args)
+        #expect(other.status == 1 && other.stderr.contains("holds the answers of Vụ Pháp chế (unit: vu-phap-che), not Cục Sở hữu trí tuệ"), "\(other.stderr)")
+        // --edit given a draft.
+        var text = try String(contentsOf: repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"status\": \"final\"", with: "\"status\": \"draft\"")
+        let draft = dir.appendingPathComponent("d.json")
+        try text.write(to: draft, atomically: true, encoding: .utf8)
+        let edit = try ictreport(["collect", "--unit", "cuc-shtt", "--edit", draft.path] + args)
+        #expect(edit.status == 1 && edit.stderr.contains("is a draft, not a final submission"), "\(edit.stderr)")
+        // An answer that cannot be kept exactly: refused with its place, nothing finalized.
+        let big = dir.appendingPathComponent("big.json")
+        try #"{"general": {"staff_total": 1e309}}"#.write(to: big, atomically: true, encoding: .utf8)
+        let r = try ictreport(["collect", "--unit", "cuc-shtt", "--answers", big.path, "--no-input"] + args)
+        #expect(r.status == 1 && r.stderr.contains("cannot be kept exactly"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("submissions/cuc-shtt.json").path))
+    }
+}

@@ -320,3 +320,73 @@ enum Script {
         #expect(Palette(.always, outputIsTerminal: false, environment: ["NO_COLOR": "1"]).enabled)
     }
 }
+
+/// A terminal that runs `hook` before each prompt: another session acting mid-way.
+final class HookedTerminal: Terminal {
+    let inner: ScriptedTerminal
+    let hook: (String) -> Void
+    init(_ lines: [String], hook: @escaping (String) -> Void) {
+        inner = ScriptedTerminal(lines: lines)
+        self.hook = hook
+    }
+    func read(prompt: String) -> TerminalInput { hook(prompt); return inner.read(prompt: prompt) }
+    func write(_ text: String) { inner.write(text) }
+    var isInteractive: Bool { true }
+    var output: String { inner.output }
+}
+
+/// Every "saved" is true; nothing typed is lost; a final is replaced only by a revision made from it.
+@Suite struct NothingLostTests {
+    @Test func ctrlCBeforeAnyAnswerSaysThereIsNothingToSave() {
+        let h = Harness()
+        let (outcome, terminal, _) = h.run(["^C"], language: .en)
+        #expect(outcome == .interrupted(h.draft))
+        #expect(terminal.output.contains("Nothing was answered yet, so there is nothing to save."))
+        #expect(!terminal.output.contains("Draft saved: "))
+        #expect(!FileManager.default.fileExists(atPath: h.draft.path))
+    }
+
+    @Test func anUnfinishedTableRowIsSavedCellByCell() throws {
+        let h = Harness()
+        let (outcome, terminal, _) = h.run(Script.general + Script.contact + ["c", "Cục Sở hữu trí tuệ"], language: .en)
+        #expect(outcome == .endOfInput(h.draft), "\(terminal.output.suffix(800))")
+        let rows = h.load(h.draft)?.answers["websites", "portals"]?.rows
+        #expect(rows?.count == 1 && rows?.first?["unit_name"] == .text("Cục Sở hữu trí tuệ"))
+    }
+
+    @Test func aFailedSaveSaysSoAndKeepsTheSessionOpen() throws {
+        let h = Harness()
+        // The drafts folder is a file: every save fails.
+        try Data("not a folder".utf8).write(to: h.dir.appendingPathComponent("drafts"))
+        let (outcome, terminal, _) = h.run([Script.general[0], ":save", Script.general[1]], language: .en)
+        #expect(terminal.output.contains("Could NOT save the draft"))
+        #expect(!terminal.output.contains("Draft saved: "))
+        #expect(terminal.output.contains("The session stays open and your answers are kept"))
+        // The session went on after the failed :save: the next answer was asked and taken.
+        #expect(terminal.output.contains("2. Address *\n› :save") && terminal.output.contains("2. Address *\n› 384 Nguyễn Trãi"))
+        #expect(outcome == .notSaved && outcome.exitCode == 1)
+        #expect(terminal.output.contains("The draft could NOT be saved"))
+    }
+
+    @Test func aFinalChangedByAnotherSessionIsNotReplaced() throws {
+        let h = Harness()
+        let other = try #require(SubmissionLoader.load(repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), form: form).submission)
+        var written = false
+        // Another session (say on another computer) finalizes while this one is at the review.
+        let terminal = HookedTerminal(Script.all + Script.finish) { prompt in
+            if !written, prompt.contains("Enter") && prompt.contains("xong") {
+                written = true
+                try? other.save(to: h.final)
+            }
+        }
+        let options = CollectorSession.Options(draftURL: h.draft, outputDirectory: h.dir.appendingPathComponent("submissions"))
+        let session = CollectorSession(form: form, unit: unit, terminal: terminal, options: options)
+        let outcome = session.run()
+        #expect(written)
+        #expect(outcome == .incomplete, "\(terminal.output.suffix(600))")
+        #expect(terminal.output.contains("đã được thay đổi (lần 1) từ khi phiên này bắt đầu"))
+        // The other session's final is intact; this session's answers are in the draft.
+        #expect(h.load(h.final)?.contentHash == other.contentHash)
+        #expect(h.load(h.draft)?.answers["general", "agency_name"] == .text("Cục Sở hữu trí tuệ"))
+    }
+}
