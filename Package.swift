@@ -42,6 +42,6 @@ let package = Package(
         .testTarget(name: "XLSXTests", dependencies: ["XLSX"]),
         .testTarget(name: "ConsolidationTests", dependencies: ["Consolidation"]),
         .testTarget(name: "CLITests", dependencies: ["XLSX"]),
-        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"]),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "FormKit"]),
     ]
 )

@@ -78,14 +78,77 @@ public enum FuzzTargets {
     }
 
     /// An expression compiled against the form (parser and resolver), then evaluated on no
-    /// answers and on the example submission's.
+    /// answers and on the example submission's; the same text also as a section rule, a table
+    /// row rule and a `relevant` condition of a small form, where names are section-local.
     public static func expression(_ bytes: [UInt8]) {
         let ctx = Context.shared
         let text = String(decoding: bytes, as: UTF8.self)
-        guard let compiled = try? ctx.form.compile(text) else { return }
-        _ = compiled.expression.evaluate(Answers())
-        _ = compiled.expression.holds(ctx.example)
-        _ = compiled.expression.evaluate(ctx.example)
+        if let compiled = try? ctx.form.compile(text) {
+            _ = compiled.expression.evaluate(Answers())
+            _ = compiled.expression.holds(ctx.example)
+            _ = compiled.expression.evaluate(ctx.example)
+        }
+        guard let form = FormLoader.lint(expressionForm(text), file: "fuzz.yaml").form else { return }
+        let answers = Answers(["s": ["n": .number(3), "c": .text("a"), "m": .list(["a"]), "d": .text("2024-05-01"),
+                                     "t": .rows([["x": .number(50), "y": .text("y")], [:]])]])
+        _ = Validator(form: form).assess(answers)
+    }
+
+    /// A small form with `expression` as a section rule, a table row rule and a `relevant`
+    /// condition (section `s`: n integer, c choice a|b, m multi_choice, d date, t table of x
+    /// percent and y text, r text).
+    public static func expressionForm(_ expression: String) -> String {
+        // A literal block scalar, indented deeper than every key, keeps the text as it is.
+        let block = expression.split(separator: "\n", omittingEmptySubsequences: false).map { "                " + $0 }.joined(separator: "\n")
+        return """
+            id: fuzz
+            version: "1"
+            title: Fuzz {year}
+            parameters:
+              year: 2024
+            sections:
+              - id: s
+                title: S
+                fields:
+                  - id: n
+                    type: integer
+                    label: N
+                  - id: c
+                    type: choice
+                    label: C
+                    choices:
+                      - {id: a, label: A}
+                      - {id: b, label: B}
+                  - id: m
+                    type: multi_choice
+                    label: M
+                    choices:
+                      - {id: a, label: A}
+                  - id: d
+                    type: date
+                    label: D
+                  - id: t
+                    type: table
+                    label: T
+                    columns:
+                      - {id: x, type: percent, label: X}
+                      - {id: y, type: text, label: Y}
+                    rules:
+                      - id: row
+                        assert: |-
+            \(block)
+                        message: row
+                  - id: r
+                    type: text
+                    label: R
+                    relevant: |-
+            \(block)
+                rules:
+                  - id: section
+                    assert: |-
+            \(block)
+                    message: section
+            """
     }
 
     /// A form file: the loader and linter; a form that loads is also used to validate no answers.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FuzzTargets
+import FormKit
 
 // Every seed (Tests/Fuzz/corpus/<target>/) and every input a fuzzer once crashed on
 // (Tests/Fixtures/fuzz/<target>/) goes through its target again, one test case per file: a
@@ -47,6 +48,13 @@ func replay(_ folder: String, _ input: String) throws {
     @Test("an input a fuzzer crashed on replays without a crash", arguments: inputs("Tests/Fixtures/fuzz"))
     func regression(_ input: String) throws {
         try replay("Tests/Fixtures/fuzz", input)
+    }
+
+    @Test("the expression target's small form loads with a valid expression")
+    func expressionForm() {
+        let result = FormLoader.lint(FuzzTargets.expressionForm("n > 2 and not empty(d)\nor c = 'a'"), file: "fuzz.yaml")
+        #expect(result.form != nil, "\(result.diagnostics.map { $0.formatted(.en) })")
+        #expect(FormLoader.lint(FuzzTargets.expressionForm("n >"), file: "fuzz.yaml").form == nil)
     }
 
     @Test("empty and one-byte inputs", arguments: FuzzTargets.names)
