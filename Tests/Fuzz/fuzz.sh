@@ -36,7 +36,7 @@ for t in $targets; do
   if [ "$status" -ne 0 ] || [ "$found" -ne 0 ]; then
     failed="$failed $t"
     echo "fuzz $t: FAILED after ${runs:-?} runs (exit $status); inputs in $crashes/, log $log"
-    grep -m1 -E "Fatal error|ERROR: libFuzzer|ERROR: AddressSanitizer|SUMMARY" "$log" | sed 's/^/    /'
+    grep -m2 -E "Fatal error|ERROR: libFuzzer|ParseDictionaryFile|SUMMARY" "$log" | sed 's/^/    /'
   else
     echo "fuzz $t: ${seconds} s, ${runs:-?} runs, ${rate:-?} exec/s, corpus $(ls "$work" | wc -l) files, no crash"
   fi
