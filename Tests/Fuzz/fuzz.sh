@@ -12,6 +12,9 @@ set -u
 seconds=${1:?usage: fuzz.sh SECONDS [TARGET...]}; shift
 targets=${*:-submission answers-json answers-yaml value expression form units layout}
 bin=.build-fuzz/debug/ictreport-fuzz
+# The Swift runtime's backtracer would take the signal of a trap (SIGILL) or stack overflow
+# before libFuzzer does, and no crash input would be saved: libFuzzer handles them here.
+SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}; export SWIFT_BACKTRACE
 [ -x "$bin" ] || { echo "fuzz.sh: $bin is not built; run make fuzz-build" >&2; exit 2; }
 mkdir -p .build-fuzz/logs
 failed=""
