@@ -5,7 +5,8 @@ import FormKit
 
 // Every seed (Tests/Fuzz/corpus/<target>/) and every input a fuzzer once crashed on
 // (Tests/Fixtures/fuzz/<target>/) goes through its target again, one test case per file: a
-// reader that traps on one of them crashes the test run, and the case last started names it.
+// reader that traps on one of them crashes the test run, and the case last started names it;
+// one that takes over 10 s fails.
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -21,7 +22,10 @@ func inputs(_ folder: String) -> [String] {
 func replay(_ folder: String, _ input: String) throws {
     let target = String(input.prefix { $0 != "/" })
     let run = try #require(FuzzTargets.target(target))
-    run(Array(try Data(contentsOf: repositoryRoot.appendingPathComponent("\(folder)/\(input)"))))
+    let bytes = Array(try Data(contentsOf: repositoryRoot.appendingPathComponent("\(folder)/\(input)")))
+    let elapsed = ContinuousClock().measure { run(bytes) }
+    // make fuzz gives libFuzzer -timeout=10: an input that takes longer (an alias bomb) is a bug too.
+    #expect(elapsed < .seconds(10), "\(folder)/\(input) took \(elapsed)")
 }
 
 @Suite struct FuzzReplayTests {
