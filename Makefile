@@ -6,7 +6,7 @@ BIN         = .build/$(CONFIG)/ictreport
 # and pkg-config for the system-library target.
 DEBS        = libxlsxwriter-dev python3-openpyxl pkg-config
 
-.PHONY: deps build test demo bench clean
+.PHONY: deps build test demo bench clean fuzz fuzz-build fuzz-short
 
 ## deps: install the missing Debian packages (as root), or say what to run.
 deps:
@@ -32,6 +32,7 @@ WORKBOOK    = $(DEMO)/tong-hop-bao-cao-cntt.xlsx
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory fuzz-short
 	$(MAKE) --no-print-directory demo
 	/usr/bin/python3 Tests/check_workbook.py $(WORKBOOK) $(DEMO)/submissions
 
@@ -53,5 +54,22 @@ bench: deps
 	cc -O2 -Wall -o .build/bench/reference Benchmarks/reference.c $$(pkg-config --cflags --libs xlsxwriter)
 	/usr/bin/python3 Benchmarks/bench.py
 
+## fuzz: every libFuzzer target (Sources/FuzzTargets) for FUZZ_SECONDS each, from the seed
+## corpus Tests/Fuzz/corpus/<target>; crash inputs land in .build-fuzz/crashes/<target>/ and
+## fail the run (see Tests/Fuzz/fuzz.sh). One target: make fuzz FUZZ_TARGETS=value.
+FUZZ_SECONDS       ?= 60
+FUZZ_SHORT_SECONDS ?= 10
+FUZZ_TARGETS       ?=
+fuzz: fuzz-build
+	Tests/Fuzz/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+## fuzz-short: each target for FUZZ_SHORT_SECONDS (part of make test).
+fuzz-short: fuzz-build
+	Tests/Fuzz/fuzz.sh $(FUZZ_SHORT_SECONDS) $(FUZZ_TARGETS)
+
+## fuzz-build: the fuzzing binary, in its own scratch path (libFuzzer ships with the toolchain).
+fuzz-build:
+	$(SWIFT) build -c debug --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING --product ictreport-fuzz
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

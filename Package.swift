@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "ictreport", targets: ["ictreport"]),
         .library(name: "FormKit", targets: ["FormKit"]),
         .library(name: "Submissions", targets: ["Submissions"]),
+        // libFuzzer targets for the readers (make fuzz); built plainly it replays files.
+        .executable(name: "ictreport-fuzz", targets: ["ictreport-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -35,6 +37,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // One function per fuzz target (bytes in, never a trap of its own) and their driver.
+        .target(name: "FuzzTargets", dependencies: ["FormKit", "Submissions", "Consolidation"]),
+        .executableTarget(name: "ictreport-fuzz", dependencies: ["FuzzTargets"]),
         .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization"]),
         .testTarget(name: "FormKitTests", dependencies: ["FormKit"]),
         .testTarget(name: "SubmissionsTests", dependencies: ["Submissions"]),
@@ -42,5 +47,6 @@ let package = Package(
         .testTarget(name: "XLSXTests", dependencies: ["XLSX"]),
         .testTarget(name: "ConsolidationTests", dependencies: ["Consolidation"]),
         .testTarget(name: "CLITests", dependencies: ["XLSX"]),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "FormKit"]),
     ]
 )
