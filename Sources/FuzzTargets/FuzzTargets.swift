@@ -32,12 +32,16 @@ public enum FuzzTargets {
     /// header-only read (`answers: false`) a merge makes first.
     public static func submission(_ bytes: [UInt8]) {
         let ctx = Context.shared
-        let loaded = SubmissionLoader.load(bytes: bytes, file: "fuzz.json", form: ctx.form, yaml: false, reader: ctx.reader)
+        let loaded = SubmissionLoader.load(bytes: bytes, file: "fuzz.json", form: ctx.form, yaml: false)
         let check = SubmissionCheck(loaded, validator: ctx.validator)
         _ = check.render(.en)
         _ = check.withoutAnswers
-        let header = SubmissionLoader.load(bytes: bytes, file: "fuzz.json", form: ctx.form, yaml: false, answers: false, reader: ctx.reader)
+        let header = SubmissionLoader.load(bytes: bytes, file: "fuzz.json", form: ctx.form, yaml: false, answers: false)
         _ = SubmissionCheck(header, validator: ctx.validator).errorCount
+        // A file is judged once: what the merge's scan accepts, the full read accepts, for the same unit.
+        if (header.rejection == nil) != (loaded.rejection == nil) || header.submission?.unitId != loaded.submission?.unitId {
+            fatalError("the scan and the full read disagree: \(header.rejection?.text(.en) ?? "accepted") / \(loaded.rejection?.text(.en) ?? "accepted")")
+        }
     }
 
     /// An answers file in JSON: the data tree, then the answers decoded against the form.
@@ -57,7 +61,7 @@ public enum FuzzTargets {
             let (answers, _) = AnswersDecoder.decode(tree, form: ctx.form)
             _ = ctx.validator.assess(answers)
         }
-        let loaded = SubmissionLoader.load(bytes: bytes, file: "fuzz.yaml", form: ctx.form, yaml: true, reader: ctx.reader)
+        let loaded = SubmissionLoader.load(bytes: bytes, file: "fuzz.yaml", form: ctx.form, yaml: true)
         _ = SubmissionCheck(loaded, validator: ctx.validator).render(.en)
     }
 
@@ -199,7 +203,6 @@ public enum FuzzTargets {
     final class Context: Sendable {
         let form: Form
         let validator: Validator
-        let reader: AnswersReader
         /// Every field and table column, in form order.
         let fields: [Field]
         /// The answers of Examples/cuc-shtt.json (empty when it is not there).
@@ -219,7 +222,6 @@ public enum FuzzTargets {
                 fatalError("FuzzTargets: the form \(formURL.path) does not load: \(error)")
             }
             validator = Validator(form: form)
-            reader = AnswersReader(form: form)
             fields = form.sections.flatMap { s in s.fields.flatMap { [$0] + $0.columns } }
             if let root {
                 let loaded = SubmissionLoader.load(path: root.appendingPathComponent("Examples/cuc-shtt.json").path, form: form)
