@@ -113,33 +113,14 @@ public final class CollectorSession {
     public func run() -> CollectorOutcome {
         header()
         baseFinal = currentFinalVersion()
-        var start = 0
-        do {
-            if options.prefill == nil, options.editing == nil, let draft = existingDraft() {
-                submission = draft
-                let answered = draft.answers.sections.values.reduce(0) { $0 + $1.count }
-                say(t("Đã có bản nháp (lưu lúc \(displayTime(draft.updatedAt)), \(answered) câu đã trả lời).",
-                      "A draft exists (saved \(displayTime(draft.updatedAt)), \(answered) answers)."))
-                if try askYesNo(t("Tiếp tục từ chỗ đã dừng? (c: tiếp tục / k: làm lại từ đầu, các câu đã trả lời được giữ làm mặc định)",
-                                  "Resume where you stopped? (y: resume / n: start from the top, keeping your answers as defaults)"), default: true) {
-                    // Go on after the last question answered.
-                    start = draft.resumeAt.flatMap(stepIndex(of:)).map { min($0 + 1, steps.count - 1) } ?? 0
-                }
-            } else if let existing = existingFinal(), options.editing == nil, options.prefill == nil {
-                say(p.warning(t("Đơn vị đã có bản chính thức lần \(existing.revision) (\(outputURL.path)). Bản mới sẽ là lần \(existing.revision + 1) khi hoàn tất.",
-                                "This unit already has final revision \(existing.revision) (\(outputURL.path)). This one becomes revision \(existing.revision + 1) when finalized.")))
-            }
-        } catch Flow.interrupt {
-            return interrupted()
-        } catch Flow.end {
-            return endOfInput()
-        } catch {
-            return .incomplete
-        }
+        // nil until the resume offer is answered; then where the questions (re)start.
+        var start: Int?
         var onlyProblems = options.prefill != nil
         while true {
             do {
-                try walk(from: start, onlyProblems: onlyProblems)
+                let from = try start ?? resumeOffer()
+                start = from
+                try walk(from: from, onlyProblems: onlyProblems)
                 if finishRequested, let done = try finalize() { return done }
                 return try reviewAndFinalize()
             } catch Flow.save {
@@ -161,6 +142,25 @@ public final class CollectorSession {
                 return .incomplete
             }
         }
+    }
+
+    /// Offers to resume a draft (or says a final exists); the question to start from.
+    func resumeOffer() throws -> Int {
+        if options.prefill == nil, options.editing == nil, let draft = existingDraft() {
+            submission = draft
+            let answered = draft.answers.sections.values.reduce(0) { $0 + $1.count }
+            say(t("Đã có bản nháp (lưu lúc \(displayTime(draft.updatedAt)), \(answered) câu đã trả lời).",
+                  "A draft exists (saved \(displayTime(draft.updatedAt)), \(answered) answers)."))
+            if try askYesNo(t("Tiếp tục từ chỗ đã dừng? (c: tiếp tục / k: làm lại từ đầu, các câu đã trả lời được giữ làm mặc định)",
+                              "Resume where you stopped? (y: resume / n: start from the top, keeping your answers as defaults)"), default: true) {
+                // Go on after the last question answered.
+                return draft.resumeAt.flatMap(stepIndex(of:)).map { min($0 + 1, steps.count - 1) } ?? 0
+            }
+        } else if let existing = existingFinal(), options.editing == nil, options.prefill == nil {
+            say(p.warning(t("Đơn vị đã có bản chính thức lần \(existing.revision) (\(outputURL.path)). Bản mới sẽ là lần \(existing.revision + 1) khi hoàn tất.",
+                            "This unit already has final revision \(existing.revision) (\(outputURL.path)). This one becomes revision \(existing.revision + 1) when finalized.")))
+        }
+        return 0
     }
 
     /// End of input: the draft saved (said only when it was), and how to go on.

@@ -9,6 +9,55 @@ final class OutputBuffer: @unchecked Sendable {
     var text: String { lock.lock(); defer { lock.unlock() }; return String(decoding: data, as: UTF8.self) }
 }
 
+/// A process run with its output read as it comes, to answer it prompt by prompt.
+final class LiveProcess {
+    let process = Process()
+    let input = Pipe(), output = Pipe()
+    let buffer = OutputBuffer()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ executable: URL, _ arguments: [String]) throws {
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = repositoryRoot
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        // A thread of its own reads until the end (a readabilityHandler races with the pipe's
+        // end on Linux).
+        let reader = output.fileHandleForReading, buffer = buffer, done = done
+        Thread.detachNewThread {
+            while true {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                buffer.append(chunk)
+            }
+            done.signal()
+        }
+        try process.run()
+    }
+
+    /// Waits up to 20 s for `text` in the output.
+    func waitFor(_ text: String) -> Bool {
+        for _ in 0..<200 {
+            if buffer.text.contains(text) { return true }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return false
+    }
+
+    func type(_ text: String) { input.fileHandleForWriting.write(Data(text.utf8)) }
+
+    /// Waits up to 20 s for the end (then stops it), and for the last of its output.
+    func finish() {
+        for _ in 0..<200 where process.isRunning { Thread.sleep(forTimeInterval: 0.1) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        try? output.fileHandleForWriting.close()
+        _ = done.wait(timeout: .now() + 10)
+    }
+}
+
 @Suite struct CollectCommandTests {
     func folders() -> (dir: URL, args: [String]) {
         let dir = scratch()
@@ -66,46 +115,15 @@ final class OutputBuffer: @unchecked Sendable {
         }
         let (dir, args) = folders()
         let command = ([binary.path, "collect", "--unit", "cuc-shtt", "--color", "never"] + args).map { "'\($0)'" }.joined(separator: " ")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        p.arguments = ["-qefc", command, "/dev/null"]
-        p.currentDirectoryURL = repositoryRoot
-        let input = Pipe(), output = Pipe()
-        p.standardInput = input
-        p.standardOutput = output
-        p.standardError = output
-        let buffer = OutputBuffer()
-        // A thread of its own reads until the end (a readabilityHandler races with the pipe's
-        // end on Linux).
-        let reader = output.fileHandleForReading
-        let done = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            while true {
-                let chunk = reader.availableData
-                if chunk.isEmpty { break }
-                buffer.append(chunk)
-            }
-            done.signal()
-        }
-        try p.run()
-        func waitFor(_ text: String) -> Bool {
-            for _ in 0..<200 {  // up to 20 s
-                if buffer.text.contains(text) { return true }
-                Thread.sleep(forTimeInterval: 0.1)
-            }
-            return false
-        }
-        #expect(waitFor("1. Tên cơ quan báo cáo"))
-        input.fileHandleForWriting.write(Data("Cục Sở hữu trí tuệ\r".utf8))
-        #expect(waitFor("2. Địa chỉ"))
-        input.fileHandleForWriting.write(Data("384-386 Nguyễn Trãi\r".utf8))
-        #expect(waitFor("3. Điện thoại"))
-        input.fileHandleForWriting.write(Data([0x03]))  // Ctrl-C
-        for _ in 0..<200 where p.isRunning { Thread.sleep(forTimeInterval: 0.1) }
-        if p.isRunning { p.terminate() }
-        p.waitUntilExit()
-        try? output.fileHandleForWriting.close()
-        _ = done.wait(timeout: .now() + 10)
+        let session = try LiveProcess(URL(fileURLWithPath: "/usr/bin/script"), ["-qefc", command, "/dev/null"])
+        #expect(session.waitFor("1. Tên cơ quan báo cáo"))
+        session.type("Cục Sở hữu trí tuệ\r")
+        #expect(session.waitFor("2. Địa chỉ"))
+        session.type("384-386 Nguyễn Trãi\r")
+        #expect(session.waitFor("3. Điện thoại"))
+        session.type("\u{03}")  // Ctrl-C
+        session.finish()
+        let (p, buffer) = (session.process, session.buffer)
         #expect(p.terminationStatus == 130, "\(buffer.text)")
         #expect(buffer.text.contains("Đã dừng (Ctrl-C). Bản nháp đã được lưu"))
         let draft = try String(contentsOf: dir.appendingPathComponent("drafts/cuc-shtt.json"), encoding: .utf8)
@@ -116,53 +134,23 @@ final class OutputBuffer: @unchecked Sendable {
 
 /// One session per unit at a time, tested with two real processes.
 @Suite struct UnitLockTests {
-    func start(_ args: [String]) throws -> (Process, Pipe, OutputBuffer) {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        p.currentDirectoryURL = repositoryRoot
-        let input = Pipe(), output = Pipe()
-        p.standardInput = input
-        p.standardOutput = output
-        p.standardError = output
-        let buffer = OutputBuffer()
-        let reader = output.fileHandleForReading
-        Thread.detachNewThread {
-            while true {
-                let chunk = reader.availableData
-                if chunk.isEmpty { break }
-                buffer.append(chunk)
-            }
-        }
-        try p.run()
-        return (p, input, buffer)
-    }
-
-    func waitFor(_ buffer: OutputBuffer, _ text: String) -> Bool {
-        for _ in 0..<200 {
-            if buffer.text.contains(text) { return true }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        return false
-    }
-
     @Test func aSecondSessionSaysWhoHoldsTheReportAndChangesNothing() throws {
         let dir = scratch()
         let args = ["--out", dir.appendingPathComponent("submissions").path, "--drafts", dir.appendingPathComponent("drafts").path]
-        let (first, input, buffer) = try start(["collect", "--unit", "cuc-shtt"] + args)
-        #expect(waitFor(buffer, "1. Tên cơ quan báo cáo"))
-        input.fileHandleForWriting.write(Data("Cục Sở hữu trí tuệ\n".utf8))
-        #expect(waitFor(buffer, "2. Địa chỉ"))
+        let first = try LiveProcess(binary, ["collect", "--unit", "cuc-shtt"] + args)
+        #expect(first.waitFor("1. Tên cơ quan báo cáo"))
+        first.type("Cục Sở hữu trí tuệ\n")
+        #expect(first.waitFor("2. Địa chỉ"))
         let draft = try Data(contentsOf: dir.appendingPathComponent("drafts/cuc-shtt.json"))
         // The second, by answers file and without questions: refused, nothing written.
         let second = try ictreport(["collect", "--unit", "cuc-shtt", "--answers", "Examples/cuc-shtt.json", "--no-input", "--lang", "en"] + args)
         #expect(second.status == 4)
-        #expect(second.stderr.contains("This unit's report is open in another session (on ") && second.stderr.contains("process \(first.processIdentifier)"), "\(second.stderr)")
+        #expect(second.stderr.contains("This unit's report is open in another session (on ") && second.stderr.contains("process \(first.process.processIdentifier)"), "\(second.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("submissions/cuc-shtt.json").path))
         #expect(try Data(contentsOf: dir.appendingPathComponent("drafts/cuc-shtt.json")) == draft)
         // The first ends (end of input); now the second may work.
-        try input.fileHandleForWriting.close()
-        first.waitUntilExit()
+        try first.input.fileHandleForWriting.close()
+        first.finish()
         let third = try ictreport(["collect", "--unit", "cuc-shtt", "--answers", "Examples/cuc-shtt.json", "--no-input"] + args)
         #expect(third.status == 0, "\(third.stdout)\(third.stderr)")
     }
@@ -170,13 +158,13 @@ final class OutputBuffer: @unchecked Sendable {
     @Test func aLockLeftByAKilledSessionIsTakenOverAndSaid() throws {
         let dir = scratch()
         let args = ["--out", dir.appendingPathComponent("submissions").path, "--drafts", dir.appendingPathComponent("drafts").path]
-        let (first, _, buffer) = try start(["collect", "--unit", "cuc-shtt"] + args)
-        #expect(waitFor(buffer, "1. Tên cơ quan báo cáo"))
-        kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
+        let first = try LiveProcess(binary, ["collect", "--unit", "cuc-shtt"] + args)
+        #expect(first.waitFor("1. Tên cơ quan báo cáo"))
+        kill(first.process.processIdentifier, SIGKILL)
+        first.finish()
         let second = try ictreport(["collect", "--unit", "cuc-shtt", "--answers", "Examples/cuc-shtt.json", "--no-input", "--lang", "en"] + args)
         #expect(second.status == 0, "\(second.stderr)")
-        #expect(second.stderr.contains("process \(first.processIdentifier), ended without closing"))
+        #expect(second.stderr.contains("process \(first.process.processIdentifier), ended without closing"))
     }
 
     @Test func mismatchesAreNamed() throws {
