@@ -32,9 +32,12 @@ public enum AnswersDecoder {
             }
             return (answers, problems)
         }
+        answers.sections.reserveCapacity(sections.count)
         for (sectionId, sectionNode) in sections {
             let sectionPath = "\(path).\(sectionId)"
-            guard let section = form.section(sectionId) else {
+            // By index, and each section's answers gathered in a dictionary sized at once: a
+            // Field is large, and every submission read comes through here.
+            guard let s = form.sections.firstIndex(where: { $0.id == sectionId }) else {
                 let hint = closestName(to: sectionId, in: form.sections.map(\.id))
                 problems.append(DataProblem(path: sectionPath, at: sectionNode,
                     L("biểu mẫu không có mục '\(sectionId)'" + (hint.map { "; có phải '\($0)'?" } ?? ""),
@@ -47,20 +50,21 @@ public enum AnswersDecoder {
                 }
                 continue
             }
+            let formFields = form.sections[s].fields
+            var values = [String: Value](minimumCapacity: fields.count)
             for (fieldId, node) in fields {
-                func fieldPath() -> String { "\(sectionPath).\(fieldId)" }
-                // By index: a Field is large, and copying one out for every answer read shows.
-                guard let f = section.fields.firstIndex(where: { $0.id == fieldId }) else {
-                    let hint = closestName(to: fieldId, in: section.fields.map(\.id))
-                    problems.append(DataProblem(path: fieldPath(), at: node,
+                guard let f = formFields.firstIndex(where: { $0.id == fieldId }) else {
+                    let hint = closestName(to: fieldId, in: formFields.map(\.id))
+                    problems.append(DataProblem(path: "\(sectionPath).\(fieldId)", at: node,
                         L("mục '\(sectionId)' không có câu hỏi '\(fieldId)'" + (hint.map { "; có phải '\($0)'?" } ?? ""),
                           "section '\(sectionId)' has no field '\(fieldId)'" + (hint.map { "; did you mean '\($0)'?" } ?? ""))))
                     continue
                 }
-                if let v = value(node, for: section.fields[f], path: fieldPath(), problems: &problems) {
-                    answers[sectionId, fieldId] = v
-                }
+                // Through the buffer: the Field is read in place, not copied out of the array.
+                let v = formFields.withUnsafeBufferPointer { value(node, for: $0[f], path: "\(sectionPath).\(fieldId)", problems: &problems) }
+                if let v { values[fieldId] = v }
             }
+            if !values.isEmpty { answers.sections[sectionId] = values }
         }
         return (answers, problems)
     }
@@ -68,46 +72,38 @@ public enum AnswersDecoder {
     /// One value of a field; nil when blank or wrong (and then reported).
     /// `path` is built only when there is a problem to report (it is for messages).
     public static func value(_ node: DataTree, for field: Field, path makePath: @autoclosure () -> String, problems: inout [DataProblem]) -> Value? {
-        func wrong(_ detail: LocalizedText? = nil) -> Value? {
-            let expected = field.type.label(.vi), expectedEn = field.type.label(.en)
-            problems.append(DataProblem(path: makePath(), at: node, detail.map { d in
-                L("'\(field.id)': \(d.vi)", "'\(field.id)': \(d.text(.en))")
-            } ?? L("'\(field.id)' cần \(expected), ở đây là \(node.kindName.vi)", "'\(field.id)' expects \(expectedEn), got \(node.kindName.text(.en))")))
-            return nil
-        }
         switch (field.type, node.kind) {
         case (_, .null):
             return nil
         case (.table, .array(let all)):
-            var rows: [Row] = []
             let items = all.prefix(InputLimits.tableRows)
             if all.count > items.count {
                 problems.append(DataProblem(path: makePath(), at: node,
                     L("bảng '\(field.id)' có \(all.count) dòng; chỉ đọc \(InputLimits.tableRows) dòng đầu (giới hạn mỗi bảng)",
                       "table '\(field.id)' has \(all.count) rows; only the first \(InputLimits.tableRows) are read (the limit per table)")))
             }
+            var rows: [Row] = []
+            rows.reserveCapacity(items.count)
             for (i, item) in items.enumerated() {
-                func rowPath() -> String { "\(makePath())[\(i)]" }
                 guard case .object(let cells) = item.kind else {
-                    problems.append(DataProblem(path: rowPath(), at: item, L("mỗi dòng của bảng phải là bảng khoá cột → giá trị", "each table row must be an object of column → value")))
+                    problems.append(DataProblem(path: "\(makePath())[\(i)]", at: item, L("mỗi dòng của bảng phải là bảng khoá cột → giá trị", "each table row must be an object of column → value")))
                     continue
                 }
-                var row: Row = [:]
+                var row = Row(minimumCapacity: cells.count)
                 for (columnId, cell) in cells {
                     guard let c = field.columns.firstIndex(where: { $0.id == columnId }) else {
                         let hint = closestName(to: columnId, in: field.columns.map(\.id))
-                        problems.append(DataProblem(path: "\(rowPath()).\(columnId)", at: cell,
+                        problems.append(DataProblem(path: "\(makePath())[\(i)].\(columnId)", at: cell,
                             L("bảng '\(field.id)' không có cột '\(columnId)'" + (hint.map { "; có phải '\($0)'?" } ?? ""),
                               "table '\(field.id)' has no column '\(columnId)'" + (hint.map { "; did you mean '\($0)'?" } ?? ""))))
                         continue
                     }
-                    if let v = value(cell, for: field.columns[c], path: "\(rowPath()).\(columnId)", problems: &problems) { row[columnId] = v }
+                    let v = field.columns.withUnsafeBufferPointer { value(cell, for: $0[c], path: "\(makePath())[\(i)].\(columnId)", problems: &problems) }
+                    if let v { row[columnId] = v }
                 }
                 rows.append(row)
             }
             return .rows(rows)
-        case (.table, _):
-            return wrong()
         case (.multi_choice, .array(let items)):
             var ids: [String] = []
             for (i, item) in items.enumerated() {
@@ -115,42 +111,45 @@ public enum AnswersDecoder {
                     problems.append(DataProblem(path: "\(makePath())[\(i)]", at: item, L("lựa chọn phải là mã dạng chuỗi", "an option must be an id string")))
                     continue
                 }
-                switch ValueParser.parseTyped(s, for: Field.singleChoice(of: field)) {
+                switch ValueParser.parseOneChoice(s, in: field.choices) {
                 case .success(.text(let id))?: ids.append(id)
                 case .failure(let p)?: problems.append(DataProblem(path: "\(makePath())[\(i)]", at: item, p.message))
                 default: break
                 }
             }
             return .list(ids)
-        case (_, .array), (_, .object):
-            return wrong()
+        case (.table, _), (_, .array), (_, .object):
+            problems.append(wrongKind(node, field, path: makePath()))
+            return nil
         case (.boolean, .bool(let b)):
             return .bool(b)
         case (_, .bool):
-            return wrong()
+            problems.append(wrongKind(node, field, path: makePath()))
+            return nil
         case (let t, .number(let n)) where t.isNumeric:
             return .number(n)
         case (_, .number(let n)):
-            return parse(formatNumber(n), field, wrong)
+            return parsed(ValueParser.parseTyped(formatNumber(n), for: field), node, field, path: makePath(), &problems)
         case (_, .string(let s)):
-            return parse(s, field, wrong)
+            return parsed(ValueParser.parseTyped(s, for: field), node, field, path: makePath(), &problems)
         }
     }
 
-    private static func parse(_ s: String, _ field: Field, _ wrong: (LocalizedText?) -> Value?) -> Value? {
-        switch ValueParser.parseTyped(s, for: field) {
+    /// What `ValueParser` made of a value's text, its refusal reported.
+    private static func parsed(_ result: Result<Value, InputProblem>?, _ node: DataTree, _ field: Field, path: @autoclosure () -> String,
+                               _ problems: inout [DataProblem]) -> Value? {
+        switch result {
         case .success(let v)?: return v
-        case .failure(let p)?: return wrong(p.message)
+        case .failure(let p)?:
+            problems.append(DataProblem(path: path(), at: node, L("'\(field.id)': \(p.message.vi)", "'\(field.id)': \(p.message.text(.en))")))
+            return nil
         case nil: return nil
         }
     }
-}
 
-extension Field {
-    /// The same options as a single choice, to read one item of a multiple choice.
-    static func singleChoice(of field: Field) -> Field {
-        var f = field
-        f.type = .choice
-        return f
+    /// A value of the wrong kind (a list for a number, …).
+    private static func wrongKind(_ node: DataTree, _ field: Field, path: String) -> DataProblem {
+        DataProblem(path: path, at: node, L("'\(field.id)' cần \(field.type.label(.vi)), ở đây là \(node.kindName.vi)",
+                                           "'\(field.id)' expects \(field.type.label(.en)), got \(node.kindName.text(.en))"))
     }
 }

@@ -4,7 +4,8 @@ import Yams
 /// A parsed JSON or YAML document, each node with the line and column it came from,
 /// so that a wrong value in an answers or submission file can be pointed at.
 public struct DataTree: Sendable {
-    public indirect enum Kind: Sendable {
+    /// Not `indirect`: the arrays hold the children, so a node needs no box of its own.
+    public enum Kind: Sendable {
         case null
         case bool(Bool)
         case number(Double)
@@ -282,7 +283,7 @@ struct JSONTreeParser {
                 throw fail("cần ',' hoặc ']'", "expected ',' or ']'")
             }
         case UInt8(ascii: "\""):
-            let s = try parseString()
+            let s = try parseString(keep: keep)
             return DataTree(kind: keep ? .string(s) : .null, line: l, column: c)
         case UInt8(ascii: "t"): try literal("true"); return DataTree(kind: .bool(true), line: l, column: c)
         case UInt8(ascii: "f"): try literal("false"); return DataTree(kind: .bool(false), line: l, column: c)
@@ -393,7 +394,7 @@ struct JSONTreeParser {
 
     /// A string, its escapes decoded; it must be valid UTF-8 and hold no control characters
     /// but tab and line breaks (`TextRules`).
-    mutating func parseString() throws -> String {
+    mutating func parseString(keep: Bool = true) throws -> String {
         i += 1
         // Most strings have no escapes and no control characters: take their bytes as they are.
         var j = i
@@ -406,7 +407,9 @@ struct JSONTreeParser {
             j += 1
         }
         if clean, j < bytes.count, bytes[j] == UInt8(ascii: "\"") {
-            guard let s = JSONTreeParser.text(UnsafeBufferPointer(rebasing: bytes[i..<j])) else {
+            let utf8 = UnsafeBufferPointer(rebasing: bytes[i..<j])
+            // Checked the same either way; made into a String only when it is kept.
+            guard keep ? true : JSONTreeParser.isValidUTF8(utf8), let s = keep ? JSONTreeParser.text(utf8) : "" else {
                 throw invalidUTF8(from: i, to: j)
             }
             i = j + 1
@@ -479,6 +482,38 @@ struct JSONTreeParser {
         }
         i = bad
         return fail("chuỗi có byte không phải UTF-8 (hãy lưu tệp theo mã UTF-8)", "text with bytes that are not UTF-8 (save the file as UTF-8)")
+    }
+
+    /// Whether the bytes are valid UTF-8 (shortest forms, no surrogates, at most U+10FFFF),
+    /// as `text` would find them, without making a String.
+    static func isValidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = b.count
+        while i < n {
+            let c = b[i]
+            if c < 0x80 { i += 1; continue }
+            func continuation(_ k: Int) -> Bool { i + k < n && b[i + k] & 0xC0 == 0x80 }
+            switch c {
+            case 0xC2...0xDF:
+                guard continuation(1) else { return false }
+                i += 2
+            case 0xE0...0xEF:
+                guard continuation(1), continuation(2) else { return false }
+                let c1 = b[i + 1]
+                if c == 0xE0 && c1 < 0xA0 { return false }  // overlong
+                if c == 0xED && c1 >= 0xA0 { return false }  // a surrogate
+                i += 3
+            case 0xF0...0xF4:
+                guard continuation(1), continuation(2), continuation(3) else { return false }
+                let c1 = b[i + 1]
+                if c == 0xF0 && c1 < 0x90 { return false }  // overlong
+                if c == 0xF4 && c1 >= 0x90 { return false }  // past U+10FFFF
+                i += 4
+            default:
+                return false
+            }
+        }
+        return true
     }
 
     /// The text of UTF-8 bytes; nil when they are not valid UTF-8. (The generic

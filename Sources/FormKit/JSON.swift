@@ -66,9 +66,13 @@ public indirect enum JSON: Sendable, Equatable {
 
     static func quote(_ s: String, into out: inout [UInt8]) {
         out.append(34)
-        // Most text needs no escape: copy its bytes at once.
-        if !s.utf8.contains(where: { $0 < 32 || $0 == 34 || $0 == 92 }) {
-            out.append(contentsOf: s.utf8)
+        // Most text needs no escape: its bytes are looked at in place and copied at once.
+        let plain = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            for b in bytes where b < 32 || b == 34 || b == 92 { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if plain == true {
             out.append(34)
             return
         }
@@ -96,11 +100,11 @@ extension JSON {
         compactObject(answers.sections, into: &out) { compactObject($0, into: &$1) { compactBytes($0, into: &$1) } }
     }
 
-    /// `{"key":value,…}` with keys sorted. Keys are form ids (ASCII): byte order is String
-    /// order, and cheaper.
+    /// `{"key":value,…}` with keys sorted. Keys are form ids (ASCII), whose String order is
+    /// their byte order (and for ASCII, String's comparison is a plain memory comparison).
     private static func compactObject<V>(_ object: [String: V], into out: inout [UInt8], _ value: (V, inout [UInt8]) -> Void) {
         out.append(123)
-        for (i, (k, v)) in object.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
+        for (i, (k, v)) in object.sorted(by: { $0.key < $1.key }).enumerated() {
             if i > 0 { out.append(44) }
             quote(k, into: &out)
             out.append(58)

@@ -15,6 +15,14 @@ public struct InputProblem: Error, Sendable, Equatable {
 /// Turns what a person typed into a typed value, following Vietnamese habits where they
 /// are unambiguous: `1.234` is a thousand and more, `12,5` a decimal, dates are dd/mm/yyyy.
 public enum ValueParser {
+    /// One option of a list of choices, read as a single choice's answer is (an item of a
+    /// multiple choice); nil for blank input.
+    public static func parseOneChoice(_ input: String, in choices: [Choice]) -> Result<Value, InputProblem>? {
+        let text = input.cleanedInput
+        if text.isEmpty { return nil }
+        return parseChoice(text, in: choices).map { .text($0) }
+    }
+
     /// nil for blank input; otherwise the value, or why it cannot be accepted.
     public static func parse(_ input: String, for field: Field) -> Result<Value, InputProblem>? {
         let result = parseTyped(input, for: field)

@@ -18,8 +18,9 @@ public final class YAMLReader {
             guard let node = try Yams.compose(yaml: text, .basic) else { return nil }
             // Aliases (`*name`) are expanded by sharing: a few lines can stand for billions of
             // values. Every reader walks the whole tree, so it is counted first, within a limit.
+            // (No '*' in the text, no alias: nothing to count.)
             var budget = InputLimits.values
-            if let place = YAMLReader.exceeds(node, &budget) {
+            if text.utf8.contains(UInt8(ascii: "*")), let place = YAMLReader.exceeds(node, &budget) {
                 error(at: SourceLocation(file: file, line: place.mark?.line ?? 1, column: place.mark?.column ?? 1),
                       L("tệp có quá \(InputLimits.values) giá trị khi khai triển các bí danh YAML ('*tên'); hãy viết các giá trị ra thay vì dùng bí danh lồng nhau",
                         "the file holds more than \(InputLimits.values) values once its YAML aliases ('*name') are expanded; write the values out instead of nesting aliases"))

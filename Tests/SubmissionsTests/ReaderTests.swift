@@ -287,3 +287,4 @@ extension FormLoader {
         return form
     }
 }
+
