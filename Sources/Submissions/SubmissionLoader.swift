@@ -16,9 +16,9 @@ public struct LoadedSubmission: Sendable {
     public var answersRead = true
     /// The version of the file that was read (nil when not read from a file).
     public var identity: InputFile.Identity?
-    /// The content hash the file gives (checked against its answers when they are read): what
-    /// tells two files of the same revision apart before their answers are read.
-    public var storedContentHash: String?
+    /// A digest of the file's bytes (within one run): what tells a copy of a file from a
+    /// different file of the same unit and revision (a hand edit keeps the hash it claims).
+    public var fileDigest: Int?
 
     public var isUsable: Bool { rejection == nil && submission != nil }
 
@@ -54,6 +54,9 @@ public enum SubmissionLoader {
         let lower = path.lowercased()
         var loaded = load(bytes: file.bytes, file: name, form: form, yaml: lower.hasSuffix(".yaml") || lower.hasSuffix(".yml"), answers: answers)
         loaded.identity = file.identity
+        var hasher = Hasher()
+        file.bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        loaded.fileDigest = hasher.finalize()
         return loaded
     }
 
@@ -172,9 +175,7 @@ public enum SubmissionLoader {
             problem("$.content_hash", tree["content_hash"],
                     L("mã kiểm tra nội dung không khớp: tệp đã bị sửa bằng tay sau khi lưu", "the content hash does not match: the file was edited by hand after it was saved"))
         }
-        var loaded = LoadedSubmission(file: file, submission: s, problems: problems, rejection: nil, answersRead: readAnswers)
-        loaded.storedContentHash = storedHash
-        return loaded
+        return LoadedSubmission(file: file, submission: s, problems: problems, rejection: nil, answersRead: readAnswers)
     }
 
     /// Loads many files on every core; the results keep the order of `urls`.

@@ -19,13 +19,13 @@ public struct SubmissionSet: Sendable {
     /// Per unit id: two or more final files of the same, highest revision whose contents
     /// differ. Neither is merged: the coordinator settles which counts.
     public var conflicts: [String: [LoadedSubmission]] = [:]
-    /// Files that are copies (same unit, revision and content) of the one counted: `of` is it.
+    /// Files that are copies (the same bytes) of the one counted: `of` is it.
     public var copies: [(file: LoadedSubmission, of: String)] = []
 
     /// Sorts loaded files: unreadable ones, another form's, and unknown units are rejected;
     /// per unit the final with the highest revision wins. Two finals of that revision with
     /// different contents are a conflict (neither wins, whatever their times say); the same
-    /// content twice is a copy. Drafts count only where a unit has no final.
+    /// file twice (byte for byte) is a copy. Drafts count only where a unit has no final.
     public init(_ loaded: [LoadedSubmission], registry: UnitRegistry) {
         var finals: [String: [LoadedSubmission]] = [:]
         for item in loaded {
@@ -59,7 +59,7 @@ public struct SubmissionSet: Sendable {
             let newest = items.filter { $0.submission!.revision == top }.sorted { $0.file < $1.file }
             var distinct: [LoadedSubmission] = []
             for item in newest {
-                if let same = distinct.first(where: { $0.storedContentHash != nil && $0.storedContentHash == item.storedContentHash }) {
+                if let same = distinct.first(where: { $0.fileDigest != nil && $0.fileDigest == item.fileDigest }) {
                     copies.append((item, same.file))
                 } else {
                     distinct.append(item)

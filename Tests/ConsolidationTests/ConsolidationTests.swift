@@ -479,3 +479,25 @@ struct Merged: Sendable {
         }
     }
 }
+
+@Suite struct ConflictMergeTests {
+    /// A hand edit keeps the content hash it claims: it is still a conflict, not a copy.
+    @Test func aHandEditOfTheSameRevisionIsAConflictAndACopyIsACopy() throws {
+        let dir = temporaryDirectory()
+        let input = dir.appendingPathComponent("in")
+        try example.save(to: input.appendingPathComponent("cuc-shtt.json"))
+        let text = try String(contentsOf: input.appendingPathComponent("cuc-shtt.json"), encoding: .utf8)
+        try text.write(to: input.appendingPathComponent("copy.json"), atomically: true, encoding: .utf8)
+        let consolidator = Consolidator(form: form, registry: registry, layout: layout)
+        let copies = try consolidator.merge([input.path], to: dir.appendingPathComponent("a.xlsx"), now: fixedNow)
+        #expect(copies.checks["cuc-shtt"] != nil && copies.submissions.copies.count == 1 && copies.conflictCount == 0)
+        try text.replacingOccurrences(of: "\"agency_name\": \"", with: "\"agency_name\": \"Sửa tay: ")
+            .write(to: input.appendingPathComponent("conflict.json"), atomically: true, encoding: .utf8)
+        let result = try consolidator.merge([input.path], to: dir.appendingPathComponent("b.xlsx"), now: fixedNow)
+        #expect(result.checks["cuc-shtt"] == nil)
+        #expect(result.conflictCount == 1 && result.submissions.conflicts["cuc-shtt"]?.count == 2)
+        #expect(consolidator.summary(result, .en).contains("Conflict: Cục SHTT has two final files of the same revision with different contents"))
+        let sheet = try #require(WorkbookReader(url: dir.appendingPathComponent("b.xlsx")).sheets.last)
+        #expect(sheet.xml.contains("Xung đột: cùng lần nộp, nội dung khác nhau"))
+    }
+}

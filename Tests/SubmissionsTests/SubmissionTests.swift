@@ -243,7 +243,7 @@ struct SplitMix {
         var s = Submission(form: form, unitId: unit, unitName: unit, status: .final, revision: revision)
         s.updatedAt = Date(timeIntervalSince1970: updated)
         var l = LoadedSubmission(file: file, submission: s, problems: [], rejection: nil)
-        l.storedContentHash = hash
+        l.fileDigest = hash?.hashValue
         return l
     }
 
