@@ -186,6 +186,8 @@ final class ConsolidatedWorkbook {
     var repeatedInputs: [String] = []
     /// Rows of a unit left out of a sheet that reached Excel's last row.
     var rowsCut: [(sheet: String, unit: String, rows: Int)] = []
+    /// The unit whose rows are being written (named when some do not fit).
+    var unitBeingWritten = ""
     let now: Date
     let workbook: Workbook
     let preparer: UnitPreparer
@@ -226,8 +228,6 @@ final class ConsolidatedWorkbook {
         /// The next data row, and how many were written.
         @exclusivity(unchecked) var row = 5
         @exclusivity(unchecked) var count = 0
-        /// Rows left out because the sheet reached Excel's last row.
-        @exclusivity(unchecked) var cut = 0
         init(_ ws: Worksheet) { self.ws = ws }
     }
 
@@ -307,12 +307,7 @@ final class ConsolidatedWorkbook {
                 }
             }
             let name = units[i].name
-            let cutBefore = streams.map(\.cut)
-            defer {
-                for (k, stream) in streams.enumerated() where stream.cut > cutBefore[k] {
-                    rowsCut.append((stream.ws.name, name, stream.cut - cutBefore[k]))
-                }
-            }
+            unitBeingWritten = name
             for (k, stream) in streams.enumerated() {
                 switch perUnit[k] {
                 case .summary(let ratios): try summaryRow(stream, i, part, ratios, &sums)
@@ -414,7 +409,14 @@ final class ConsolidatedWorkbook {
     func row(_ stream: Stream, _ lead: [Cell], _ cells: [Cell] = []) throws {
         let r = stream.row
         // Excel's last row: what does not fit is counted (and reported per unit), not written.
-        guard r < c.rowLimit else { stream.cut += 1; return }
+        guard r < c.rowLimit else {
+            if let last = rowsCut.last, last.sheet == stream.ws.name, last.unit == unitBeingWritten {
+                rowsCut[rowsCut.count - 1].rows += 1
+            } else {
+                rowsCut.append((stream.ws.name, unitBeingWritten, 1))
+            }
+            return
+        }
         var lines = 1
         // Read once per row, not per cell (each read of a class's property is checked).
         let formats = stream.formats, widths = stream.widths, ws = stream.ws, textFormat = textFormat
