@@ -71,12 +71,15 @@ extension DataTree {
 
     public static func parse(_ bytes: [UInt8], yaml: Bool) throws(DataSyntaxError) -> DataTree {
         if yaml {
-            try checkEncoding(bytes)
-            let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
-            guard let text = String(validating: body, as: UTF8.self) else {
-                let (line, column) = InputFile.firstInvalidUTF8(body)
-                throw DataSyntaxError(line: line, column: column, message: L("có byte không phải văn bản UTF-8; hãy lưu lại tệp theo mã UTF-8",
-                                                                             "bytes that are not UTF-8 text; save the file as UTF-8"))
+            let text: String
+            do {
+                text = try InputFile.text(of: bytes)
+            } catch {
+                if case .invalidUTF8(let line, let column) = error {
+                    throw DataSyntaxError(line: line, column: column, message: L("có byte không phải văn bản UTF-8; hãy lưu lại tệp theo mã UTF-8",
+                                                                                 "bytes that are not UTF-8 text; save the file as UTF-8"))
+                }
+                throw DataSyntaxError(line: 1, column: 1, message: error.message)
             }
             return try parseYAML(text)
         }

@@ -123,7 +123,12 @@ public struct InputFile: Sendable {
 
     /// The text of a form, unit list or layout: UTF-8 (a byte-order mark is skipped).
     public static func text(_ path: String) throws(InputFileError) -> String {
-        let bytes = try read(path).bytes
+        try text(of: read(path).bytes)
+    }
+
+    /// UTF-8 bytes as text, a byte-order mark skipped; UTF-16/32 and bytes that are not UTF-8
+    /// (with their place) refused. Every YAML text read comes through here.
+    static func text(of bytes: [UInt8]) throws(InputFileError) -> String {
         if let encoding = foreignEncoding(bytes) { throw .notUTF8(encoding: encoding) }
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
         guard let text = String(validating: body, as: UTF8.self) else {

@@ -16,8 +16,9 @@ public struct LoadedSubmission: Sendable {
     public var answersRead = true
     /// The version of the file that was read (nil when not read from a file).
     public var identity: InputFile.Identity?
-    /// A digest of the file's bytes (within one run): what tells a copy of a file from a
-    /// different file of the same unit and revision (a hand edit keeps the hash it claims).
+    /// A digest of the file's bytes (within one run; set by the header-only read a merge makes
+    /// first): what tells a copy of a file from a different file of the same unit and revision
+    /// (a hand edit keeps the content hash it claims).
     public var fileDigest: Int?
 
     public var isUsable: Bool { rejection == nil && submission != nil }
@@ -54,9 +55,12 @@ public enum SubmissionLoader {
         let lower = path.lowercased()
         var loaded = load(bytes: file.bytes, file: name, form: form, yaml: lower.hasSuffix(".yaml") || lower.hasSuffix(".yml"), answers: answers)
         loaded.identity = file.identity
-        var hasher = Hasher()
-        file.bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
-        loaded.fileDigest = hasher.finalize()
+        // What a merge's first pass sorts copies from conflicts by; a full read has no use for it.
+        if !answers {
+            var hasher = Hasher()
+            file.bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+            loaded.fileDigest = hasher.finalize()
+        }
         return loaded
     }
 

@@ -142,9 +142,8 @@ public final class Worksheet {
 
     /// Excel's limit for one cell, in UTF-16 code units.
     public static let maxCellLength = 32_767
-    /// Excel's limits for one sheet.
+    /// Excel's last row.
     public static let maxRows = 1_048_576
-    public static let maxColumns = 16_384
 
     private func check(_ err: lxw_error, _ row: Int? = nil, _ col: Int? = nil) throws {
         guard err != LXW_NO_ERROR else { return }
