@@ -228,6 +228,8 @@ struct JSONTreeParser {
     var skippedTopLevel: Set<String> = []
     var depth = 0
     var values = 0
+    /// The keys of the objects being read, innermost last, with their lines (`parseObject`).
+    var keys: [(key: String, line: Int)] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -303,8 +305,11 @@ struct JSONTreeParser {
         defer { depth -= 1 }
         guard depth <= InputLimits.depth else { throw DataSyntaxError.tooDeep(line: l, column: c) }
         var pairs: [(key: String, value: DataTree)] = []
-        // Where each key was, to name a repeated one (objects are small: a list, then a set).
-        var keyLines: [(key: String, line: Int)] = []
+        // Where each key was, to name a repeated one: this object's keys are at the end of
+        // the parser's `keys` (one array for the whole file, so an object allocates none),
+        // and a large object also puts them in a set.
+        let base = keys.count
+        defer { keys.removeSubrange(base...) }
         var keySet: [String: Int] = [:]
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return DataTree(kind: .object(pairs), line: l, column: c) }
@@ -313,16 +318,16 @@ struct JSONTreeParser {
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("cần tên khoá trong dấu nháy kép", "expected a quoted key") }
             let (keyLine, keyColumn) = (line, column)
             let key = try parseString()
-            let earlier: Int? = keySet.isEmpty ? keyLines.first { $0.key == key }?.line : keySet[key]
+            let earlier: Int? = keySet.isEmpty ? keys[base...].first { $0.key == key }?.line : keySet[key]
             if let earlier {
                 throw DataSyntaxError(line: keyLine, column: keyColumn,
                                       message: L("khoá '\(key)' bị lặp lại (đã có ở dòng \(earlier)); mỗi khoá chỉ được ghi một lần",
                                                  "the key '\(key)' is repeated (first at line \(earlier)); give each key once"))
             }
-            if keyLines.count < 16 {
-                keyLines.append((key, keyLine))
+            if keys.count - base < 16 {
+                keys.append((key, keyLine))
             } else {
-                if keySet.isEmpty { for k in keyLines { keySet[k.key] = k.line } }
+                if keySet.isEmpty { for k in keys[base...] { keySet[k.key] = k.line } }
                 keySet[key] = keyLine
             }
             skipSpace()

@@ -154,10 +154,17 @@ public final class Worksheet {
     func storable(_ text: String, row: Int, col: Int) -> String {
         // Most cells: NFC already (told from the bytes), no control character, short.
         var s = text.nfc
-        if s.utf8.contains(where: { $0 < 0x20 && $0 != 10 && $0 != 9 }) {
+        // One look at the bytes: a control character to drop, an underscore that may begin `_xHHHH_`.
+        var control = false, underscore = false
+        s.withUTF8 { bytes in
+            for b in bytes {
+                if b < 0x20 { control = control || (b != 10 && b != 9) } else if b == 0x5F { underscore = true }
+            }
+        }
+        if control {
             s = String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\n" || $0 == "\t" }))
         }
-        s = Worksheet.escapingUnderscoreCodes(s)
+        if underscore { s = Worksheet.escapingUnderscoreCodes(s) }
         if s.utf8.count > Worksheet.maxCellLength, s.utf16.count > Worksheet.maxCellLength {
             let marker = workbook.truncationMarker
             var kept = String.UnicodeScalarView()
