@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Collector", dependencies: ["FormKit", "Submissions"]),
         // Debian's libxlsxwriter (make deps installs libxlsxwriter-dev).
         .systemLibrary(name: "Cxlsxwriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
-        .target(name: "XLSX", dependencies: ["Cxlsxwriter", "TextNormalization", "AtomicFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "XLSX", dependencies: ["Cxlsxwriter", "TextNormalization", "AtomicFiles"]),
         .target(name: "Consolidation", dependencies: ["FormKit", "Submissions", "XLSX", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "ictreport",
@@ -40,13 +40,21 @@ let package = Package(
         // One function per fuzz target (bytes in, never a trap of its own) and their driver.
         .target(name: "FuzzTargets", dependencies: ["FormKit", "Submissions", "Consolidation"]),
         .executableTarget(name: "ictreport-fuzz", dependencies: ["FuzzTargets"]),
+        // What the test targets share: the repository's files, the bundled form and units,
+        // scratch folders, the scripted terminal, and a reader of .xlsx files (ZIPFoundation
+        // is here for it alone). Not part of any product.
+        .target(
+            name: "TestSupport",
+            dependencies: ["FormKit", "Submissions", "Collector", "XLSX", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization"]),
-        .testTarget(name: "FormKitTests", dependencies: ["FormKit"]),
-        .testTarget(name: "SubmissionsTests", dependencies: ["Submissions"]),
-        .testTarget(name: "CollectorTests", dependencies: ["Collector"]),
-        .testTarget(name: "XLSXTests", dependencies: ["XLSX"]),
-        .testTarget(name: "ConsolidationTests", dependencies: ["Consolidation"]),
-        .testTarget(name: "CLITests", dependencies: ["XLSX"]),
-        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "FormKit"]),
+        .testTarget(name: "FormKitTests", dependencies: ["FormKit", "TestSupport"]),
+        .testTarget(name: "SubmissionsTests", dependencies: ["Submissions", "TestSupport"]),
+        .testTarget(name: "CollectorTests", dependencies: ["Collector", "TestSupport"]),
+        .testTarget(name: "XLSXTests", dependencies: ["XLSX", "TestSupport"]),
+        .testTarget(name: "ConsolidationTests", dependencies: ["Consolidation", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["XLSX", "TestSupport"]),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "FormKit", "TestSupport"]),
     ]
 )

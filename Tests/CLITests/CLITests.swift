@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The built `ictreport` binary, run as a user would, with its output and exit code.
 struct Run {
@@ -8,7 +9,6 @@ struct Run {
     var stderr: String
 }
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// Where `swift build` put the binary (beside this test bundle).
 let binary: URL = {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Output collected from a running process, safe to read while it grows.
 final class OutputBuffer: @unchecked Sendable {
@@ -60,7 +61,7 @@ final class LiveProcess {
 
 @Suite struct CollectCommandTests {
     func folders() -> (dir: URL, args: [String]) {
-        let dir = scratch()
+        let dir = temporaryDirectory("cli")
         return (dir, ["--out", dir.appendingPathComponent("submissions").path, "--drafts", dir.appendingPathComponent("drafts").path])
     }
 
@@ -135,7 +136,7 @@ final class LiveProcess {
 /// One session per unit at a time, tested with two real processes.
 @Suite struct UnitLockTests {
     @Test func aSecondSessionSaysWhoHoldsTheReportAndChangesNothing() throws {
-        let dir = scratch()
+        let dir = temporaryDirectory("cli")
         let args = ["--out", dir.appendingPathComponent("submissions").path, "--drafts", dir.appendingPathComponent("drafts").path]
         let first = try LiveProcess(binary, ["collect", "--unit", "cuc-shtt"] + args)
         #expect(first.waitFor("1. Tên cơ quan báo cáo"))
@@ -156,7 +157,7 @@ final class LiveProcess {
     }
 
     @Test func aLockLeftByAKilledSessionIsTakenOverAndSaid() throws {
-        let dir = scratch()
+        let dir = temporaryDirectory("cli")
         let args = ["--out", dir.appendingPathComponent("submissions").path, "--drafts", dir.appendingPathComponent("drafts").path]
         let first = try LiveProcess(binary, ["collect", "--unit", "cuc-shtt"] + args)
         #expect(first.waitFor("1. Tên cơ quan báo cáo"))
@@ -168,7 +169,7 @@ final class LiveProcess {
     }
 
     @Test func mismatchesAreNamed() throws {
-        let dir = scratch()
+        let dir = temporaryDirectory("cli")
         let args = ["--out", dir.appendingPathComponent("submissions").path, "--drafts", dir.appendingPathComponent("drafts").path, "--lang", "en"]
         // An answers file for another unit.
         let answers = dir.appendingPathComponent("a.yaml")

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 import XLSX
+import TestSupport
 
 /// Outputs that cannot destroy inputs (through the built binary, as a coordinator types them).
 @Suite struct OutputSafetyTests {
     func copyOfExamples() throws -> URL {
-        let dir = scratch()
+        let dir = temporaryDirectory("cli")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("in"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), to: dir.appendingPathComponent("in/boa.json"))
         try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Forms/units.yaml"), to: dir.appendingPathComponent("units.yaml"))

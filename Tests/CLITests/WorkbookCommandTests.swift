@@ -1,16 +1,11 @@
 import Foundation
 import Testing
 import XLSX
-
-func scratch() -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
-    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
+import TestSupport
 
 @Suite struct WorkbookCommandTests {
     @Test func sampleThenMergeThenExport() throws {
-        let dir = scratch()
+        let dir = temporaryDirectory("cli")
         let sample = try ictreport(["sample", "--seed", "5", "--count", "50", "-o", dir.appendingPathComponent("in").path, "--lang", "en"])
         #expect(sample.status == 0)
         #expect(sample.stdout.contains("for 50 units"))
@@ -28,7 +23,7 @@ func scratch() -> URL {
     }
 
     @Test func mergeExitCodes() throws {
-        let dir = scratch()
+        let dir = temporaryDirectory("cli")
         let out = dir.appendingPathComponent("x.xlsx").path
         // All merged: 0.
         let ok = try ictreport(["merge", "Examples", "-o", out])
@@ -47,7 +42,7 @@ func scratch() -> URL {
     }
 
     @Test func mergeIntoAnImpossiblePlaceSaysSoAndExitsOne() throws {
-        let dir = scratch()
+        let dir = temporaryDirectory("cli")
         try Data("a file, not a folder".utf8).write(to: dir.appendingPathComponent("blocker"))
         let r = try ictreport(["merge", "Examples", "-o", dir.appendingPathComponent("blocker/x.xlsx").path])
         #expect(r.status == 1)
@@ -56,7 +51,7 @@ func scratch() -> URL {
     }
 
     @Test func badLayoutIsReportedWithItsPlace() throws {
-        let dir = scratch()
+        let dir = temporaryDirectory("cli")
         let layout = dir.appendingPathComponent("l.yaml")
         try "title: T\nsheets:\n  - {kind: section, section: genral}\n".write(to: layout, atomically: true, encoding: .utf8)
         let r = try ictreport(["merge", "Examples", "-o", dir.appendingPathComponent("x.xlsx").path, "--layout", layout.path, "--lang", "en"])

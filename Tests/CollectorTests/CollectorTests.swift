@@ -3,9 +3,8 @@ import Testing
 import FormKit
 import Submissions
 @testable import Collector
+import TestSupport
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-let form: Form = try! FormLoader.load(contentsOf: repositoryRoot.appendingPathComponent("Forms/ict-annual-report.yaml"))
 let unit = ReportingUnit(id: "cuc-shtt", name: "Cục Sở hữu trí tuệ", shortName: "Cục SHTT")
 
 /// A scripted session in its own folder.
@@ -15,8 +14,7 @@ struct Harness {
     var final: URL { dir.appendingPathComponent("submissions/cuc-shtt.json") }
 
     init() {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("collector-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        dir = temporaryDirectory("collector")
     }
 
     func run(_ lines: [String], prefill: Answers? = nil, editing: Submission? = nil, language: Language = .vi) -> (CollectorOutcome, ScriptedTerminal, CollectorSession) {

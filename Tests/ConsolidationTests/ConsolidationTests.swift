@@ -5,19 +5,11 @@ import FormKit
 import Submissions
 import XLSX
 @testable import Consolidation
+import TestSupport
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-let form: Form = try! FormLoader.load(contentsOf: repositoryRoot.appendingPathComponent("Forms/ict-annual-report.yaml"))
-let registry: UnitRegistry = try! UnitRegistry.load(contentsOf: repositoryRoot.appendingPathComponent("Forms/units.yaml"))
 let layout: WorkbookLayout = try! WorkbookLayout.load(contentsOf: repositoryRoot.appendingPathComponent("Templates/consolidated.yaml"), form: form)
 let example: Submission = SubmissionLoader.load(repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), form: form).submission!
 let fixedNow = Date(timeIntervalSince1970: 1_542_268_800)  // 15/11/2018
-
-func temporaryDirectory() -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("consolidation-\(UUID().uuidString)")
-    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
 
 /// The bundled registry's sample, generated once, merged once.
 struct Merged: Sendable {

@@ -1,8 +1,9 @@
 import Testing
 @testable import FormKit
+import TestSupport
 
 @Suite struct ExpressionTests {
-    let form = bundledForm
+    let form = TestSupport.form
 
     func condition(_ source: String, section: String? = "general", table: String? = nil) throws -> Expression {
         var r = ExpressionResolver(sections: form.sections, parameters: form.parameterDictionary, sectionId: section)

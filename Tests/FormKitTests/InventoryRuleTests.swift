@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FormKit
+import TestSupport
 
 /// Every rule of FORM-INVENTORY.md, each with a passing and a violating case, starting from
 /// the complete, valid example report of Examples/cuc-shtt.json.
@@ -8,12 +9,12 @@ import Testing
     static let base: Answers = {
         let data = try! Data(contentsOf: repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"))
         let tree = try! DataTree.parse(data, yaml: false)
-        let (answers, problems) = AnswersDecoder.decode(tree["answers"]!, form: bundledForm)
+        let (answers, problems) = AnswersDecoder.decode(tree["answers"]!, form: TestSupport.form)
         precondition(problems.isEmpty, "\(problems)")
         return answers
     }()
 
-    let validator = Validator(form: bundledForm)
+    let validator = Validator(form: TestSupport.form)
 
     /// A change to the example answers, and the issue it must (or must not) raise.
     struct Case: CustomTestStringConvertible, Sendable {

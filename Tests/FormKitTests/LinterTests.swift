@@ -1,5 +1,6 @@
 import Testing
 @testable import FormKit
+import TestSupport
 
 /// Every linter check, with the line and column it reports.
 @Suite struct LinterTests {

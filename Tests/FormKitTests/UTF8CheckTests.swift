@@ -1,5 +1,6 @@
 import Testing
 @testable import FormKit
+import TestSupport
 
 /// The scan's UTF-8 check (no String made) agrees with the full read's on every kind of byte sequence.
 @Suite struct UTF8CheckTests {

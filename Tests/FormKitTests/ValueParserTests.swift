@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FormKit
+import TestSupport
 
 @Suite struct ValueParserTests {
     func field(_ type: FieldType, min: Double? = nil, max: Double? = nil, choices: [String] = []) -> Field {
@@ -137,7 +138,7 @@ import Testing
 /// Numbers typed or read from YAML follow the rule of numbers in JSON files: kept exactly.
 @Suite struct ExactNumberTests {
     @Test func moreThanFifteenSignificantDigitsAreAskedAgain() {
-        let field = bundledForm.field("general", "staff_total")!
+        let field = TestSupport.form.field("general", "staff_total")!
         for text in ["1234567890123456", "123.456.789.012.345.678", "0,1234567890123456789", String(repeating: "9", count: 400)] {
             guard case .failure(let p)? = ValueParser.parse(text, for: field) else { Issue.record("accepted \(text)"); continue }
             #expect(p.message.text(.en).contains("cannot be kept exactly"), "\(text)")

@@ -2,13 +2,13 @@ import Foundation
 import Testing
 import FuzzTargets
 import FormKit
+import TestSupport
 
 // Every seed (Tests/Fuzz/corpus/<target>/) and every input a fuzzer once crashed on
 // (Tests/Fixtures/fuzz/<target>/) goes through its target again, one test case per file: a
 // reader that traps on one of them crashes the test run, and the case last started names it;
 // one that takes over 10 s fails.
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// "target/file" for every file under Tests/<folder>/<target>/.
 func inputs(_ folder: String) -> [String] {

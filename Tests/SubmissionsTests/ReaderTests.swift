@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import FormKit
 @testable import Submissions
+import TestSupport
 
 /// The one JSON reader against an independent oracle (Foundation's JSONSerialization), and
 /// every decision the readers make on purpose (docs/form-language.md, "Reading files").

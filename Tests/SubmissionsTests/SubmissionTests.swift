@@ -2,17 +2,9 @@ import Foundation
 import Testing
 import FormKit
 @testable import Submissions
+import TestSupport
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures/submissions")
-let form: Form = try! FormLoader.load(contentsOf: repositoryRoot.appendingPathComponent("Forms/ict-annual-report.yaml"))
-let registry: UnitRegistry = try! UnitRegistry.load(contentsOf: repositoryRoot.appendingPathComponent("Forms/units.yaml"))
-
-func temporaryDirectory() -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("ictreport-tests-\(UUID().uuidString)")
-    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
 
 @Suite struct SubmissionLoadingTests {
     @Test func validFinalSubmission() throws {

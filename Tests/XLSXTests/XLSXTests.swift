@@ -1,12 +1,7 @@
 import Foundation
 import Testing
 @testable import XLSX
-
-func temporaryFile(_ name: String) -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-tests-\(UUID().uuidString)")
-    try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir.appendingPathComponent(name)
-}
+import TestSupport
 
 @Suite struct XLSXTests {
     @Test func writeAndReadBack() throws {

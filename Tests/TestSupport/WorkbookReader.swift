@@ -1,8 +1,16 @@
 import Foundation
+import XLSX
 import ZIPFoundation
 
 /// Reads back what an .xlsx file holds: its sheets, each cell's value and formula, merged
-/// ranges and the raw sheet XML. Small on purpose: enough for tests and for Excel import.
+/// ranges and the raw sheet XML. Small on purpose: enough for the tests that read workbooks back
+/// (openpyxl reads them too: Tests/check_workbook.py).
+/// A file that is not an .xlsx workbook.
+public struct NotAWorkbook: Error, CustomStringConvertible {
+    public var file: String
+    public var description: String { "\(file) is not an .xlsx workbook" }
+}
+
 public struct WorkbookReader: Sendable {
     public struct CellValue: Equatable, Sendable {
         /// The text, or the number as written in the file.
@@ -59,7 +67,7 @@ public struct WorkbookReader: Sendable {
             return String(decoding: data, as: UTF8.self)
         }
         guard let workbook = try text("xl/workbook.xml"), let rels = try text("xl/_rels/workbook.xml.rels") else {
-            throw XLSXError(message: "\(url.lastPathComponent) is not an .xlsx workbook")
+            throw NotAWorkbook(file: url.lastPathComponent)
         }
         var targets: [String: String] = [:]
         for tag in WorkbookReader.tags("Relationship", in: rels) {
@@ -186,6 +194,6 @@ public struct WorkbookReader: Sendable {
     }
 }
 
-func columnIndex(_ letters: String) -> Int {
+public func columnIndex(_ letters: String) -> Int {
     letters.unicodeScalars.reduce(0) { $0 * 26 + Int($1.value) - 64 } - 1
 }
