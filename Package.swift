@@ -3,7 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "ictreport",
-    platforms: [.macOS(.v14)],
+    // Built and tested on Linux (Debian, Swift 6.3) only: the merge's workers use glibc's
+    // per-thread priority, and make deps installs Debian packages. No other platform is claimed.
     products: [
         .executable(name: "ictreport", targets: ["ictreport"]),
         .library(name: "FormKit", targets: ["FormKit"]),

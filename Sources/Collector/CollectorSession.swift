@@ -520,11 +520,7 @@ public final class CollectorSession {
             case .keep: if let def { return def }
             case .skip: return false
             case .text(let s):
-                switch s.matchKey {
-                case "c", "co", "y", "yes", "1": return true
-                case "k", "khong", "n", "no", "0": return false
-                default: break
-                }
+                if let answer = YesNo.parse(s) { return answer }
             }
             say(p.error("  " + t("Hãy gõ c (có) hoặc k (không).", "Type y (yes) or n (no).")))
         }

@@ -226,10 +226,9 @@ public struct WorkbookLayout: Sendable {
     }
 
     static func unknown(_ what: String, _ name: String, _ candidates: [String]) -> LocalizedText {
-        let hint = closestName(to: name, in: candidates)
         let vi: [String: String] = ["section": "mục", "field": "câu hỏi", "table": "bảng", "sheet kind": "loại trang tính",
                                     "summary column": "cột tổng hợp", "format": "định dạng", "total": "kiểu dòng tổng"]
-        return L("biểu mẫu không có \(vi[what] ?? what) '\(name)'" + (hint.map { "; có phải '\($0)'?" } ?? ""),
-                 "unknown \(what) '\(name)'" + (hint.map { "; did you mean '\($0)'?" } ?? ""))
+        return L("biểu mẫu không có \(vi[what] ?? what) '\(name)'",
+                 "unknown \(what) '\(name)'") + didYouMean(name, in: candidates)
     }
 }

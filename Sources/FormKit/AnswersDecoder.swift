@@ -38,10 +38,9 @@ public enum AnswersDecoder {
             // By index, and each section's answers gathered in a dictionary sized at once: a
             // Field is large, and every submission read comes through here.
             guard let s = form.sections.firstIndex(where: { $0.id == sectionId }) else {
-                let hint = closestName(to: sectionId, in: form.sections.map(\.id))
                 problems.append(DataProblem(path: sectionPath, at: sectionNode,
-                    L("biểu mẫu không có mục '\(sectionId)'" + (hint.map { "; có phải '\($0)'?" } ?? ""),
-                      "the form has no section '\(sectionId)'" + (hint.map { "; did you mean '\($0)'?" } ?? ""))))
+                    L("biểu mẫu không có mục '\(sectionId)'",
+                      "the form has no section '\(sectionId)'") + didYouMean(sectionId, in: form.sections.map(\.id))))
                 continue
             }
             guard case .object(let fields) = sectionNode.kind else {
@@ -54,10 +53,9 @@ public enum AnswersDecoder {
             var values = [String: Value](minimumCapacity: fields.count)
             for (fieldId, node) in fields {
                 guard let f = formFields.firstIndex(where: { $0.id == fieldId }) else {
-                    let hint = closestName(to: fieldId, in: formFields.map(\.id))
                     problems.append(DataProblem(path: "\(sectionPath).\(fieldId)", at: node,
-                        L("mục '\(sectionId)' không có câu hỏi '\(fieldId)'" + (hint.map { "; có phải '\($0)'?" } ?? ""),
-                          "section '\(sectionId)' has no field '\(fieldId)'" + (hint.map { "; did you mean '\($0)'?" } ?? ""))))
+                        L("mục '\(sectionId)' không có câu hỏi '\(fieldId)'",
+                          "section '\(sectionId)' has no field '\(fieldId)'") + didYouMean(fieldId, in: formFields.map(\.id))))
                     continue
                 }
                 // Through the buffer: the Field is read in place, not copied out of the array.
@@ -92,10 +90,9 @@ public enum AnswersDecoder {
                 var row = Row(minimumCapacity: cells.count)
                 for (columnId, cell) in cells {
                     guard let c = field.columns.firstIndex(where: { $0.id == columnId }) else {
-                        let hint = closestName(to: columnId, in: field.columns.map(\.id))
                         problems.append(DataProblem(path: "\(makePath())[\(i)].\(columnId)", at: cell,
-                            L("bảng '\(field.id)' không có cột '\(columnId)'" + (hint.map { "; có phải '\($0)'?" } ?? ""),
-                              "table '\(field.id)' has no column '\(columnId)'" + (hint.map { "; did you mean '\($0)'?" } ?? ""))))
+                            L("bảng '\(field.id)' không có cột '\(columnId)'",
+                              "table '\(field.id)' has no column '\(columnId)'") + didYouMean(columnId, in: field.columns.map(\.id))))
                         continue
                     }
                     let v = field.columns.withUnsafeBufferPointer { value(cell, for: $0[c], path: "\(makePath())[\(i)].\(columnId)", problems: &problems) }

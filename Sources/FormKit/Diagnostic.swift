@@ -55,6 +55,21 @@ public struct DiagnosticsError: Error, Sendable {
     public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
 }
 
+/// "; có phải 'x'?" / "; did you mean 'x'?" for the candidate closest to a misspelt `name`,
+/// or nothing: what every "no such …" message ends with. `quote` writes the name as the file
+/// would (`{x}` for a parameter, `$x` in an expression).
+public func didYouMean(_ name: String, in candidates: [String], quote: (String) -> String = { "'\($0)'" }) -> LocalizedText {
+    guard let hint = closestName(to: name, in: candidates) else { return L("", "") }
+    return L("; có phải \(quote(hint))?", "; did you mean \(quote(hint))?")
+}
+
+extension LocalizedText {
+    /// Both versions followed by the other's.
+    public static func + (a: LocalizedText, b: LocalizedText) -> LocalizedText {
+        LocalizedText(a.vi + b.vi, en: (a.en ?? a.vi) + (b.en ?? b.vi))
+    }
+}
+
 /// The closest candidate to a misspelt name, for "did you mean …?".
 public func closestName(to name: String, in candidates: [String]) -> String? {
     var best: (String, Int)?

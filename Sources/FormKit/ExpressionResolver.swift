@@ -60,9 +60,8 @@ struct ExpressionResolver {
         case .string(let s, _): return (.string(s), ExpressionResolver.looksLikeDate(s) ? .date : .string)
         case .parameter(let name, let offset):
             guard let value = parameters[name] else {
-                let hint = closestName(to: name, in: Array(parameters.keys))
-                problems.append((offset, L("tham số '$\(name)' chưa được khai báo trong 'parameters'" + (hint.map { "; có phải '$\($0)'?" } ?? ""),
-                                           "parameter '$\(name)' is not defined under 'parameters'" + (hint.map { "; did you mean '$\($0)'?" } ?? ""))))
+                problems.append((offset, L("tham số '$\(name)' chưa được khai báo trong 'parameters'",
+                                           "parameter '$\(name)' is not defined under 'parameters'") + didYouMean(name, in: Array(parameters.keys), quote: { "'$\($0)'" })))
                 return (.bool(false), .unknown)
             }
             if let n = Double(value) { return (.number(n), .number) }
@@ -131,9 +130,8 @@ struct ExpressionResolver {
     private mutating func checkChoiceLiteral(_ ref: Expression, _ literal: Expression, offset: Int) {
         guard case .string(let s) = literal, let field = field(of: ref), field.type == .choice else { return }
         if field.choice(s) == nil {
-            let hint = closestName(to: s, in: field.choices.map(\.id))
-            problems.append((offset, L("'\(s)' không phải lựa chọn của '\(field.id)'" + (hint.map { "; có phải '\($0)'?" } ?? ""),
-                                       "'\(s)' is not an option of '\(field.id)'" + (hint.map { "; did you mean '\($0)'?" } ?? ""))))
+            problems.append((offset, L("'\(s)' không phải lựa chọn của '\(field.id)'",
+                                       "'\(s)' is not an option of '\(field.id)'") + didYouMean(s, in: field.choices.map(\.id))))
         }
     }
 
@@ -149,9 +147,8 @@ struct ExpressionResolver {
     private mutating func resolveCall(_ name: String, _ args: [RawExpression], offset: Int) -> (Expression, ExpressionType) {
         guard let fn = Expression.Function(rawValue: name.lowercased()) else {
             let names = Expression.Function.allCases.map(\.rawValue)
-            let hint = closestName(to: name, in: names)
-            problems.append((offset, L("không có hàm '\(name)()'; các hàm dùng được: \(names.joined(separator: ", "))" + (hint.map { "; có phải '\($0)'?" } ?? ""),
-                                       "unknown function '\(name)()'; available: \(names.joined(separator: ", "))" + (hint.map { "; did you mean '\($0)'?" } ?? ""))))
+            problems.append((offset, L("không có hàm '\(name)()'; các hàm dùng được: \(names.joined(separator: ", "))",
+                                       "unknown function '\(name)()'; available: \(names.joined(separator: ", "))") + didYouMean(name, in: names)))
             return (.bool(false), .unknown)
         }
         let arity = fn == .selected ? 2 : 1
@@ -191,9 +188,8 @@ struct ExpressionResolver {
             }
             if case .string(let id) = resolved[1].0 {
                 if f.choice(id) == nil {
-                    let hint = closestName(to: id, in: f.choices.map(\.id))
-                    problems.append((args[1].offset, L("'\(id)' không phải lựa chọn của '\(f.id)'" + (hint.map { "; có phải '\($0)'?" } ?? ""),
-                                                       "'\(id)' is not an option of '\(f.id)'" + (hint.map { "; did you mean '\($0)'?" } ?? ""))))
+                    problems.append((args[1].offset, L("'\(id)' không phải lựa chọn của '\(f.id)'",
+                                                       "'\(id)' is not an option of '\(f.id)'") + didYouMean(id, in: f.choices.map(\.id))))
                 }
             } else {
                 problems.append((args[1].offset, L("đối số thứ hai của selected() phải là mã lựa chọn trong dấu nháy, ví dụ 'other'",
@@ -258,8 +254,7 @@ struct ExpressionResolver {
     }
 
     private mutating func unknown(_ name: String, candidates: [String], offset: Int) {
-        let hint = closestName(to: name, in: candidates)
-        problems.append((offset, L("không có câu hỏi '\(name)' ở đây" + (hint.map { "; có phải '\($0)'?" } ?? ""),
-                                   "no field '\(name)' here" + (hint.map { "; did you mean '\($0)'?" } ?? ""))))
+        problems.append((offset, L("không có câu hỏi '\(name)' ở đây",
+                                   "no field '\(name)' here") + didYouMean(name, in: candidates)))
     }
 }

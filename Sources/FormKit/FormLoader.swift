@@ -150,9 +150,9 @@ private struct FormBuilder {
             } else if let value = parameters.first(where: { $0.name == name })?.value {
                 out += forDisplay && ValueParser.parseDate(value) == value ? ValueParser.displayDate(value) : value
             } else {
-                let hint = closestName(to: name, in: parameters.map(\.name))
-                reader.error(at: location, L("tham số '{\(name)}' được dùng nhưng chưa khai báo trong 'parameters'" + (hint.map { "; có phải '{\($0)}'?" } ?? ""),
-                                             "parameter '{\(name)}' is used but not defined under 'parameters'" + (hint.map { "; did you mean '{\($0)}'?" } ?? "")))
+                reader.error(at: location, L("tham số '{\(name)}' được dùng nhưng chưa khai báo trong 'parameters'",
+                                             "parameter '{\(name)}' is used but not defined under 'parameters'")
+                             + didYouMean(name, in: parameters.map(\.name), quote: { "'{\($0)}'" }))
                 out += rest[open...close]
             }
             rest = rest[rest.index(after: close)...]
@@ -210,9 +210,8 @@ private struct FormBuilder {
         var type = FieldType(rawValue: typeName)
         if type == nil {
             let names = FieldType.allCases.map(\.rawValue)
-            let hint = closestName(to: typeName, in: names)
-            reader.error(at: m.location("type"), L("kiểu '\(typeName)' không được biết" + (hint.map { "; có phải '\($0)'?" } ?? "") + ". Các kiểu: \(names.joined(separator: ", "))",
-                                                   "unknown type '\(typeName)'" + (hint.map { "; did you mean '\($0)'?" } ?? "") + ". Types: \(names.joined(separator: ", "))"))
+            reader.error(at: m.location("type"), L("kiểu '\(typeName)' không được biết", "unknown type '\(typeName)'") + didYouMean(typeName, in: names)
+                                                 + L(". Các kiểu: \(names.joined(separator: ", "))", ". Types: \(names.joined(separator: ", "))"))
             type = .text
         }
         let fieldType = type!

@@ -61,7 +61,7 @@ public enum ValueParser {
                                                  "'\(text)' is not a valid date. Type day/month/year, for example: \(example(field, .en))")))
             }
         case .boolean:
-            if let b = parseBool(text) { result = .success(.bool(b)) } else {
+            if let b = YesNo.parse(text) { result = .success(.bool(b)) } else {
                 result = .failure(InputProblem(L("Hãy trả lời c (có) hoặc k (không)", "Answer y (yes) or n (no)")))
             }
         case .choice:
@@ -353,14 +353,6 @@ public enum ValueParser {
         let p = iso.split(separator: "-")
         guard p.count == 3 else { return iso }
         return "\(p[2])/\(p[1])/\(p[0])"
-    }
-
-    static func parseBool(_ s: String) -> Bool? {
-        switch s.matchKey {
-        case "c", "co", "y", "yes", "true", "1", "d", "dung", "x": return true
-        case "k", "khong", "n", "no", "false", "0", "s", "sai": return false
-        default: return nil
-        }
     }
 
     /// A number from the list, an id, or text matching one label (ignoring case and accents).

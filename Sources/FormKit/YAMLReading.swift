@@ -105,9 +105,8 @@ public final class YAMLReader {
                 continue
             }
             if !allowed.contains(key) {
-                let hint = closestName(to: key, in: allowed)
-                error(k, L("khoá không được biết '\(key)' trong \(what.vi)" + (hint.map { "; có phải ý bạn là '\($0)'?" } ?? ""),
-                           "unknown key '\(key)' in \(what.text(.en))" + (hint.map { "; did you mean '\($0)'?" } ?? "")))
+                error(k, L("khoá không được biết '\(key)' trong \(what.vi)",
+                           "unknown key '\(key)' in \(what.text(.en))") + didYouMean(key, in: allowed))
                 continue
             }
             pairs[key] = (k, v)

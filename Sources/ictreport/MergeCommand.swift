@@ -87,32 +87,3 @@ struct MergeCommand: ParsableCommand {
 
     nonisolated(unsafe) static var kept: MergeResult?
 }
-
-/// A value computed on another thread; `value` waits for it.
-final class Background<T: Sendable>: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var result: T?
-
-    init(_ work: @escaping @Sendable () -> T) {
-        Thread.detachNewThread { [self] in
-            result = work()
-            done.signal()
-        }
-    }
-
-    var value: T {
-        done.wait()
-        done.signal()
-        return result!
-    }
-}
-
-/// Runs a loader; its diagnostics are printed with file:line:col and the command exits 1.
-func loadOrExit<T>(_ language: Language, _ load: () throws -> T) throws -> T {
-    do {
-        return try load()
-    } catch let e as DiagnosticsError {
-        for d in e.diagnostics { printError(d.formatted(language)) }
-        throw ExitCode(1)
-    }
-}
