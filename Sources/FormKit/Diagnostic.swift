@@ -58,7 +58,7 @@ public struct DiagnosticsError: Error, Sendable {
 /// "; có phải 'x'?" / "; did you mean 'x'?" for the candidate closest to a misspelt `name`,
 /// or nothing: what every "no such …" message ends with. `quote` writes the name as the file
 /// would (`{x}` for a parameter, `$x` in an expression).
-public func didYouMean(_ name: String, in candidates: [String], quote: (String) -> String = { "'\($0)'" }) -> LocalizedText {
+package func didYouMean(_ name: String, in candidates: [String], quote: (String) -> String = { "'\($0)'" }) -> LocalizedText {
     guard let hint = closestName(to: name, in: candidates) else { return L("", "") }
     return L("; có phải \(quote(hint))?", "; did you mean \(quote(hint))?")
 }
@@ -71,7 +71,7 @@ extension LocalizedText {
 }
 
 /// The closest candidate to a misspelt name, for "did you mean …?".
-public func closestName(to name: String, in candidates: [String]) -> String? {
+package func closestName(to name: String, in candidates: [String]) -> String? {
     var best: (String, Int)?
     for c in candidates {
         let d = editDistance(name.lowercased(), c.lowercased())
@@ -81,7 +81,7 @@ public func closestName(to name: String, in candidates: [String]) -> String? {
 }
 
 /// Levenshtein distance, in characters.
-public func editDistance(_ a: String, _ b: String) -> Int {
+package func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }

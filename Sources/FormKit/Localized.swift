@@ -36,7 +36,7 @@ public func L(_ vi: String, _ en: String) -> LocalizedText {
 extension String {
     /// The key under which two names are "the same" for a person:
     /// NFC, case folded, diacritics removed (đ → d), runs of white space collapsed.
-    public var matchKey: String {
+    package var matchKey: String {
         let folded = nfc.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
             .replacingOccurrences(of: "đ", with: "d")
             .replacingOccurrences(of: "Đ", with: "d")
@@ -44,7 +44,7 @@ extension String {
     }
 
     /// Text as stored: NFC, with surrounding white space removed.
-    public var cleanedInput: String {
+    package var cleanedInput: String {
         let n = nfc
         // Most input has nothing to trim: skip the copy then.
         if let f = n.unicodeScalars.first, let l = n.unicodeScalars.last, !f.isSpace, !l.isSpace { return n }
@@ -55,7 +55,7 @@ extension String {
 extension Unicode.Scalar {
     /// Unicode white space (`properties.isWhitespace`), with ASCII decided without the
     /// property lookup: every answer is checked for it.
-    @inline(__always) public var isSpace: Bool {
+    @inline(__always) package var isSpace: Bool {
         value < 0x80 ? value == 0x20 || (0x09...0x0D).contains(value) : properties.isWhitespace
     }
 }

@@ -2,7 +2,7 @@ extension String {
     /// The text made safe to print on a terminal: control characters (C0 but line feed and tab,
     /// DEL, C1) shown escaped as `\x1B`, so that a file name or a value from a file cannot clear
     /// the screen, retitle the window or move the cursor.
-    public var terminalSafe: String {
+    package var terminalSafe: String {
         guard unicodeScalars.contains(where: { TextRules.isControl($0.value) || $0 == "\r" }) else { return self }
         var out = ""
         for u in unicodeScalars {

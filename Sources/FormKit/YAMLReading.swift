@@ -3,14 +3,14 @@ import Yams
 
 /// Reads YAML nodes for the form and layout loaders, collecting every problem
 /// with its file:line:col instead of stopping at the first.
-public final class YAMLReader {
-    public let file: String
-    public private(set) var diagnostics: [Diagnostic] = []
+package final class YAMLReader {
+    package let file: String
+    package private(set) var diagnostics: [Diagnostic] = []
 
-    public init(file: String) { self.file = file }
+    package init(file: String) { self.file = file }
 
     /// Parses the text; a syntax error becomes a diagnostic at its place.
-    public func compose(_ text: String) -> Node? {
+    package func compose(_ text: String) -> Node? {
         do {
             // No implicit tags: the loaders read every scalar as text and decide its type
             // themselves, and resolving tags runs regular expressions on every key (Yams hashes
@@ -68,27 +68,27 @@ public final class YAMLReader {
         return nil
     }
 
-    public func location(_ node: Node?) -> SourceLocation {
+    package func location(_ node: Node?) -> SourceLocation {
         let m = node?.mark
         return SourceLocation(file: file, line: m?.line ?? 1, column: m?.column ?? 1)
     }
 
-    public func error(at location: SourceLocation, _ message: LocalizedText) {
+    package func error(at location: SourceLocation, _ message: LocalizedText) {
         diagnostics.append(Diagnostic(.error, location, message))
     }
 
-    public func warning(at location: SourceLocation, _ message: LocalizedText) {
+    package func warning(at location: SourceLocation, _ message: LocalizedText) {
         diagnostics.append(Diagnostic(.warning, location, message))
     }
 
-    public func error(_ node: Node?, _ message: LocalizedText) { error(at: location(node), message) }
-    public func warning(_ node: Node?, _ message: LocalizedText) { warning(at: location(node), message) }
+    package func error(_ node: Node?, _ message: LocalizedText) { error(at: location(node), message) }
+    package func warning(_ node: Node?, _ message: LocalizedText) { warning(at: location(node), message) }
 
-    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    package var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
     /// Opens a mapping that may only have `allowed` keys; unknown and repeated keys are
     /// reported (with a did-you-mean). Returns nil, reported, when the node is not a mapping.
-    public func mapping(_ node: Node?, what: LocalizedText, allowed: [String]) -> YAMLMapping? {
+    package func mapping(_ node: Node?, what: LocalizedText, allowed: [String]) -> YAMLMapping? {
         guard let node else { return nil }
         guard case .mapping(let m) = node else {
             error(node, L("\(what.vi) phải là một bảng khoá: giá trị", "\(what.text(.en)) must be a mapping of key: value"))
@@ -115,7 +115,7 @@ public final class YAMLReader {
     }
 
     /// The items of a sequence; anything else is reported.
-    public func sequence(_ node: Node?, what: LocalizedText) -> [Node] {
+    package func sequence(_ node: Node?, what: LocalizedText) -> [Node] {
         guard let node else { return [] }
         guard case .sequence(let s) = node else {
             error(node, L("\(what.vi) phải là một danh sách (mỗi mục bắt đầu bằng '- ')",
@@ -127,17 +127,17 @@ public final class YAMLReader {
 }
 
 /// One YAML mapping whose keys were checked against what is allowed.
-public struct YAMLMapping {
-    public let node: Node
+package struct YAMLMapping {
+    package let node: Node
     let pairs: [String: (key: Node, value: Node)]
     let reader: YAMLReader
 
-    public func has(_ key: String) -> Bool { pairs[key] != nil }
-    public func node(_ key: String) -> Node? { pairs[key]?.value }
-    public func keyNode(_ key: String) -> Node? { pairs[key]?.key }
+    package func has(_ key: String) -> Bool { pairs[key] != nil }
+    package func node(_ key: String) -> Node? { pairs[key]?.value }
+    package func keyNode(_ key: String) -> Node? { pairs[key]?.key }
 
     /// A text value; a missing required key is reported at the mapping.
-    public func string(_ key: String, required: Bool = false, what: String? = nil) -> String? {
+    package func string(_ key: String, required: Bool = false, what: String? = nil) -> String? {
         guard let v = pairs[key]?.value else {
             if required {
                 reader.error(node, L("thiếu khoá bắt buộc '\(key)'", "missing required key '\(key)'"))
@@ -151,7 +151,7 @@ public struct YAMLMapping {
         return s.nfc
     }
 
-    public func bool(_ key: String) -> Bool? {
+    package func bool(_ key: String) -> Bool? {
         guard let v = pairs[key]?.value else { return nil }
         switch v.scalar?.string.lowercased() {
         case "true", "yes": return true
@@ -162,7 +162,7 @@ public struct YAMLMapping {
         }
     }
 
-    public func int(_ key: String) -> Int? {
+    package func int(_ key: String) -> Int? {
         guard let v = pairs[key]?.value else { return nil }
         guard let s = v.scalar?.string, let n = Int(s) else {
             reader.error(v, L("'\(key)' phải là một số nguyên", "'\(key)' must be a whole number"))
@@ -172,18 +172,18 @@ public struct YAMLMapping {
     }
 
     /// Vietnamese text under `key` with its English version under `key_en`.
-    public func localized(_ key: String, required: Bool = false) -> LocalizedText? {
+    package func localized(_ key: String, required: Bool = false) -> LocalizedText? {
         guard let vi = string(key, required: required) else { return nil }
         return LocalizedText(vi, en: string(key + "_en"))
     }
 
     /// Where the value of `key` is, or the mapping itself.
-    public func location(_ key: String) -> SourceLocation {
+    package func location(_ key: String) -> SourceLocation {
         reader.location(pairs[key]?.value ?? node)
     }
 
     /// The column where the text of a scalar value starts (after an opening quote).
-    public func textLocation(_ key: String) -> SourceLocation {
+    package func textLocation(_ key: String) -> SourceLocation {
         var loc = location(key)
         if let style = pairs[key]?.value.scalar?.style, style == .singleQuoted || style == .doubleQuoted {
             loc.column += 1

@@ -235,7 +235,7 @@ public enum SubmissionLoader {
 
 /// `transform` over 0..<count on every core, results in order. Reading and checking many
 /// submissions is independent work; the machine has more than one core.
-public func parallelMap<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+package func parallelMap<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
     guard count > 1 else { return (0..<count).map(transform) }
     var items = [T?](repeating: nil, count: count)
     let chunks = min(count, ProcessInfo.processInfo.activeProcessorCount * 4)
