@@ -47,9 +47,9 @@ extension Form {
             if field.type == .date { return ValueParser.displayDate(s) }
             return s
         case .number(let n): return language == .vi ? ValueParser.vnNumber(n) : formatNumber(n)
-        case .bool(let b): return b ? (language == .vi ? "Có" : "Yes") : (language == .vi ? "Không" : "No")
+        case .bool(let b): return b ? (L("Có", "Yes").text(language)) : (L("Không", "No").text(language))
         case .list(let ids): return ids.map { field.choice($0)?.label.text(language) ?? $0 }.joined(separator: "; ")
-        case .rows(let rows): return language == .vi ? "\(rows.count) dòng" : "\(rows.count) rows"
+        case .rows(let rows): return L("\(rows.count) dòng", "\(rows.count) rows").text(language)
         }
     }
 }

@@ -8,12 +8,11 @@ public struct FormOutline {
     public init(_ form: Form) { self.form = form }
 
     public func text(_ language: Language) -> String {
-        let vi = language == .vi
         var out = "\(form.title.text(language))\n"
-        out += (vi ? "Mã biểu mẫu: " : "Form id: ") + "\(form.id)  " + (vi ? "phiên bản " : "version ") + form.version + "\n"
-        out += (vi ? "Tham số: " : "Parameters: ") + form.parameters.map { "\($0.name) = \($0.value)" }.joined(separator: ", ") + "\n"
+        out += (L("Mã biểu mẫu: ", "Form id: ").text(language)) + "\(form.id)  " + (L("phiên bản ", "version ").text(language)) + form.version + "\n"
+        out += (L("Tham số: ", "Parameters: ").text(language)) + form.parameters.map { "\($0.name) = \($0.value)" }.joined(separator: ", ") + "\n"
         for (i, s) in form.sections.enumerated() {
-            out += "\n\(s.heading(language))  [\(s.id)]  (\(vi ? "mục" : "section") \(i + 1)/\(form.sections.count))\n"
+            out += "\n\(s.heading(language))  [\(s.id)]  (\(L("mục", "section").text(language)) \(i + 1)/\(form.sections.count))\n"
             for f in s.fields {
                 out += line(f, indent: "  ", language)
                 for c in f.columns { out += line(c, indent: "      · ", language) }
@@ -22,29 +21,28 @@ public struct FormOutline {
             for r in s.rules { out += rule(r, indent: "  ", language) }
         }
         if !form.rules.isEmpty {
-            out += "\n" + (vi ? "Quy tắc chung:" : "Form rules:") + "\n"
+            out += "\n" + (L("Quy tắc chung:", "Form rules:").text(language)) + "\n"
             for r in form.rules { out += rule(r, indent: "  ", language) }
         }
         return out
     }
 
     private func line(_ f: Field, indent: String, _ language: Language) -> String {
-        let vi = language == .vi
         var attrs = [f.type.label(language)]
-        if f.required { attrs.append(vi ? "bắt buộc" : "required") }
+        if f.required { attrs.append(L("bắt buộc", "required").text(language)) }
         if let lo = f.min { attrs.append("≥ \(formatNumber(lo))") }
         if let hi = f.max { attrs.append("≤ \(formatNumber(hi))") }
-        if let lo = f.minDate { attrs.append((vi ? "từ " : "from ") + ValueParser.displayDate(lo)) }
-        if let hi = f.maxDate { attrs.append((vi ? "đến " : "to ") + ValueParser.displayDate(hi)) }
-        if let lo = f.minRows { attrs.append((vi ? "ít nhất \(lo) dòng" : "at least \(lo) rows")) }
-        if let hi = f.maxRows { attrs.append((vi ? "tối đa \(hi) dòng" : "at most \(hi) rows")) }
+        if let lo = f.minDate { attrs.append((L("từ ", "from ").text(language)) + ValueParser.displayDate(lo)) }
+        if let hi = f.maxDate { attrs.append((L("đến ", "to ").text(language)) + ValueParser.displayDate(hi)) }
+        if let lo = f.minRows { attrs.append((L("ít nhất \(lo) dòng", "at least \(lo) rows").text(language))) }
+        if let hi = f.maxRows { attrs.append((L("tối đa \(hi) dòng", "at most \(hi) rows").text(language))) }
         var s = "\(indent)\(f.heading(language))  [\(f.id)]  (\(attrs.joined(separator: ", ")))\n"
         let indent = String(repeating: " ", count: indent.count)
         if !f.choices.isEmpty {
             s += indent + "    " + f.choices.enumerated().map { "\($0.offset + 1)) \($0.element.label.text(language)) [\($0.element.id)]" }.joined(separator: "; ") + "\n"
         }
-        if let r = f.relevant { s += indent + "    " + (vi ? "chỉ hỏi khi: " : "asked when: ") + r.source + "\n" }
-        if let r = f.requiredWhen { s += indent + "    " + (vi ? "bắt buộc khi: " : "required when: ") + r.source + "\n" }
+        if let r = f.relevant { s += indent + "    " + (L("chỉ hỏi khi: ", "asked when: ").text(language)) + r.source + "\n" }
+        if let r = f.requiredWhen { s += indent + "    " + (L("bắt buộc khi: ", "required when: ").text(language)) + r.source + "\n" }
         return s
     }
 

@@ -47,13 +47,12 @@ public struct SubmissionCheck: Sendable {
     }
 
     func renderText(_ language: Language) -> String {
-        let vi = language == .vi
         var out = loaded.file
         if let s = loaded.submission {
             var about: [String] = []
             if !s.unitId.isEmpty { about.append(s.unitName.isEmpty ? s.unitId : "\(s.unitName) (\(s.unitId))") }
-            about.append(s.status == .final ? (vi ? "bản chính thức" : "final") : (vi ? "bản nháp" : "draft"))
-            if s.revision > 0 { about.append((vi ? "lần " : "revision ") + "\(s.revision)") }
+            about.append(s.status == .final ? (L("bản chính thức", "final").text(language)) : (L("bản nháp", "draft").text(language)))
+            if s.revision > 0 { about.append((L("lần ", "revision ").text(language)) + "\(s.revision)") }
             out += " — " + about.joined(separator: ", ")
         }
         out += "\n"
@@ -61,16 +60,16 @@ public struct SubmissionCheck: Sendable {
             return out + "  \(Severity.error.label(language)): \(reason.text(language))\n"
         }
         for p in loaded.problems {
-            out += "  \(Severity.error.label(language)): \(p.path) (" + (vi ? "dòng \(p.line), cột \(p.column)" : "line \(p.line), column \(p.column)") + "): \(p.message.text(language))\n"
+            out += "  \(Severity.error.label(language)): \(p.path) (" + (L("dòng \(p.line), cột \(p.column)", "line \(p.line), column \(p.column)").text(language)) + "): \(p.message.text(language))\n"
         }
         for issue in issues.sorted(by: { $0.severity < $1.severity }) {
             out += "  \(issue.severity.label(language)): \(issue.place(language)): \(issue.message.text(language))"
             if issue.severity == .warning, let why = loaded.submission?.explanations[issue.key] {
-                out += vi ? " — giải trình: \(why)" : " — explanation: \(why)"
+                out += L(" — giải trình: \(why)", " — explanation: \(why)").text(language)
             }
             out += "\n"
         }
-        if errorCount == 0 && warningCount == 0 { out += vi ? "  hợp lệ, không có lỗi\n" : "  valid, no problems\n" }
+        if errorCount == 0 && warningCount == 0 { out += L("  hợp lệ, không có lỗi\n", "  valid, no problems\n").text(language) }
         return out
     }
 }

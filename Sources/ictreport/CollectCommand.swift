@@ -45,25 +45,25 @@ struct CollectCommand: ParsableCommand {
         if let edit {
             let loaded = try loadSubmission(edit, form, lang)
             guard loaded.status == .final else {
-                printError(lang == .vi ? "\(edit) là bản nháp, không phải bản chính thức: --edit chỉ mở lại bản chính thức. Để làm tiếp bản nháp, chạy: ictreport collect --unit \(loaded.unitId.isEmpty ? unit : loaded.unitId)"
-                                       : "\(edit) is a draft, not a final submission: --edit reopens final ones only. To go on with a draft, run: ictreport collect --unit \(loaded.unitId.isEmpty ? unit : loaded.unitId)")
+                printError(L("\(edit) là bản nháp, không phải bản chính thức: --edit chỉ mở lại bản chính thức. Để làm tiếp bản nháp, chạy: ictreport collect --unit \(loaded.unitId.isEmpty ? unit : loaded.unitId)",
+                                         "\(edit) is a draft, not a final submission: --edit reopens final ones only. To go on with a draft, run: ictreport collect --unit \(loaded.unitId.isEmpty ? unit : loaded.unitId)").text(lang))
                 throw ExitCode(1)
             }
             editing = loaded
         }
         if noInput && answers == nil {
-            throw ValidationError(lang == .vi ? "--no-input cần --answers FILE" : "--no-input needs --answers FILE")
+            throw ValidationError(L("--no-input cần --answers FILE", "--no-input needs --answers FILE").text(lang))
         }
         let prefill = try answers.map { try loadSubmission($0, form, lang) }
         guard let chosen = try chooseUnit(registry, terminal: terminal, lang: lang, interactive: !noInput) else { throw ExitCode(1) }
         if let editing, editing.unitId != chosen.id {
-            printError(lang == .vi ? "\(edit!) là báo cáo của \(editing.unitName), không phải \(chosen.name)." : "\(edit!) is the report of \(editing.unitName), not \(chosen.name).")
+            printError(L("\(edit!) là báo cáo của \(editing.unitName), không phải \(chosen.name).", "\(edit!) is the report of \(editing.unitName), not \(chosen.name).").text(lang))
             throw ExitCode(1)
         }
         if let prefill, !prefill.unitId.isEmpty, prefill.unitId != chosen.id {
             let other = registry.unit(prefill.unitId)?.name ?? prefill.unitId
-            printError(lang == .vi ? "\(answers!) là câu trả lời của \(other) (unit: \(prefill.unitId)), không phải \(chosen.name). Hãy chọn đúng tệp hoặc đúng đơn vị."
-                                   : "\(answers!) holds the answers of \(other) (unit: \(prefill.unitId)), not \(chosen.name). Choose the right file or the right unit.")
+            printError(L("\(answers!) là câu trả lời của \(other) (unit: \(prefill.unitId)), không phải \(chosen.name). Hãy chọn đúng tệp hoặc đúng đơn vị.",
+                                     "\(answers!) holds the answers of \(other) (unit: \(prefill.unitId)), not \(chosen.name). Choose the right file or the right unit.").text(lang))
             throw ExitCode(1)
         }
         var options = CollectorSession.Options(draftURL: URL(fileURLWithPath: drafts).appendingPathComponent("\(chosen.id).json"),
@@ -82,8 +82,8 @@ struct CollectCommand: ParsableCommand {
         }
         defer { lock.release() }
         for holder in lock.takenOver where holder.host != ProcessInfo.processInfo.hostName || kill(holder.process, 0) != 0 {
-            printError(lang == .vi ? "(Phiên trước trên máy \(holder.host), tiến trình \(holder.process) đã kết thúc mà chưa đóng; tiếp tục từ những gì nó đã lưu.)"
-                                   : "(An earlier session on \(holder.host), process \(holder.process), ended without closing; going on from what it saved.)")
+            printError(L("(Phiên trước trên máy \(holder.host), tiến trình \(holder.process) đã kết thúc mà chưa đóng; tiếp tục từ những gì nó đã lưu.)",
+                                     "(An earlier session on \(holder.host), process \(holder.process), ended without closing; going on from what it saved.)").text(lang))
         }
         let session = CollectorSession(form: form, unit: chosen, terminal: terminal, options: options)
         if noInput { throw ExitCode(session.runWithoutInput().exitCode) }
@@ -102,22 +102,22 @@ struct CollectCommand: ParsableCommand {
         let matches = registry.match(unit)
         if matches.count == 1 { return matches[0] }
         if matches.isEmpty {
-            printError(lang == .vi ? "Không tìm thấy đơn vị '\(unit)'." : "No unit matches '\(unit)'.")
+            printError(L("Không tìm thấy đơn vị '\(unit)'.", "No unit matches '\(unit)'.").text(lang))
             let close = registry.suggestions(unit)
             if !close.isEmpty {
-                printError((lang == .vi ? "Có phải: " : "Did you mean: ") + close.map { "\($0.name) (--unit \($0.id))" }.joined(separator: "; "))
+                printError((L("Có phải: ", "Did you mean: ").text(lang)) + close.map { "\($0.name) (--unit \($0.id))" }.joined(separator: "; "))
             }
-            printError(lang == .vi ? "Danh sách đơn vị: Forms/units.yaml" : "The unit list: Forms/units.yaml")
+            printError(L("Danh sách đơn vị: Forms/units.yaml", "The unit list: Forms/units.yaml").text(lang))
             return nil
         }
-        terminal.write((lang == .vi ? "Có \(matches.count) đơn vị khớp với '\(unit)':\n" : "\(matches.count) units match '\(unit)':\n"))
+        terminal.write((L("Có \(matches.count) đơn vị khớp với '\(unit)':\n", "\(matches.count) units match '\(unit)':\n").text(lang)))
         for (i, u) in matches.enumerated() { terminal.write("  \(i + 1)) \(u.name) (\(u.id))\n") }
         guard interactive else { return nil }
         while true {
-            switch terminal.read(prompt: lang == .vi ? "Chọn số › " : "Choose a number › ") {
+            switch terminal.read(prompt: L("Chọn số › ", "Choose a number › ").text(lang)) {
             case .line(let s):
                 if let n = Int(s.trimmingCharacters(in: .whitespaces)), matches.indices.contains(n - 1) { return matches[n - 1] }
-                terminal.write(lang == .vi ? "Hãy gõ một số từ 1 đến \(matches.count).\n" : "Type a number from 1 to \(matches.count).\n")
+                terminal.write(L("Hãy gõ một số từ 1 đến \(matches.count).\n", "Type a number from 1 to \(matches.count).\n").text(lang))
             case .end, .interrupt:
                 return nil
             }

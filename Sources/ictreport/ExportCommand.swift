@@ -22,7 +22,7 @@ struct ExportCommand: ParsableCommand {
         let lang = common.lang
         let layoutPath = locate(self.layout, default: "Templates/unit-report.yaml").path
         if let problem = OutputTarget.problem(output, inputs: [submission, locate(formFile.form, default: defaultFormPath).path, layoutPath], fileExtension: "xlsx") {
-            printError((lang == .vi ? "Không xuất: " : "Not exported: ") + problem.text(lang))
+            printError((L("Không xuất: ", "Not exported: ").text(lang)) + problem.text(lang))
             throw ExitCode(2)
         }
         let form = try formFile.load(lang)
@@ -31,9 +31,9 @@ struct ExportCommand: ParsableCommand {
         do {
             try UnitReportExporter(form: form, layout: layout).export(s, to: URL(fileURLWithPath: output))
         } catch {
-            printError((lang == .vi ? "Không tạo được tệp \(output): " : "Cannot write \(output): ") + "\(error)")
+            printError((L("Không tạo được tệp \(output): ", "Cannot write \(output): ").text(lang)) + "\(error)")
             throw ExitCode(1)
         }
-        print(lang == .vi ? "Đã xuất báo cáo của \(s.unitName) ra \(output)" : "Exported the report of \(s.unitName) to \(output)")
+        print(L("Đã xuất báo cáo của \(s.unitName) ra \(output)", "Exported the report of \(s.unitName) to \(output)").text(lang))
     }
 }

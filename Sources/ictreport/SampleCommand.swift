@@ -28,12 +28,12 @@ struct SampleCommand: ParsableCommand {
         let loaded = SubmissionLoader.load(baseURL, form: form)
         guard let example = loaded.submission, loaded.rejection == nil, loaded.problems.isEmpty,
               !Validator(form: form).validate(example.answers).contains(where: { $0.severity == .error }) else {
-            printError(lang == .vi ? "\(loaded.file): bài nộp gốc phải đầy đủ và hợp lệ (xem: ictreport validate \(loaded.file))"
-                                   : "\(loaded.file): the base submission must be complete and valid (see: ictreport validate \(loaded.file))")
+            printError(L("\(loaded.file): bài nộp gốc phải đầy đủ và hợp lệ (xem: ictreport validate \(loaded.file))",
+                                     "\(loaded.file): the base submission must be complete and valid (see: ictreport validate \(loaded.file))").text(lang))
             throw ExitCode(1)
         }
         if let count, count < 1 || count > SampleGenerator.maxCount {
-            throw ValidationError(lang == .vi ? "--count phải từ 1 đến \(SampleGenerator.maxCount)" : "--count must be from 1 to \(SampleGenerator.maxCount)")
+            throw ValidationError(L("--count phải từ 1 đến \(SampleGenerator.maxCount)", "--count must be from 1 to \(SampleGenerator.maxCount)").text(lang))
         }
         let generator = SampleGenerator(form: form, base: example.answers, baseUnitName: example.unitName, seed: seed)
         let dir = URL(fileURLWithPath: output)

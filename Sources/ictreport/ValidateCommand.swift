@@ -26,13 +26,13 @@ struct ValidateCommand: ParsableCommand {
             let (urls, missing, _) = SubmissionLoader.expand([path])
             let fresh = urls.filter { seen.insert(AtomicOutput.resolvingLinks($0.path)).inserted }
             if missing.isEmpty && fresh.isEmpty && !urls.isEmpty {
-                print(lang == .vi ? "\(path.terminalSafe): đã được nêu, chỉ kiểm tra một lần\n" : "\(path.terminalSafe): given more than once, checked once\n")
+                print(L("\(path.terminalSafe): đã được nêu, chỉ kiểm tra một lần\n", "\(path.terminalSafe): given more than once, checked once\n").text(lang))
             }
             return missing.map { ($0, nil) } + fresh.map { (path, $0) }
         }
         let reports = parallelMap(entries.count) { i -> (text: String, errors: Int) in
             guard let url = entries[i].url else {
-                return ("\(entries[i].path)\n  \(Severity.error.label(lang)): " + (lang == .vi ? "không có tệp hoặc thư mục này" : "no such file or folder") + "\n", 1)
+                return ("\(entries[i].path)\n  \(Severity.error.label(lang)): " + (L("không có tệp hoặc thư mục này", "no such file or folder").text(lang)) + "\n", 1)
             }
             let check = SubmissionCheck.run(url, validator: validator)
             return (check.render(lang), check.errorCount)
@@ -47,8 +47,8 @@ struct ValidateCommand: ParsableCommand {
         }
         print(out, terminator: "")
         let total = reports.count
-        print(lang == .vi ? "Tổng cộng \(total) tệp: \(clean) không có lỗi, \(withErrors) có lỗi (\(errors) lỗi)."
-                          : "\(total) files: \(clean) without errors, \(withErrors) with errors (\(errors) errors).")
+        print(L("Tổng cộng \(total) tệp: \(clean) không có lỗi, \(withErrors) có lỗi (\(errors) lỗi).",
+                            "\(total) files: \(clean) without errors, \(withErrors) with errors (\(errors) errors).").text(lang))
         if withErrors > 0 { throw ExitCode(1) }
     }
 }
