@@ -2,11 +2,12 @@
 SWIFT      ?= swift
 CONFIG     ?= debug
 BIN         = .build/$(CONFIG)/ictreport
-# Debian packages the project needs: the Excel writer, the independent workbook reader CI uses,
+# Debian packages the project needs: the Excel writer, the line editor of the collector, the
+# independent workbook reader CI uses,
 # and pkg-config for the system-library target.
-DEBS        = libxlsxwriter-dev python3-openpyxl pkg-config
+DEBS        = libxlsxwriter-dev libedit-dev python3-openpyxl pkg-config
 
-.PHONY: deps build test demo bench clean fuzz fuzz-build fuzz-short
+.PHONY: deps build test lint format demo bench clean fuzz fuzz-build fuzz-short
 
 ## deps: install the missing Debian packages (as root), or say what to run.
 deps:
@@ -23,6 +24,14 @@ deps:
 ## build: compile the tool.
 build: deps
 	$(SWIFT) build -c $(CONFIG)
+
+## lint: the code as swift-format (.swift-format) would write it; `make format` rewrites it so.
+FORMATTED   = Sources Tests Package.swift
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel $(FORMATTED)
+
+format:
+	$(SWIFT) format --in-place --recursive --parallel $(FORMATTED)
 
 DEMO        = out/demo
 WORKBOOK    = $(DEMO)/tong-hop-bao-cao-cntt.xlsx

@@ -26,7 +26,9 @@ let package = Package(
         .target(name: "AtomicFiles"),
         // swift-crypto's SHA-256 for the content hash of every submission.
         .target(name: "Submissions", dependencies: ["FormKit", "AtomicFiles", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Collector", dependencies: ["FormKit", "Submissions"]),
+        // Debian's libedit (make deps installs libedit-dev): line editing in the collector.
+        .systemLibrary(name: "Clibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .target(name: "Collector", dependencies: ["FormKit", "Submissions", "Clibedit"]),
         // Debian's libxlsxwriter (make deps installs libxlsxwriter-dev).
         .systemLibrary(name: "Cxlsxwriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .target(name: "XLSX", dependencies: ["Cxlsxwriter", "TextNormalization", "AtomicFiles"]),

@@ -104,6 +104,8 @@ public final class CollectorSession {
     }
 
     func t(_ vi: String, _ en: String) -> String { self.vi ? vi : en }
+    /// The last answer typed (for the Up key).
+    var lastTyped: String?
 
     func say(_ s: String = "") { terminal.write(s + "\n") }
 
@@ -381,10 +383,11 @@ public final class CollectorSession {
 
     enum Typed { case text(String), keep, skip }
 
-    /// Reads one line, handling the commands that work at every prompt.
-    func readInput(_ prompt: String, help: String?) throws -> Typed {
+    /// Reads one line, handling the commands that work at every prompt. `recall` (the value
+    /// in brackets) and the last answer typed are what the Up key calls back.
+    func readInput(_ prompt: String, help: String?, recall: [String] = [], multiline: Bool = false) throws -> Typed {
         while true {
-            switch terminal.read(prompt: prompt) {
+            switch terminal.read(prompt: prompt, recall: (lastTyped.map { [$0] } ?? []) + recall) {
             case .end: throw Flow.end
             case .interrupt: throw Flow.interrupt
             case .line(let raw):
@@ -405,6 +408,14 @@ public final class CollectorSession {
                         say(p.error(t("Lệnh '\(line)' không có. ", "No command '\(line)'. ")) + p.dim(commandHelp))
                         continue
                     }
+                    if raw.contains("\n") && !multiline {
+                        // A paste of several lines: the next lines are not this question's answer.
+                        let count = raw.split(separator: "\n").count
+                        say(p.error(t("Câu trả lời có \(count) dòng nhưng câu này chỉ nhận một dòng. Hãy gõ hoặc dán lại một dòng.",
+                                      "The answer has \(count) lines but this question takes one. Type or paste one line again.")))
+                        continue
+                    }
+                    lastTyped = raw
                     return .text(raw)
                 }
             }
@@ -467,7 +478,7 @@ public final class CollectorSession {
         let shown = current(fallback, f)
         let prompt = (shown.map { p.dim("[\($0)] ") } ?? "") + p.accent("› ")
         while true {
-            switch try readInput(prompt, help: f.help?.text(lang)) {
+            switch try readInput(prompt, help: f.help?.text(lang), recall: shown.map { [$0] } ?? [], multiline: f.type == .long_text) {
             case .keep:
                 if let fallback, !fallback.isBlank { return fallback }
                 if f.type == .multi_choice && !required { return nil }

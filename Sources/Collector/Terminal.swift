@@ -13,12 +13,20 @@ public enum TerminalInput: Equatable, Sendable {
 /// (not bytes) keeps Vietnamese input intact whatever the keyboard's input method sends.
 public protocol Terminal: AnyObject {
     func read(prompt: String) -> TerminalInput
+    /// The same, with lines the person may call back with the Up key (the value in brackets,
+    /// the previous answer; the last one first). Terminals without line editing ignore them.
+    func read(prompt: String, recall: [String]) -> TerminalInput
     func write(_ text: String)
     /// Whether a person is typing (a TTY) rather than a file or a pipe.
     var isInteractive: Bool { get }
 }
 
-/// The process's standard input and output.
+extension Terminal {
+    public func read(prompt: String, recall: [String]) -> TerminalInput { read(prompt: prompt) }
+}
+
+/// The process's standard input and output, read line by line (off a terminal, or where
+/// line editing cannot start: see `LineEditingTerminal.make`).
 public final class StandardTerminal: Terminal {
     public let isInteractive: Bool
 

@@ -39,7 +39,7 @@ struct CollectCommand: ParsableCommand {
         let lang = common.lang
         let form = try formFile.load(lang)
         let registry = try unitList.load(lang)
-        let terminal = StandardTerminal()
+        let terminal = LineEditingTerminal.make()
         let palette = Palette(color)
         var editing: Submission?
         if let edit {
