@@ -106,6 +106,9 @@ public final class CollectorSession {
     func t(_ vi: String, _ en: String) -> String { self.vi ? vi : en }
     /// The last answer typed (for the Up key).
     var lastTyped: String?
+    /// Warnings the focal point confirmed in this session (by `ValidationIssue.key`): asked
+    /// once, however often finalizing is tried again.
+    var confirmedWarnings: Set<String> = []
 
     func say(_ s: String = "") { terminal.write(s + "\n") }
 
@@ -119,42 +122,51 @@ public final class CollectorSession {
         var start: Int?
         var onlyProblems = options.prefill != nil
         while true {
-            do {
-                let from = try start ?? resumeOffer()
+            do throws(Flow) {
+                let from: Int
+                if let start { from = start } else { from = try resumeOffer() }
                 start = from
                 try walk(from: from, onlyProblems: onlyProblems)
                 if finishRequested, let done = try finalize() { return done }
                 return try reviewAndFinalize()
-            } catch Flow.save {
-                if saveDraft() {
-                    say(p.ok(t("Đã lưu bản nháp: \(options.draftURL.path)", "Draft saved: \(options.draftURL.path)")))
-                    say(resumeHint)
-                    return .saved(options.draftURL)
-                }
-                // Not saved: the session stays open, with every answer still in it.
-                say(p.warning(t("Phiên làm việc vẫn mở, các câu trả lời vẫn còn. Khắc phục lỗi trên (ví dụ giải phóng ổ đĩa) rồi gõ :save lần nữa, hoặc tiếp tục trả lời.",
-                                "The session stays open and your answers are kept. Fix the problem above (e.g. free some disk space), then type :save again, or go on answering.")))
-                start = currentStep
-                onlyProblems = false
-            } catch Flow.interrupt {
-                return interrupted()
-            } catch Flow.end {
-                return endOfInput()
             } catch {
-                return .incomplete
+                // Every way out of a prompt is one of these; each is answered, none ends the
+                // session unsaid.
+                switch error {
+                case .save:
+                    if saveDraft() {
+                        say(p.ok(t("Đã lưu bản nháp: \(options.draftURL.path)", "Draft saved: \(options.draftURL.path)")))
+                        say(resumeHint)
+                        return .saved(options.draftURL)
+                    }
+                    // Not saved: the session stays open, with every answer still in it.
+                    say(p.warning(t("Phiên làm việc vẫn mở, các câu trả lời vẫn còn. Khắc phục lỗi trên (ví dụ giải phóng ổ đĩa) rồi gõ :save lần nữa, hoặc tiếp tục trả lời.",
+                                    "The session stays open and your answers are kept. Fix the problem above (e.g. free some disk space), then type :save again, or go on answering.")))
+                    start = currentStep
+                    onlyProblems = false
+                case .interrupt:
+                    return interrupted()
+                case .end:
+                    return endOfInput()
+                case .back, .review:
+                    // Handled where they mean something; one that arrives here goes on at the
+                    // question being asked.
+                    start = currentStep
+                    onlyProblems = false
+                }
             }
         }
     }
 
     /// Offers to resume a draft (or says a final exists); the question to start from.
-    func resumeOffer() throws -> Int {
+    func resumeOffer() throws(Flow) -> Int {
         if options.prefill == nil, options.editing == nil, let draft = existingDraft() {
             submission = draft
             let answered = draft.answers.sections.values.reduce(0) { $0 + $1.count }
             say(t("Đã có bản nháp (lưu lúc \(displayTime(draft.updatedAt)), \(answered) câu đã trả lời).",
                   "A draft exists (saved \(displayTime(draft.updatedAt)), \(answered) answers)."))
             if try askYesNo(t("Tiếp tục từ chỗ đã dừng? (c: tiếp tục / k: làm lại từ đầu, các câu đã trả lời được giữ làm mặc định)",
-                              "Resume where you stopped? (y: resume / n: start from the top, keeping your answers as defaults)"), default: true) {
+                              "Resume where you stopped? (y: resume / n: start from the top, keeping your answers as defaults)"), default: true, navigation: false) {
                 // Go on after the last question answered.
                 return draft.resumeAt.flatMap(stepIndex(of:)).map { min($0 + 1, steps.count - 1) } ?? 0
             }
@@ -308,7 +320,7 @@ public final class CollectorSession {
     }
 
     /// Asks every question from `start` on; with `onlyProblems`, only missing or invalid ones.
-    func walk(from start: Int, onlyProblems: Bool = false) throws {
+    func walk(from start: Int, onlyProblems: Bool = false) throws(Flow) {
         var i = start
         history = []
         while i < steps.count {
@@ -345,7 +357,7 @@ public final class CollectorSession {
     }
 
     /// One question: asked until it gets an acceptable answer.
-    func ask(step: Int) throws {
+    func ask(step: Int) throws(Flow) {
         let (s, _) = steps[step]
         sectionHeader(s)
         let (section, field) = field(step)
@@ -356,7 +368,7 @@ public final class CollectorSession {
     }
 
     /// The rules that read this answer and whose every field is answered are checked now.
-    func checkRules(after path: String, section: Section, step: Int) throws {
+    func checkRules(after path: String, section: Section, step: Int) throws(Flow) {
         let rules = section.rules + form.rules
         for rule in rules where rule.condition.references.contains(path) {
             let answered = rule.condition.references.allSatisfy { ref in
@@ -385,7 +397,7 @@ public final class CollectorSession {
 
     /// Reads one line, handling the commands that work at every prompt. `recall` (the value
     /// in brackets) and the last answer typed are what the Up key calls back.
-    func readInput(_ prompt: String, help: String?, recall: [String] = [], multiline: Bool = false) throws -> Typed {
+    func readInput(_ prompt: String, help: String?, recall: [String] = [], multiline: Bool = false) throws(Flow) -> Typed {
         while true {
             switch terminal.read(prompt: prompt, recall: (lastTyped.map { [$0] } ?? []) + recall) {
             case .end: throw Flow.end
@@ -462,7 +474,7 @@ public final class CollectorSession {
     }
 
     /// Asks one value until it is acceptable; nil is a blank (or skipped) optional answer.
-    func askValue(_ f: Field, current value: Value?, required: Bool, showLabel: Bool = true, row: Row? = nil) throws -> Value? {
+    func askValue(_ f: Field, current value: Value?, required: Bool, showLabel: Bool = true, row: Row? = nil) throws(Flow) -> Value? {
         let lang = options.language
         if showLabel {
             say()
@@ -513,7 +525,7 @@ public final class CollectorSession {
     }
 
     /// An ambiguous number: offer its readings.
-    func choose(_ problem: InputProblem, _ f: Field) throws -> Value? {
+    func choose(_ problem: InputProblem, _ f: Field) throws(Flow) -> Value? {
         say(p.warning("  " + problem.message.text(options.language)))
         for (i, c) in problem.candidates.enumerated() { say("    \(i + 1)) \(current(c, f) ?? "")") }
         let answer = try readInput(p.accent(t("  Chọn 1–\(problem.candidates.count) (Enter để gõ lại) › ", "  Choose 1–\(problem.candidates.count) (Enter to type again) › ")), help: nil)
@@ -523,11 +535,23 @@ public final class CollectorSession {
         return nil
     }
 
-    func askYesNo(_ question: String, default def: Bool?) throws -> Bool {
+    /// A yes/no question. With `navigation` false, `<` and `:review` mean nothing here: that
+    /// is said and the question asked again (they would otherwise leave a place they cannot).
+    func askYesNo(_ question: String, default def: Bool?, navigation: Bool = true) throws(Flow) -> Bool {
         let suffix = def.map { $0 ? "[c] " : "[k] " } ?? ""
         while true {
             say(question)
-            switch try readInput(p.dim(vi ? suffix : suffix.replacingOccurrences(of: "c", with: "y").replacingOccurrences(of: "k", with: "n")) + p.accent("› "), help: nil) {
+            let typed: Typed
+            do {
+                typed = try readInput(p.dim(vi ? suffix : suffix.replacingOccurrences(of: "c", with: "y").replacingOccurrences(of: "k", with: "n")) + p.accent("› "), help: nil)
+            } catch .back where !navigation {
+                say(p.error("  " + t("Ở câu hỏi này không quay lại được. Hãy gõ c (có) hoặc k (không).", "There is no going back from this question. Type y (yes) or n (no).")))
+                continue
+            } catch .review where !navigation {
+                say(p.error("  " + t("Chưa xem lại được ở câu hỏi này. Hãy gõ c (có) hoặc k (không).", "The review is not available at this question. Type y (yes) or n (no).")))
+                continue
+            }
+            switch typed {
             case .keep: if let def { return def }
             case .skip: return false
             case .text(let s):

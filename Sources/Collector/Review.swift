@@ -4,7 +4,7 @@ import Submissions
 
 extension CollectorSession {
     /// The end of the form: review until the focal point finalizes (or saves and leaves).
-    func reviewAndFinalize() throws -> CollectorOutcome {
+    func reviewAndFinalize() throws(Flow) -> CollectorOutcome {
         while true {
             if try review(atEnd: true) {
                 if let done = try finalize() { return done }
@@ -15,7 +15,7 @@ extension CollectorSession {
     /// Shows every answer by section, numbered, and takes edits by number.
     /// Returns true when the focal point asks to finalize.
     @discardableResult
-    func review(atEnd: Bool = false) throws -> Bool {
+    func review(atEnd: Bool = false) throws(Flow) -> Bool {
         while true {
             printReview()
             // Examples name the form's first table, so they can be typed as they are.
@@ -76,7 +76,7 @@ extension CollectorSession {
     }
 
     /// `7` edits question 7; `15.2` row 2 of table 15; `15+` adds a row; `15.2-` deletes one.
-    func edit(_ cmd: String) throws -> Bool {
+    func edit(_ cmd: String) throws(Flow) -> Bool {
         let deleting = cmd.hasSuffix("-"), adding = cmd.hasSuffix("+")
         let body = deleting || adding ? String(cmd.dropLast()) : cmd
         let parts = body.split(separator: ".").map { Int($0) }
@@ -89,7 +89,8 @@ extension CollectorSession {
         }
         shownSection = -1
         if parts.count == 1 && !adding && !deleting {
-            do { try ask(step: step) } catch Flow.back {}
+            // `<` or `:review` inside an edit started from the review: back to the review.
+            do { try ask(step: step) } catch .back, .review {}
             return true
         }
         guard field.type == .table else { return false }
@@ -99,17 +100,20 @@ extension CollectorSession {
                 say(p.error(t("  Bảng đã đủ \(hi) dòng.", "  The table already has \(hi) rows.")))
                 return true
             }
-            do { rows.append(try askRow(section, field, number: rows.count + 1, current: [:], committed: rows)) } catch Flow.back { return true }
+            do { rows.append(try askRow(section, field, number: rows.count + 1, current: [:], committed: rows)) } catch .back, .review { return true }
         } else if parts.count == 2, let r = parts[1], rows.indices.contains(r - 1) {
             if deleting {
                 if let lo = field.minRows, rows.count <= lo {
                     say(p.error(t("  Bảng cần ít nhất \(lo) dòng.", "  The table needs at least \(lo) rows.")))
                     return true
                 }
-                guard try askYesNo(t("Xoá dòng \(r): \(rowSummary(rows[r - 1], field))? (c/k)", "Delete row \(r): \(rowSummary(rows[r - 1], field))? (y/n)"), default: false) else { return true }
+                // `<` or `:review` here keeps the row and goes back to the review.
+                do {
+                    guard try askYesNo(t("Xoá dòng \(r): \(rowSummary(rows[r - 1], field))? (c/k)", "Delete row \(r): \(rowSummary(rows[r - 1], field))? (y/n)"), default: false) else { return true }
+                } catch .back, .review { return true }
                 rows.remove(at: r - 1)
             } else {
-                do { rows[r - 1] = try askRow(section, field, number: r, current: rows[r - 1], committed: rows) } catch Flow.back { return true }
+                do { rows[r - 1] = try askRow(section, field, number: r, current: rows[r - 1], committed: rows) } catch .back, .review { return true }
             }
         } else {
             return false
@@ -128,15 +132,15 @@ extension CollectorSession {
         return nil
     }
 
-    func goTo(_ issue: ValidationIssue) throws {
+    func goTo(_ issue: ValidationIssue) throws(Flow) {
         guard let (step, row) = place(of: issue) else { return }
         shownSection = -1
-        if let row { _ = try edit("\(step + 1).\(row)") } else { do { try ask(step: step) } catch Flow.back {} }
+        if let row { _ = try edit("\(step + 1).\(row)") } else { do { try ask(step: step) } catch .back, .review {} }
     }
 
     /// Runs the whole Validator. Errors block (listed, then the first is asked again);
     /// each warning is confirmed, with an optional explanation kept for the coordinators.
-    func finalize() throws -> CollectorOutcome? {
+    func finalize() throws(Flow) -> CollectorOutcome? {
         let lang = options.language
         let issues = validator.validate(submission.answers)
         let errors = issues.filter { $0.severity == .error }
@@ -148,24 +152,39 @@ extension CollectorSession {
             try goTo(errors[0])
             return nil
         }
-        var explanations: [String: String] = [:]
+        // Each warning is confirmed once per session; its explanation is kept in the draft the
+        // moment it is given, so that correcting another answer loses neither. `<` or
+        // `:review` at either question goes back to the review.
         for w in issues where w.severity == .warning {
             say()
             say(p.warning("⚠ " + t("Cảnh báo", "Warning")) + " (\(describe(w))): " + w.message.text(lang))
-            if let earlier = submission.explanations[w.key] { say(p.dim(t("  Giải trình trước đây: ", "  Earlier explanation: ") + earlier)) }
-            guard try askYesNo(t("Xác nhận số liệu là đúng? (c: đúng, giữ nguyên / k: sửa lại)", "Are the figures right? (y: yes, keep them / n: correct them)"), default: nil) else {
-                try goTo(w)
+            let earlier = submission.explanations[w.key]
+            if confirmedWarnings.contains(w.key) {
+                say(p.dim(t("  Đã xác nhận.", "  Confirmed.") + (earlier.map { t(" Giải trình: ", " Explanation: ") + $0 } ?? "")))
+                continue
+            }
+            if let earlier { say(p.dim(t("  Giải trình trước đây: ", "  Earlier explanation: ") + earlier)) }
+            do {
+                guard try askYesNo(t("Xác nhận số liệu là đúng? (c: đúng, giữ nguyên / k: sửa lại)", "Are the figures right? (y: yes, keep them / n: correct them)"), default: nil) else {
+                    try goTo(w)
+                    return nil
+                }
+                let prompt = t("  Giải trình ngắn cho cán bộ tổng hợp (Enter để bỏ qua) ", "  A short explanation for the coordinators (Enter to skip) ")
+                switch try readInput(prompt + (earlier.map { p.dim("[\(short($0, 30))] ") } ?? "") + p.accent("› "), help: nil) {
+                case .text(let s): submission.explanations[w.key] = s.cleanedInput
+                case .keep: break
+                case .skip: submission.explanations[w.key] = nil
+                }
+            } catch .back, .review {
                 return nil
             }
-            let prompt = t("  Giải trình ngắn cho cán bộ tổng hợp (Enter để bỏ qua) ", "  A short explanation for the coordinators (Enter to skip) ")
-            switch try readInput(prompt + (submission.explanations[w.key].map { p.dim("[\(short($0, 30))] ") } ?? "") + p.accent("› "), help: nil) {
-            case .text(let s): explanations[w.key] = s.cleanedInput
-            case .keep: if let earlier = submission.explanations[w.key] { explanations[w.key] = earlier }
-            case .skip: break
-            }
+            confirmedWarnings.insert(w.key)
+            saveDraft()
         }
-        submission.explanations = explanations
-        return try writeFinal()
+        // Explanations of warnings that are gone (their answers corrected) are not kept.
+        let present = Set(issues.filter { $0.severity == .warning }.map(\.key))
+        submission.explanations = submission.explanations.filter { present.contains($0.key) }
+        return writeFinal()
     }
 
     func describe(_ issue: ValidationIssue) -> String {
@@ -181,7 +200,7 @@ extension CollectorSession {
     }
 
     /// Writes the final submission atomically; the previous final, if any, is replaced only now.
-    func writeFinal(now: Date = Date()) throws -> CollectorOutcome {
+    func writeFinal(now: Date = Date()) -> CollectorOutcome {
         // Compare and swap: the final is replaced only by a revision made from it.
         let onDisk = existingFinal()
         if let onDisk, baseFinal.map({ $0.revision != onDisk.revision || $0.hash != onDisk.contentHash }) ?? true {
@@ -232,6 +251,6 @@ extension CollectorSession {
         for w in issues where w.severity == .warning {
             say(p.warning("⚠ ") + "\(w.place(options.language)): \(w.message.text(options.language))")
         }
-        return (try? writeFinal()) ?? .incomplete
+        return writeFinal()
     }
 }

@@ -4,7 +4,7 @@ import FormKit
 extension CollectorSession {
     /// A table: rows asked column by column, "add another row?" after each, row rules
     /// checked at the end of the row, min/max rows respected.
-    func askTable(_ section: Section, _ table: Field, step: Int) throws {
+    func askTable(_ section: Section, _ table: Field, step: Int) throws(Flow) {
         let lang = options.language
         say()
         say(p.bold(table.heading(lang)))
@@ -40,7 +40,7 @@ extension CollectorSession {
     /// row (dropped) and goes back to the question before. Row `number` goes after (or, when
     /// it exists, in place of) the rows of `committed`; each of its cells is saved in the draft
     /// as it is accepted, so an unfinished row is not lost to Ctrl-C or the end of input.
-    func askRow(_ section: Section, _ table: Field, number: Int, current: Row, committed: [Row]) throws -> Row {
+    func askRow(_ section: Section, _ table: Field, number: Int, current: Row, committed: [Row]) throws(Flow) -> Row {
         say(p.accent(t("  — Dòng \(number) —", "  — Row \(number) —")))
         func keep(_ row: Row?) {
             var all = committed

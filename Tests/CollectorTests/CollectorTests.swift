@@ -388,3 +388,80 @@ final class HookedTerminal: Terminal {
         #expect(h.load(h.draft)?.answers["general", "agency_name"] == .text("Cục Sở hữu trí tuệ"))
     }
 }
+
+/// Every command at every kind of prompt: none ends the session unsaid (issue: `<` or
+/// `:review` at a confirmation used to end it with exit 1 and no message).
+@Suite struct CommandsAtEveryPromptTests {
+    enum Prompt: String, CaseIterable, Sendable {
+        case question, tableRow, resume, review, warningConfirmation, explanation, deleteConfirmation
+    }
+    enum Command: String, CaseIterable, Sendable {
+        case back = "<", review = ":review", save = ":save", skip = ":skip", help = "?", interrupt = "^C", endOfInput = ""
+    }
+
+    /// What brings a session to the prompt (the resume prompt needs a draft first).
+    static func lines(to prompt: Prompt) -> [String] {
+        var withWarning = Script.all
+        withWarning[7] = "12"  // staff_total 12 > 6 + 4: a warning at finalizing
+        let withPortal = Script.general + Script.contact + ["c", "Cục SHTT", "2", "k"] + Script.online + Script.oneStop
+            + Script.documents + Script.staffing + Script.plan + Script.next + Script.signOff
+        switch prompt {
+        case .question, .resume: return []
+        case .tableRow: return Script.general + Script.contact + ["c"]
+        case .review: return Script.all
+        case .warningConfirmation: return withWarning + [""]
+        case .explanation: return withWarning + ["", "c"]
+        case .deleteConfirmation: return withPortal + ["17.1-"]
+        }
+    }
+
+    @Test(arguments: Prompt.allCases, Command.allCases)
+    func commandAtPrompt(_ prompt: Prompt, _ command: Command) throws {
+        let h = Harness()
+        if prompt == .resume {
+            let (first, _, _) = h.run(["Cục Sở hữu trí tuệ", ":save"])
+            #expect(first == .saved(h.draft))
+        }
+        var lines = Self.lines(to: prompt)
+        switch command {
+        case .endOfInput: break
+        case .save, .interrupt: lines.append(command.rawValue)
+        default: lines += [command.rawValue, ":save"]  // the session goes on: it takes :save
+        }
+        let (outcome, terminal, _) = h.run(lines)
+        // `:skip` at the last explanation gives none, and the report is final at once.
+        let skipsTheLastExplanation = prompt == .explanation && command == .skip
+        let expected: CollectorOutcome = switch command {
+        case .interrupt: .interrupted(h.draft)
+        case .endOfInput: .endOfInput(h.draft)
+        case .skip where skipsTheLastExplanation: .finalized(h.final)
+        default: .saved(h.draft)
+        }
+        #expect(outcome == expected, "\(prompt) \(command.rawValue): \(terminal.output.suffix(800))")
+        #expect(terminal.unread == (skipsTheLastExplanation ? 1 : 0), "\(prompt) \(command.rawValue): \(terminal.output.suffix(800))")
+    }
+}
+
+
+@Suite struct WarningExplanationTests {
+    /// Confirm warning 1 and explain it, answer k at warning 2 and correct its answer: warning 1
+    /// is not asked again and its explanation reaches the final (it used to be lost).
+    @Test func aGivenExplanationSurvivesCorrectingAnotherWarning() throws {
+        let h = Harness()
+        var lines = Script.all
+        lines[7] = "12"  // staff_total 12 > 6 + 4: warning 1 (Mục 1)
+        lines[18] = "8"  // 8 + 3 online services > 10 procedures: warning 2 (Mục 3)
+        lines += ["",                       // Enter at the review: finalize
+                  "c", "Hai người nghỉ chế độ",  // warning 1 confirmed and explained
+                  "k", "5",                 // warning 2: correct it (8 → 5)
+                  ""]                       // the review again: finalize
+        let (outcome, terminal, _) = h.run(lines)
+        #expect(outcome == .finalized(h.final), "\(terminal.output.suffix(2500))")
+        #expect(terminal.unread == 0)
+        #expect(terminal.output.components(separatedBy: "Xác nhận số liệu là đúng?").count - 1 == 2)
+        #expect(terminal.output.contains("Đã xác nhận. Giải trình: Hai người nghỉ chế độ"))
+        let s = try #require(h.load(h.final))
+        #expect(s.explanations == ["general/staff_breakdown_under_total": "Hai người nghỉ chế độ"])
+        #expect(s.answers["online_services", "services_level_1_2"] == .number(5))
+    }
+}
