@@ -49,6 +49,9 @@ public final class CollectorSession {
         public var prefill: Answers?
         /// A final submission reopened for corrections (`--edit`).
         public var editing: Submission?
+        /// The command that resumes this draft, as the person should type it (with the
+        /// options that say where the form, drafts and submissions are).
+        public var resumeCommand: String?
 
         public init(draftURL: URL, outputDirectory: URL) {
             self.draftURL = draftURL
@@ -233,7 +236,8 @@ public final class CollectorSession {
     }
 
     var resumeHint: String {
-        t("Để làm tiếp, chạy lại: ictreport collect --unit \(unit.id)", "To go on, run again: ictreport collect --unit \(unit.id)")
+        let command = options.resumeCommand ?? "ictreport collect --unit \(unit.id)"
+        return t("Để làm tiếp, chạy lại: \(command)", "To go on, run again: \(command)")
     }
 
     var outputURL: URL { options.outputDirectory.appendingPathComponent("\(unit.id).json") }
@@ -354,6 +358,22 @@ public final class CollectorSession {
         say()
         say(p.bold(section.heading(options.language).uppercased()) + p.dim("  (" + t("phần", "part") + " \(s + 1)/\(form.sections.count))"))
         if let help = section.help { say(p.dim(help.text(options.language))) }
+        say(p.dim("  " + outline(of: s)))
+    }
+
+    /// What a section holds, in one line: its questions by the numbers the review uses, and
+    /// its tables by number and name.
+    func outline(of s: Int) -> String {
+        let numbers = steps.indices.filter { steps[$0].section == s }
+        guard let first = numbers.first, let last = numbers.last else { return "" }
+        let tables = numbers.filter { field($0).1.type == .table }
+        let questions = numbers.count - tables.count
+        var parts: [String] = []
+        if questions > 0 {
+            parts.append(t("\(questions) câu hỏi", "\(questions) questions") + (first == last ? " (\(first + 1))" : " (\(first + 1)–\(last + 1))"))
+        }
+        for i in tables { parts.append(t("bảng \(i + 1): ", "table \(i + 1): ") + short(field(i).1.label.text(options.language), 40)) }
+        return t("Phần này gồm ", "This part has ") + parts.joined(separator: "; ")
     }
 
     /// One question: asked until it gets an acceptable answer.

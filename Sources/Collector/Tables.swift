@@ -13,6 +13,7 @@ extension CollectorSession {
         if let lo = table.minRows, lo > 0 { limits.append(t("ít nhất \(lo) dòng", "at least \(lo) rows")) }
         if let hi = table.maxRows { limits.append(t("tối đa \(hi) dòng", "at most \(hi) rows")) }
         say(p.dim("  (" + t("bảng, nhập từng dòng", "a table, entered row by row") + (limits.isEmpty ? "" : "; " + limits.joined(separator: ", ")) + ")"))
+        say(p.dim("  " + t("Mỗi dòng gồm: ", "Each row has: ") + table.columns.map { $0.label.text(lang) }.joined(separator: " · ")))
         var rows = submission.answers[section.id, table.id]?.rows ?? []
         if !rows.isEmpty {
             say(t("  Bảng đang có \(rows.count) dòng:", "  The table has \(rows.count) rows:"))

@@ -35,6 +35,24 @@ struct CollectCommand: ParsableCommand {
     var color: Palette.Mode = .auto
     @OptionGroup var common: CommonOptions
 
+    /// The command that goes on with this unit's draft, with every option that says where
+    /// things are (run literally, it must not start a blank report somewhere else).
+    func resumeCommand(unit: String) -> String {
+        var words = ["ictreport", "collect", "--unit", unit]
+        if let form = formFile.form { words += ["--form", form] }
+        if let units = unitList.units { words += ["--units", units] }
+        if drafts != "drafts" { words += ["--drafts", drafts] }
+        if out != "submissions" { words += ["--out", out] }
+        if common.lang == .en { words += ["--lang", "en"] }
+        return words.map(Self.shellWord).joined(separator: " ")
+    }
+
+    /// A word as a shell reads it back: quoted when it holds anything but plain characters.
+    static func shellWord(_ word: String) -> String {
+        let plain = word.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_./:=@,+".unicodeScalars.contains($0) }
+        return plain && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     func run() throws {
         let lang = common.lang
         let form = try formFile.load(lang)
@@ -72,6 +90,7 @@ struct CollectCommand: ParsableCommand {
         options.palette = palette
         options.editing = editing
         options.prefill = prefill?.answers
+        options.resumeCommand = resumeCommand(unit: chosen.id)
         // One session per unit: the second says who holds the report and changes nothing.
         let lock: UnitLock
         do {

@@ -65,6 +65,19 @@ final class LiveProcess {
         return (dir, ["--out", dir.appendingPathComponent("submissions").path, "--drafts", dir.appendingPathComponent("drafts").path])
     }
 
+    /// The resume hint is the command that resumes this draft: run literally, it must not
+    /// start a blank report in the default folders.
+    @Test func theResumeHintKeepsTheOptionsThatSayWhereThingsAre() throws {
+        let (dir, args) = folders()
+        let r = try ictreport(["collect", "--unit", "cuc-shtt"] + args, input: "Cục Sở hữu trí tuệ\n:save\n")
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        let drafts = dir.appendingPathComponent("drafts").path, out = dir.appendingPathComponent("submissions").path
+        #expect(r.stdout.contains("Để làm tiếp, chạy lại: ictreport collect --unit cuc-shtt --drafts \(drafts) --out \(out)\n"), "\(r.stdout)")
+        // Run as printed, it resumes that draft.
+        let again = try ictreport(["collect", "--unit", "cuc-shtt", "--drafts", drafts, "--out", out], input: "c\n:save\n")
+        #expect(again.stdout.contains("Đã có bản nháp"), "\(again.stdout)")
+    }
+
     @Test func throughAPipeWithPrefilledAnswers() throws {
         let (dir, args) = folders()
         // The example without its total staff: only that is asked, then Enter at the review finalizes.

@@ -143,7 +143,7 @@ enum Script {
         lines += Script.contact + Script.websites + Script.online + Script.oneStop + Script.documents + Script.staffing + Script.plan + Script.next + Script.signOff
         lines += ["", "c", ""]  // review; the warning (6 + 5 > 10 is an error!) — see below
         let (_, terminal, session) = h.run(lines)
-        #expect(terminal.output.contains("MỤC 2. THÔNG TIN LIÊN HỆ  (phần 2/10)\n\n1. Họ và tên người thực hiện báo cáo *\n› <\n\nMỤC 1. THÔNG TIN CHUNG"))
+        #expect(terminal.output.contains("MỤC 2. THÔNG TIN LIÊN HỆ  (phần 2/10)\n  Phần này gồm 6 câu hỏi (11–16)\n\n1. Họ và tên người thực hiện báo cáo *\n› <\n\nMỤC 1. THÔNG TIN CHUNG"))
         #expect(session.submission.answers["general", "staff_contract"] == .number(5))
         #expect(terminal.output.contains("✗ Lỗi: Số cán bộ biên chế cộng hợp đồng lớn hơn tổng số cán bộ, công chức, viên chức"))
     }
@@ -176,6 +176,9 @@ enum Script {
         #expect(outcome == .finalized(h.final), "\(terminal.output.suffix(2500))")
         #expect(terminal.output.contains("   17 Danh sách các cơ quan, đơn vị có trang thông tin hoặc cổn…: 1 dòng\n       17.1  Cục SHTT | Độc lập"))
         #expect(terminal.output.contains("Không hiểu '99'"))
+        // What is coming: the part's outline, the table's columns.
+        #expect(terminal.output.contains("(phần 3/10)\n  Phần này gồm bảng 17: Danh sách các cơ quan, đơn vị có trang …\n"))
+        #expect(terminal.output.contains("  Mỗi dòng gồm: Danh sách đơn vị có trang/cổng thông tin điện tử · Cổng thông tin điện tử thành phần hay"))
         let s = try #require(h.load(h.final))
         #expect(s.answers["general", "address"] == .text("Số 1 Trần Duy Hưng"))
         #expect(s.answers["websites", "portals"] == .rows([["unit_name": .text("Cục Sở hữu trí tuệ"), "kind": .text("independent")]]))
