@@ -135,7 +135,48 @@ extension CollectorSession {
     func goTo(_ issue: ValidationIssue) throws(Flow) {
         guard let (step, row) = place(of: issue) else { return }
         shownSection = -1
-        if let row { _ = try edit("\(step + 1).\(row)") } else { do { try ask(step: step) } catch .back, .review {} }
+        if let row { _ = try edit("\(step + 1).\(row)"); return }
+        let steps = questions(of: issue)
+        guard steps.count > 1 else {
+            do { try ask(step: step) } catch .back, .review {}
+            return
+        }
+        // A rule that reads several answers: any of them may be the wrong one. List them with
+        // their values; the person corrects one or more, Enter when done.
+        let lang = options.language
+        while true {
+            say(t("  Các câu mà quy tắc này dùng:", "  The questions this rule reads:"))
+            for (k, s) in steps.enumerated() {
+                let (section, field) = field(s)
+                let value = submission.answers[section.id, field.id].map { form.display($0, of: field, lang) } ?? t("(chưa trả lời)", "(no answer)")
+                say("    \(k + 1)) " + t("câu", "question") + " \(s + 1) \(short(field.heading(lang), 50)): \(value)")
+            }
+            let typed: Typed
+            do {
+                typed = try readInput(p.accent(t("  Gõ 1–\(steps.count) để sửa câu đó, Enter khi xong › ", "  Type 1–\(steps.count) to correct that question, Enter when done › ")), help: nil)
+            } catch .back, .review { return }
+            switch typed {
+            case .keep, .skip: return
+            case .text(let s):
+                guard let k = Int(s.trimmingCharacters(in: .whitespaces)), steps.indices.contains(k - 1) else {
+                    say(p.error("  " + t("Hãy gõ một số từ 1 đến \(steps.count), hoặc Enter.", "Type a number from 1 to \(steps.count), or Enter.")))
+                    continue
+                }
+                shownSection = -1
+                do { try ask(step: steps[k - 1]) } catch .back, .review {}
+            }
+        }
+    }
+
+    /// The questions (not table columns) an issue's rule reads, in the form's order.
+    func questions(of issue: ValidationIssue) -> [Int] {
+        var found: [Int] = []
+        for ref in issue.fields {
+            guard let f = form.field(at: ref), f.column == nil, let step = stepIndex(of: FieldPath(f.section.id, f.field.id).description),
+                  validator.isRelevant(f.field, submission.answers), !found.contains(step) else { continue }
+            found.append(step)
+        }
+        return found.sorted()
     }
 
     /// Runs the whole Validator. Errors block (listed, then the first is asked again);

@@ -153,7 +153,9 @@ enum Script {
         var lines = Script.all
         lines[9] = "5"      // staff_contract 5: 6 + 5 > 10, an error
         lines.insert("", at: 10)  // keep it when asked again
-        lines += ["", "5", ""]  // review → finalize → error → the first question the rule reads → 5 → review → finalize
+        // review → finalize → the error → the three questions its rule reads: the second → 5 →
+        // done → review → finalize
+        lines += ["", "2", "5", "", ""]
         let (outcome, terminal, _) = h.run(lines)
         #expect(outcome == .finalized(h.final), "\(terminal.output.suffix(2000))")
         #expect(terminal.output.contains("Chưa hoàn tất được: còn 1 lỗi cần sửa."))
@@ -456,13 +458,15 @@ final class HookedTerminal: Terminal {
         lines[18] = "8"  // 8 + 3 online services > 10 procedures: warning 2 (Mục 3)
         lines += ["",                       // Enter at the review: finalize
                   "c", "Hai người nghỉ chế độ",  // warning 1 confirmed and explained
-                  "k", "5",                 // warning 2: correct it (8 → 5)
+                  "k",                      // warning 2: correct it; the rule reads three questions:
+                  "2", "5", "",             // the second of them (8 → 5), then done
                   ""]                       // the review again: finalize
         let (outcome, terminal, _) = h.run(lines)
         #expect(outcome == .finalized(h.final), "\(terminal.output.suffix(2500))")
         #expect(terminal.unread == 0)
         #expect(terminal.output.components(separatedBy: "Xác nhận số liệu là đúng?").count - 1 == 2)
         #expect(terminal.output.contains("Đã xác nhận. Giải trình: Hai người nghỉ chế độ"))
+        #expect(terminal.output.contains("  Các câu mà quy tắc này dùng:\n    1) câu 18 "))
         let s = try #require(h.load(h.final))
         #expect(s.explanations == ["general/staff_breakdown_under_total": "Hai người nghỉ chế độ"])
         #expect(s.answers["online_services", "services_level_1_2"] == .number(5))
