@@ -113,7 +113,8 @@ public final class CollectorSession {
     /// once, however often finalizing is tried again.
     var confirmedWarnings: Set<String> = []
 
-    func say(_ s: String = "") { terminal.write(s + "\n") }
+    /// A line (or lines) for the person, broken between words to the terminal's width.
+    func say(_ s: String = "") { terminal.write((terminal.columns.map { wrapped(s, width: $0) } ?? s) + "\n") }
 
     // MARK: Running
 

@@ -97,6 +97,8 @@ public final class LineEditingTerminal: Terminal {
         return .line(LineEditingTerminal.keyboardText(line))
     }
 
+    public var columns: Int? { standardOutputColumns() }
+
     public func write(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))
     }

@@ -56,7 +56,9 @@ extension CollectorSession {
             }
             let flagged = issues.contains { $0.section == section.id && $0.field == field.id && $0.severity == .error }
             let mark = flagged ? p.error("✗") : " "
-            let label = short(field.heading(lang), 58)
+            // The whole label (wrapped by `say`): questions that differ only at the end of a long
+            // label (the four percentages of Mục 4) must be told apart.
+            let label = field.heading(lang)
             if field.type == .table {
                 let rows = submission.answers[section.id, field.id]?.rows ?? []
                 say("\(mark)\(pad(i + 1)) \(label): " + t("\(rows.count) dòng", "\(rows.count) rows"))

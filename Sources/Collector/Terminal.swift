@@ -19,10 +19,21 @@ public protocol Terminal: AnyObject {
     func write(_ text: String)
     /// Whether a person is typing (a TTY) rather than a file or a pipe.
     var isInteractive: Bool { get }
+    /// The width of the screen in columns, when output goes to one (text is broken between
+    /// words to fit); nil off a terminal.
+    var columns: Int? { get }
 }
 
 extension Terminal {
     public func read(prompt: String, recall: [String]) -> TerminalInput { read(prompt: prompt) }
+    public var columns: Int? { nil }
+}
+
+/// The width of the terminal standard output goes to, or nil when it is not one.
+public func standardOutputColumns() -> Int? {
+    var size = winsize()
+    guard isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+    return Int(size.ws_col)
 }
 
 /// The process's standard input and output, read line by line (off a terminal, or where
@@ -45,6 +56,8 @@ public final class StandardTerminal: Terminal {
     public func write(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
+
+    public var columns: Int? { standardOutputColumns() }
 }
 
 /// Colours, or none: none when asked, when NO_COLOR is set, on TERM=dumb, or off a terminal.

@@ -176,7 +176,7 @@ enum Script {
                   "99", "xong"]
         let (outcome, terminal, _) = h.run(lines)
         #expect(outcome == .finalized(h.final), "\(terminal.output.suffix(2500))")
-        #expect(terminal.output.contains("   17 Danh sách các cơ quan, đơn vị có trang thông tin hoặc cổn…: 1 dòng\n       17.1  Cục SHTT | Độc lập"))
+        #expect(terminal.output.contains("   17 Danh sách các cơ quan, đơn vị có trang thông tin hoặc cổng thông tin điện tử: 1 dòng\n       17.1  Cục SHTT | Độc lập"))
         #expect(terminal.output.contains("Không hiểu '99'"))
         // What is coming: the part's outline, the table's columns.
         #expect(terminal.output.contains("(phần 3/10)\n  Phần này gồm bảng 17: Danh sách các cơ quan, đơn vị có trang …\n"))
@@ -470,5 +470,31 @@ final class HookedTerminal: Terminal {
         let s = try #require(h.load(h.final))
         #expect(s.explanations == ["general/staff_breakdown_under_total": "Hai người nghỉ chế độ"])
         #expect(s.answers["online_services", "services_level_1_2"] == .number(5))
+    }
+}
+
+@Suite struct WrappingTests {
+    /// At 60 columns the review breaks lines between words, and the four percentages of Mục 4
+    /// that differ only near the end of their labels are shown whole.
+    @Test func theReviewFitsTheScreenWithWholeWords() throws {
+        let h = Harness()
+        let terminal = ScriptedTerminal(lines: Script.all + [":save"])
+        terminal.columns = 60
+        var options = CollectorSession.Options(draftURL: h.draft, outputDirectory: h.dir.appendingPathComponent("submissions"))
+        options.language = .vi
+        let outcome = CollectorSession(form: form, unit: unit, terminal: terminal, options: options).run()
+        #expect(outcome == .saved(h.draft))
+        let lines = terminal.output.split(separator: "\n", omittingEmptySubsequences: false)
+        // Prompt lines end with what was typed (echoed by the script), the rest fits.
+        // (A word longer than the line, a file's path, stays whole.)
+        for line in lines where !line.contains("› ") && line.trimmingCharacters(in: .whitespaces).contains(" ") {
+            #expect(line.count <= 60, "\(line)")
+        }
+        let review = terminal.output[terminal.output.range(of: "XEM LẠI CÁC CÂU TRẢ LỜI")!.lowerBound...]
+        let flat = review.replacingOccurrences(of: "\n +", with: " ", options: .regularExpression)
+        #expect(flat.contains("trên tổng số văn bản đi/đến trong nội bộ đơn vị (%): 60"))
+        #expect(flat.contains("trên tổng số văn bản đi/đến với các đơn vị bên ngoài (%): 40"))
+        // Never inside a word: every line break falls between two words.
+        #expect(!review.contains("trư\n"))
     }
 }

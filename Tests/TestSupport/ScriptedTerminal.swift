@@ -5,6 +5,8 @@ public final class ScriptedTerminal: Terminal {
     public private(set) var inputs: [TerminalInput]
     public private(set) var output = ""
     public let isInteractive: Bool
+    /// The screen's width the session lays text out for (nil: none, lines as they are).
+    public var columns: Int?
 
     public init(_ inputs: [TerminalInput], interactive: Bool = true) {
         self.inputs = inputs
