@@ -473,6 +473,7 @@ public final class CollectorSession {
         case .integer: return t("số nguyên, ví dụ 1234 hoặc 1.234", "whole number, e.g. 1234")
         case .decimal: return t("số, ví dụ 12,5", "number, e.g. 12.5")
         case .percent: return t("tỷ lệ % từ 0 đến 100, ví dụ 85 hoặc 85,5", "percentage 0–100, e.g. 85 or 85.5")
+        case .year: return t("năm, 4 chữ số, ví dụ \(ValueParser.example(f, .vi))", "year, 4 digits, e.g. \(ValueParser.example(f, .en))")
         case .email: return t("thư điện tử, ví dụ vanthu@most.gov.vn", "email, e.g. vanthu@most.gov.vn")
         case .phone: return t("số điện thoại, ví dụ 024 3943 9999", "phone, e.g. 024 3943 9999")
         case .url: return t("địa chỉ web, ví dụ https://www.most.gov.vn", "web address, e.g. https://www.most.gov.vn")
@@ -487,11 +488,16 @@ public final class CollectorSession {
 
     func current(_ v: Value?, _ f: Field) -> String? {
         guard let v, !v.isBlank else { return nil }
-        switch (f.type, v) {
-        case (.choice, .text(let id)): return (f.choices.firstIndex { $0.id == id }.map { "\($0 + 1)" } ?? id)
-        case (.multi_choice, .list(let ids)): return ids.compactMap { id in f.choices.firstIndex { $0.id == id }.map { "\($0 + 1)" } }.joined(separator: ", ")
-        default: return form.display(v, of: f, options.language)
+        // What Enter keeps, as it would be typed: a choice by its number in the list.
+        switch f.type {
+        case .choice:
+            if case .text(let id) = v { return f.choices.firstIndex { $0.id == id }.map { "\($0 + 1)" } ?? id }
+        case .multi_choice:
+            if case .list(let ids) = v { return ids.compactMap { id in f.choices.firstIndex { $0.id == id }.map { "\($0 + 1)" } }.joined(separator: ", ") }
+        case .text, .long_text, .integer, .decimal, .percent, .year, .email, .phone, .url, .date, .boolean, .table:
+            break
         }
+        return form.display(v, of: f, options.language)
     }
 
     /// Asks one value until it is acceptable; nil is a blank (or skipped) optional answer.

@@ -152,13 +152,16 @@ public struct UnitReportExporter {
     }
 
     func display(_ value: Value?, _ field: Field) -> String {
-        if field.type == .choice || field.type == .multi_choice {
+        switch field.type {
+        case .choice, .multi_choice:
             // As the template prints them: every option with its box ticked or not.
             let chosen = value?.list ?? value?.text.map { [$0] } ?? []
             return field.choices.map { (chosen.contains($0.id) ? "☒ " : "☐ ") + $0.label.vi }.joined(separator: "\n")
+        case .text, .long_text, .integer, .decimal, .percent, .year, .email, .phone, .url, .date, .boolean, .table:
+            // As the form shows them (a year as written: 2019).
+            guard let value, !value.isBlank else { return "" }
+            return form.display(value, of: field, .vi)
         }
-        guard let value, !value.isBlank else { return "" }
-        return form.display(value, of: field, .vi)
     }
 
     /// The sheet's column widths (A: numbers, B: labels, C–K: values and table columns).

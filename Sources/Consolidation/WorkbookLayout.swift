@@ -3,12 +3,13 @@ import FormKit
 import Yams
 
 /// How a column's numbers are shown.
-public enum ColumnFormat: String, Sendable {
-    case integer, decimal, percent, ratio, text
+public enum ColumnFormat: String, Sendable, CaseIterable {
+    case integer, decimal, percent, ratio, year, text
 
     var excel: String? {
         switch self {
         case .integer: return "#,##0"
+        case .year: return "0"
         case .decimal: return "#,##0.0#"
         case .percent: return "0.0"
         case .ratio: return "0.0%"
@@ -21,7 +22,8 @@ public enum ColumnFormat: String, Sendable {
         case .integer: return .integer
         case .decimal: return .decimal
         case .percent: return .percent
-        default: return .text
+        case .year: return .year
+        case .text, .long_text, .email, .phone, .url, .date, .boolean, .choice, .multi_choice, .table: return .text
         }
     }
 }
@@ -215,7 +217,7 @@ public struct WorkbookLayout: Sendable {
         }
         if let f = m.string("format") {
             if let v = ColumnFormat(rawValue: f) { format = v } else {
-                reader.error(at: m.location("format"), unknown("format", f, ["integer", "decimal", "percent", "ratio", "text"]))
+                reader.error(at: m.location("format"), unknown("format", f, ColumnFormat.allCases.map(\.rawValue)))
             }
         }
         let total = m.string("total") ?? "none"

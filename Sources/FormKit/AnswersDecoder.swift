@@ -70,64 +70,98 @@ public enum AnswersDecoder {
     /// One value of a field; nil when blank or wrong (and then reported).
     /// `path` is built only when there is a problem to report (it is for messages).
     public static func value(_ node: DataTree, for field: Field, path makePath: @autoclosure () -> String, problems: inout [DataProblem]) -> Value? {
-        switch (field.type, node.kind) {
-        case (_, .null):
-            return nil
-        case (.table, .array(let all)):
-            let items = all.prefix(InputLimits.tableRows)
-            if all.count > items.count {
-                problems.append(DataProblem(path: makePath(), at: node,
-                    L("bảng '\(field.id)' có \(all.count) dòng; chỉ đọc \(InputLimits.tableRows) dòng đầu (giới hạn mỗi bảng)",
-                      "table '\(field.id)' has \(all.count) rows; only the first \(InputLimits.tableRows) are read (the limit per table)")))
+        if node.isNull { return nil }
+        switch field.type {
+        case .table:
+            guard case .array(let all) = node.kind else {
+                problems.append(wrongKind(node, field, path: makePath()))
+                return nil
             }
-            var rows: [Row] = []
-            rows.reserveCapacity(items.count)
-            for (i, item) in items.enumerated() {
-                guard case .object(let cells) = item.kind else {
-                    problems.append(DataProblem(path: "\(makePath())[\(i)]", at: item, L("mỗi dòng của bảng phải là bảng khoá cột → giá trị", "each table row must be an object of column → value")))
+            return rows(all, node, of: field, path: makePath(), &problems)
+        case .multi_choice:
+            // A list of ids; a single id or number is read as a list of one.
+            if case .array(let items) = node.kind { return choices(items, of: field, path: makePath(), &problems) }
+            return scalar(node, field, keepsNumber: false, keepsBool: false, path: makePath(), &problems)
+        case .integer, .decimal, .percent, .year:
+            // A number is kept as written (its type and bounds are the Validator's to check);
+            // a string is read as a person's typing is ("1.234", "2019").
+            return scalar(node, field, keepsNumber: true, keepsBool: false, path: makePath(), &problems)
+        case .boolean:
+            return scalar(node, field, keepsNumber: false, keepsBool: true, path: makePath(), &problems)
+        case .text, .long_text, .email, .phone, .url, .date, .choice:
+            // A number stands for its text (a choice's number in the list, a phone number, …).
+            return scalar(node, field, keepsNumber: false, keepsBool: false, path: makePath(), &problems)
+        }
+    }
+
+    /// A table's rows, each cell read as its column's value.
+    private static func rows(_ all: [DataTree], _ node: DataTree, of field: Field, path makePath: @autoclosure () -> String,
+                             _ problems: inout [DataProblem]) -> Value {
+        let items = all.prefix(InputLimits.tableRows)
+        if all.count > items.count {
+            problems.append(DataProblem(path: makePath(), at: node,
+                L("bảng '\(field.id)' có \(all.count) dòng; chỉ đọc \(InputLimits.tableRows) dòng đầu (giới hạn mỗi bảng)",
+                  "table '\(field.id)' has \(all.count) rows; only the first \(InputLimits.tableRows) are read (the limit per table)")))
+        }
+        var rows: [Row] = []
+        rows.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() {
+            guard case .object(let cells) = item.kind else {
+                problems.append(DataProblem(path: "\(makePath())[\(i)]", at: item, L("mỗi dòng của bảng phải là bảng khoá cột → giá trị", "each table row must be an object of column → value")))
+                continue
+            }
+            var row = Row(minimumCapacity: cells.count)
+            for (columnId, cell) in cells {
+                guard let c = field.columns.firstIndex(where: { $0.id == columnId }) else {
+                    problems.append(DataProblem(path: "\(makePath())[\(i)].\(columnId)", at: cell,
+                        L("bảng '\(field.id)' không có cột '\(columnId)'",
+                          "table '\(field.id)' has no column '\(columnId)'") + didYouMean(columnId, in: field.columns.map(\.id))))
                     continue
                 }
-                var row = Row(minimumCapacity: cells.count)
-                for (columnId, cell) in cells {
-                    guard let c = field.columns.firstIndex(where: { $0.id == columnId }) else {
-                        problems.append(DataProblem(path: "\(makePath())[\(i)].\(columnId)", at: cell,
-                            L("bảng '\(field.id)' không có cột '\(columnId)'",
-                              "table '\(field.id)' has no column '\(columnId)'") + didYouMean(columnId, in: field.columns.map(\.id))))
-                        continue
-                    }
-                    let v = field.columns.withUnsafeBufferPointer { value(cell, for: $0[c], path: "\(makePath())[\(i)].\(columnId)", problems: &problems) }
-                    if let v { row[columnId] = v }
-                }
-                rows.append(row)
+                let v = field.columns.withUnsafeBufferPointer { value(cell, for: $0[c], path: "\(makePath())[\(i)].\(columnId)", problems: &problems) }
+                if let v { row[columnId] = v }
             }
-            return .rows(rows)
-        case (.multi_choice, .array(let items)):
-            var ids: [String] = []
-            for (i, item) in items.enumerated() {
-                guard let s = item.string ?? item.number.map(formatNumber) else {
-                    problems.append(DataProblem(path: "\(makePath())[\(i)]", at: item, L("lựa chọn phải là mã dạng chuỗi", "an option must be an id string")))
-                    continue
-                }
-                switch ValueParser.parseOneChoice(s, in: field.choices) {
-                case .success(.text(let id))?: ids.append(id)
-                case .failure(let p)?: problems.append(DataProblem(path: "\(makePath())[\(i)]", at: item, p.message))
-                default: break
-                }
+            rows.append(row)
+        }
+        return .rows(rows)
+    }
+
+    /// A multiple choice's list of ids (or numbers in the list).
+    private static func choices(_ items: [DataTree], of field: Field, path makePath: @autoclosure () -> String,
+                                _ problems: inout [DataProblem]) -> Value {
+        var ids: [String] = []
+        for (i, item) in items.enumerated() {
+            guard let s = item.string ?? item.number.map(formatNumber) else {
+                problems.append(DataProblem(path: "\(makePath())[\(i)]", at: item, L("lựa chọn phải là mã dạng chuỗi", "an option must be an id string")))
+                continue
             }
-            return .list(ids)
-        case (.table, _), (_, .array), (_, .object):
+            switch ValueParser.parseOneChoice(s, in: field.choices) {
+            case .success(.text(let id))?: ids.append(id)
+            case .failure(let p)?: problems.append(DataProblem(path: "\(makePath())[\(i)]", at: item, p.message))
+            default: break
+            }
+        }
+        return .list(ids)
+    }
+
+    /// A single value: a number or a boolean kept as such where the type holds one,
+    /// otherwise read through `ValueParser` as typed text; a list or an object refused.
+    private static func scalar(_ node: DataTree, _ field: Field, keepsNumber: Bool, keepsBool: Bool,
+                               path makePath: @autoclosure () -> String, _ problems: inout [DataProblem]) -> Value? {
+        switch node.kind {
+        case .null:
+            return nil
+        case .array, .object:
             problems.append(wrongKind(node, field, path: makePath()))
             return nil
-        case (.boolean, .bool(let b)):
-            return .bool(b)
-        case (_, .bool):
+        case .bool(let b):
+            if keepsBool { return .bool(b) }
             problems.append(wrongKind(node, field, path: makePath()))
             return nil
-        case (let t, .number(let n)) where t.isNumeric:
-            return .number(n)
-        case (_, .number(let n)):
+        case .number(let n):
+            if keepsNumber { return .number(n) }
             return parsed(ValueParser.parseTyped(formatNumber(n), for: field), node, field, path: makePath(), &problems)
-        case (_, .string(let s)):
+        case .string(let s):
             return parsed(ValueParser.parseTyped(s, for: field), node, field, path: makePath(), &problems)
         }
     }

@@ -24,7 +24,7 @@ enum ExpressionType: Equatable {
 
     init(_ type: FieldType) {
         switch type {
-        case .integer, .decimal, .percent: self = .number
+        case .integer, .decimal, .percent, .year: self = .number
         case .text, .long_text, .email, .phone, .url, .choice: self = .string
         case .date: self = .date
         case .boolean: self = .bool

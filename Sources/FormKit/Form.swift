@@ -58,39 +58,6 @@ public struct Section: Sendable {
     }
 }
 
-public enum FieldType: String, Sendable, CaseIterable, Codable {
-    case text, long_text, integer, decimal, percent, email, phone, url, date, boolean
-    case choice, multi_choice, table
-
-    public var isNumeric: Bool { self == .integer || self == .decimal || self == .percent }
-    public var isTextual: Bool { [.text, .long_text, .email, .phone, .url].contains(self) }
-
-    public func label(_ language: Language) -> String {
-        switch (self, language) {
-        case (.text, .vi): return "văn bản"
-        case (.long_text, .vi): return "văn bản dài"
-        case (.integer, .vi): return "số nguyên"
-        case (.decimal, .vi): return "số thập phân"
-        case (.percent, .vi): return "tỷ lệ % (0–100)"
-        case (.email, .vi): return "thư điện tử"
-        case (.phone, .vi): return "số điện thoại"
-        case (.url, .vi): return "địa chỉ web"
-        case (.date, .vi): return "ngày (dd/mm/yyyy)"
-        case (.boolean, .vi): return "có/không"
-        case (.choice, .vi): return "chọn một"
-        case (.multi_choice, .vi): return "chọn nhiều"
-        case (.table, .vi): return "bảng"
-        case (.percent, .en): return "percentage (0–100)"
-        case (.date, .en): return "date (dd/mm/yyyy)"
-        case (.boolean, .en): return "yes/no"
-        case (.choice, .en): return "single choice"
-        case (.multi_choice, .en): return "multiple choice"
-        case (.long_text, .en): return "long text"
-        case (_, .en): return rawValue
-        }
-    }
-}
-
 public struct Choice: Sendable, Hashable {
     public var id: String
     public var label: LocalizedText

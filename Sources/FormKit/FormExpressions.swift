@@ -39,16 +39,31 @@ extension Form {
     }
 
     /// How a value reads to a person: choice labels instead of ids, dates as dd/mm/yyyy,
-    /// numbers the Vietnamese way.
+    /// numbers the Vietnamese way, years as written (2019).
     public func display(_ value: Value, of field: Field, _ language: Language) -> String {
+        switch field.type {
+        case .choice:
+            if case .text(let s) = value { return field.choice(s)?.label.text(language) ?? s }
+        case .multi_choice:
+            if case .list(let ids) = value { return ids.map { field.choice($0)?.label.text(language) ?? $0 }.joined(separator: "; ") }
+        case .date:
+            if case .text(let s) = value { return ValueParser.displayDate(s) }
+        case .year:
+            // Never grouped: "2019", not "2.019".
+            if case .number(let n) = value { return formatNumber(n) }
+        case .text, .long_text, .email, .phone, .url, .integer, .decimal, .percent, .boolean, .table:
+            break
+        }
+        return Self.display(value, language)
+    }
+
+    /// A value on its own, whatever its field: text as is, numbers the Vietnamese way.
+    static func display(_ value: Value, _ language: Language) -> String {
         switch value {
-        case .text(let s):
-            if field.type == .choice { return field.choice(s)?.label.text(language) ?? s }
-            if field.type == .date { return ValueParser.displayDate(s) }
-            return s
+        case .text(let s): return s
         case .number(let n): return language == .vi ? ValueParser.vnNumber(n) : formatNumber(n)
-        case .bool(let b): return b ? (L("Có", "Yes").text(language)) : (L("Không", "No").text(language))
-        case .list(let ids): return ids.map { field.choice($0)?.label.text(language) ?? $0 }.joined(separator: "; ")
+        case .bool(let b): return b ? L("Có", "Yes").text(language) : L("Không", "No").text(language)
+        case .list(let ids): return ids.joined(separator: "; ")
         case .rows(let rows): return L("\(rows.count) dòng", "\(rows.count) rows").text(language)
         }
     }

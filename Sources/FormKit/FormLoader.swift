@@ -202,8 +202,7 @@ private struct FormBuilder {
         let isColumn = column != nil
         guard let m = reader.mapping(node, what: isColumn ? L("cột của bảng", "a table column") : L("câu hỏi", "a field"),
                                      allowed: ["id", "number", "type", "label", "label_en", "help", "help_en", "required",
-                                               "required_when", "relevant", "min", "max", "default", "choices",
-                                               "columns", "rules", "min_rows", "max_rows"]) else { return nil }
+                                               "required_when", "relevant"] + FieldType.Key.allCases.map(\.rawValue)) else { return nil }
         let id = m.string("id", required: true) ?? ""
         checkId(id, m.location("id"))
         let typeName = m.string("type", required: true) ?? "text"
@@ -226,10 +225,16 @@ private struct FormBuilder {
         if isColumn && fieldType == .table {
             reader.error(at: m.location("type"), L("một cột không thể là bảng lồng nhau", "a column cannot itself be a table"))
         }
+        // The keys this type does not take, each reported once; the rest is read below.
+        for key in FieldType.Key.allCases where m.has(key.rawValue) && !fieldType.keys.contains(key) {
+            let types = FieldType.allCases.filter { $0.keys.contains(key) }.map(\.rawValue).joined(separator: ", ")
+            reader.error(m.keyNode(key.rawValue), L("'\(key.rawValue)' chỉ dùng cho câu hỏi kiểu \(types)",
+                                                    "'\(key.rawValue)' only applies to fields of type \(types)"))
+        }
         readBounds(m, into: &field)
         readChoices(m, into: &field)
 
-        if fieldType == .table {
+        if fieldType.keys.contains(.columns) {
             for (i, cnode) in reader.sequence(m.node("columns"), what: L("'columns'", "'columns'")).enumerated() {
                 if let c = readField(cnode, section: section, index: index, column: i) {
                     if let dup = field.columns.first(where: { $0.id == c.id }) {
@@ -246,10 +251,6 @@ private struct FormBuilder {
             if let lo = field.minRows, let hi = field.maxRows, lo > hi {
                 reader.error(at: m.location("min_rows"), L("min_rows (\(lo)) lớn hơn max_rows (\(hi))", "min_rows (\(lo)) is greater than max_rows (\(hi))"))
             }
-        } else {
-            for key in ["columns", "rules", "min_rows", "max_rows"] where m.has(key) {
-                reader.error(m.keyNode(key), L("'\(key)' chỉ dùng cho câu hỏi kiểu table", "'\(key)' only applies to fields of type table"))
-            }
         }
         if m.has("relevant"), let src = m.string("relevant") {
             pending.append(Pending(target: .relevant, section: section, field: index, column: column, source: src, location: m.textLocation("relevant")))
@@ -257,7 +258,7 @@ private struct FormBuilder {
         if m.has("required_when"), let src = m.string("required_when") {
             pending.append(Pending(target: .requiredWhen, section: section, field: index, column: column, source: src, location: m.textLocation("required_when")))
         }
-        if let d = m.node("default"), fieldType != .table {
+        if let d = m.node("default"), fieldType.keys.contains(.default) {
             if let s = d.scalar?.string {
                 switch ValueParser.parse(s, for: field) {
                 case .success(let v)?: field.defaultValue = v
@@ -273,21 +274,37 @@ private struct FormBuilder {
     }
 
     mutating func readBounds(_ m: YAMLMapping, into field: inout Field) {
+        enum Bound { case number, year, date, none }
+        let kind: Bound
+        switch field.type {
+        case .integer, .decimal, .percent: kind = .number
+        case .year: kind = .year
+        case .date: kind = .date
+        // Reported with the keys a type does not take.
+        case .text, .long_text, .email, .phone, .url, .boolean, .choice, .multi_choice, .table: kind = .none
+        }
         for key in ["min", "max"] where m.has(key) {
             guard let raw = m.string(key) else { continue }
             let value = interpolate(raw, m.location(key), forDisplay: false)
-            if field.type.isNumeric {
+            switch kind {
+            case .number:
                 guard let n = Double(value) else {
                     reader.error(at: m.location(key), L("'\(key)' phải là một số", "'\(key)' must be a number")); continue
                 }
                 if key == "min" { field.min = n } else { field.max = n }
-            } else if field.type == .date {
+            case .year:
+                guard let y = ValueParser.parseYear(value) else {
+                    reader.error(at: m.location(key), L("'\(key)' của năm phải là số có 4 chữ số, ví dụ 2019",
+                                                        "a year '\(key)' must be 4 digits, e.g. 2019")); continue
+                }
+                if key == "min" { field.min = Double(y) } else { field.max = Double(y) }
+            case .date:
                 guard ValueParser.parseDate(value) == value else {
                     reader.error(at: m.location(key), L("'\(key)' của ngày phải có dạng yyyy-mm-dd", "a date '\(key)' must be yyyy-mm-dd")); continue
                 }
                 if key == "min" { field.minDate = value } else { field.maxDate = value }
-            } else {
-                reader.error(m.keyNode(key), L("'\(key)' chỉ dùng cho số hoặc ngày", "'\(key)' only applies to numbers and dates"))
+            case .none:
+                break
             }
         }
         if let lo = field.min, let hi = field.max, lo > hi {
@@ -303,15 +320,13 @@ private struct FormBuilder {
     }
 
     mutating func readChoices(_ m: YAMLMapping, into field: inout Field) {
-        let isChoice = field.type == .choice || field.type == .multi_choice
+        // A type without choices has had 'choices' reported with the keys it does not take.
+        let isChoice = field.type.keys.contains(.choices)
         guard m.has("choices") else {
             if isChoice { reader.error(m.node, L("câu hỏi lựa chọn '\(field.id)' cần danh sách 'choices'", "choice field '\(field.id)' needs 'choices'")) }
             return
         }
-        if !isChoice {
-            reader.error(m.keyNode("choices"), L("'choices' chỉ dùng cho kiểu choice hoặc multi_choice", "'choices' only applies to choice and multi_choice"))
-            return
-        }
+        if !isChoice { return }
         for cnode in reader.sequence(m.node("choices"), what: L("'choices'", "'choices'")) {
             guard let c = reader.mapping(cnode, what: L("lựa chọn", "a choice"), allowed: ["id", "label", "label_en", "other"]) else { continue }
             guard let id = c.string("id") else {

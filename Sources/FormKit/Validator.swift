@@ -55,6 +55,10 @@ public struct Validator: Sendable {
     private let plan: [SectionNode]
     /// The assertions of the form's own rules, in order (see `SectionNode.rules`).
     private let formRules: [Expression]
+    /// The most passes `relevantAnswers` needs: one a question or column with skip logic
+    /// (each pass settles at least one more link of the longest chain of `relevant`
+    /// conditions), and one that finds nothing left to remove.
+    private let relevancePasses: Int
 
     final class SectionNode: Sendable {
         let section: Section
@@ -73,6 +77,9 @@ public struct Validator: Sendable {
         self.form = form
         plan = form.sections.map(SectionNode.init)
         formRules = form.rules.map(\.condition.expression)
+        relevancePasses = form.sections.reduce(1) { n, section in
+            section.fields.reduce(n) { n, f in n + (f.relevant == nil ? 0 : 1) + f.columns.filter { $0.relevant != nil }.count }
+        }
     }
 
     public func validate(_ answers: Answers) -> [ValidationIssue] { assess(answers).issues }
@@ -121,8 +128,10 @@ public struct Validator: Sendable {
     /// answer behind skip logic neither counts in rules nor shows in a workbook.
     public func relevantAnswers(_ answers: Answers) -> Answers {
         var out = answers
-        // Removing one answer can make another question irrelevant: repeat until stable.
-        for _ in 0..<8 {
+        // Removing one answer can make another question irrelevant: repeat until stable. Answers
+        // only ever go, so this ends; the bound keeps a cycle built in code (the loader refuses
+        // one) from running on.
+        for _ in 0..<relevancePasses {
             var changed = false
             for node in plan {
                 // A snapshot of the section: each field's own answer changes only in its own turn.

@@ -43,6 +43,11 @@ public enum ValueParser {
             result = .success(.text(text))
         case .integer, .decimal, .percent:
             result = parseNumber(text, for: field)
+        case .year:
+            if let y = parseYear(text) { result = .success(.number(Double(y))) } else {
+                result = .failure(InputProblem(L("'\(text)' không phải năm: năm phải là số có 4 chữ số, không có dấu chấm hay dấu cách, ví dụ \(example(field, .vi))",
+                                                 "'\(text)' is not a year: type its 4 digits, without dots or spaces, e.g. \(example(field, .en))")))
+            }
         case .email:
             result = isEmail(text) ? .success(.text(text)) : .failure(InputProblem(
                 L("'\(text)' không phải địa chỉ thư điện tử. Ví dụ: \(example(field, .vi))",
@@ -81,45 +86,73 @@ public enum ValueParser {
     }
 
     static func check(_ value: Value, _ rules: ValueRules) -> LocalizedText? {
-        switch (rules.type, value) {
-        case (.integer, .number(let n)) where n.rounded() != n:
-            return L("phải là số nguyên, không phải \(formatNumber(n))", "must be a whole number, not \(formatNumber(n))")
-        case (.integer, .number(let n)), (.decimal, .number(let n)), (.percent, .number(let n)):
-            if let lo = rules.min, n < lo {
-                return L("\(vnNumber(n)) nhỏ hơn mức tối thiểu \(vnNumber(lo))", "\(formatNumber(n)) is below the minimum \(formatNumber(lo))")
+        let expected = L("cần \(rules.type.label(.vi))", "expected \(rules.type.label(.en))")
+        switch rules.type {
+        case .integer:
+            guard case .number(let n) = value else { return expected }
+            if n.rounded() != n {
+                return L("phải là số nguyên, không phải \(formatNumber(n))", "must be a whole number, not \(formatNumber(n))")
             }
-            if let hi = rules.max, n > hi {
-                return L("\(vnNumber(n)) lớn hơn mức tối đa \(vnNumber(hi))", "\(formatNumber(n)) is above the maximum \(formatNumber(hi))")
+            return checkBounds(n, rules)
+        case .decimal, .percent:
+            guard case .number(let n) = value else { return expected }
+            return checkBounds(n, rules)
+        case .year:
+            // Shown as written, never grouped: 2019, not 2.019.
+            guard case .number(let n) = value else { return expected }
+            guard n.rounded() == n, (1000...9999).contains(n) else {
+                return L("năm phải là số có 4 chữ số, ví dụ 2019, không phải \(formatNumber(n))",
+                         "a year must be 4 digits, e.g. 2019, not \(formatNumber(n))")
             }
+            if let lo = rules.min, n < lo { return L("năm \(formatNumber(n)) trước năm \(formatNumber(lo))", "year \(formatNumber(n)) is before \(formatNumber(lo))") }
+            if let hi = rules.max, n > hi { return L("năm \(formatNumber(n)) sau năm \(formatNumber(hi))", "year \(formatNumber(n)) is after \(formatNumber(hi))") }
             return nil
-        case (.date, .text(let s)):
+        case .date:
+            guard case .text(let s) = value else { return expected }
             guard parseDate(s) == s else {
                 return L("ngày '\(s)' không hợp lệ (cần dạng yyyy-mm-dd trong tệp)", "'\(s)' is not a valid date (files use yyyy-mm-dd)")
             }
             if let lo = rules.minDate, s < lo { return L("ngày \(displayDate(s)) sớm hơn \(displayDate(lo))", "\(displayDate(s)) is before \(displayDate(lo))") }
             if let hi = rules.maxDate, s > hi { return L("ngày \(displayDate(s)) muộn hơn \(displayDate(hi))", "\(displayDate(s)) is after \(displayDate(hi))") }
             return nil
-        case (.text, .text), (.long_text, .text):
+        case .text, .long_text:
+            guard case .text = value else { return expected }
             return nil
-        case (.email, .text(let s)):
+        case .email:
+            guard case .text(let s) = value else { return expected }
             return isEmail(s) ? nil : L("'\(s)' không phải địa chỉ thư điện tử", "'\(s)' is not an email address")
-        case (.phone, .text(let s)):
+        case .phone:
+            guard case .text(let s) = value else { return expected }
             return isPhone(s) ? nil : L("'\(s)' không phải số điện thoại", "'\(s)' is not a phone number")
-        case (.url, .text(let s)):
+        case .url:
+            guard case .text(let s) = value else { return expected }
             return isURL(s) ? nil : L("'\(s)' không phải địa chỉ web", "'\(s)' is not a web address")
-        case (.boolean, .bool):
+        case .boolean:
+            guard case .bool = value else { return expected }
             return nil
-        case (.choice, .text(let s)):
+        case .choice:
+            guard case .text(let s) = value else { return expected }
             return rules.hasChoice(s) ? nil : unknownChoice(s, rules)
-        case (.multi_choice, .list(let l)):
+        case .multi_choice:
+            guard case .list(let l) = value else { return expected }
             if let bad = l.first(where: { !rules.hasChoice($0) }) { return unknownChoice(bad, rules) }
             if Set(l).count != l.count { return L("một lựa chọn bị chọn hai lần", "an option is chosen twice") }
             return nil
-        case (.table, .rows):
+        case .table:
+            guard case .rows = value else { return expected }
             return nil
-        default:
-            return L("cần \(rules.type.label(.vi))", "expected \(rules.type.label(.en))")
         }
+    }
+
+    /// A number's bounds in force (a percentage's 0–100 included).
+    private static func checkBounds(_ n: Double, _ rules: ValueRules) -> LocalizedText? {
+        if let lo = rules.min, n < lo {
+            return L("\(vnNumber(n)) nhỏ hơn mức tối thiểu \(vnNumber(lo))", "\(formatNumber(n)) is below the minimum \(formatNumber(lo))")
+        }
+        if let hi = rules.max, n > hi {
+            return L("\(vnNumber(n)) lớn hơn mức tối đa \(vnNumber(hi))", "\(formatNumber(n)) is above the maximum \(formatNumber(hi))")
+        }
+        return nil
     }
 
     static func unknownChoice(_ s: String, _ rules: ValueRules) -> LocalizedText {
@@ -133,6 +166,10 @@ public enum ValueParser {
         case .integer: return language == .vi ? "1234 hoặc 1.234" : "1234"
         case .decimal: return language == .vi ? "12,5" : "12.5"
         case .percent: return language == .vi ? "85 hoặc 85,5" : "85 or 85.5"
+        case .year:
+            // 2019, unless the bounds leave it out.
+            let rules = ValueRules(field)
+            return formatNumber(Swift.min(Swift.max(2019, rules.min ?? 2019), rules.max ?? 2019))
         case .email: return "vanthu@most.gov.vn"
         case .phone: return "024 3943 9999"
         case .url: return "https://www.most.gov.vn"
@@ -262,6 +299,14 @@ public enum ValueParser {
             }
         }
         return ats == 1 && labels >= 1 && label > 0
+    }
+
+    /// A year as people write it: exactly four ASCII digits ("2019"). "2.019" or "2019.0"
+    /// are refused rather than guessed at.
+    public static func parseYear(_ text: String) -> Int? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        guard t.utf8.count == 4, t.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        return Int(t)
     }
 
     static func isPhone(_ s: String) -> Bool {
@@ -407,10 +452,14 @@ struct ValueRules: Sendable {
 
     init(_ field: Field) {
         type = field.type
-        if field.type == .percent {
+        switch field.type {
+        case .percent:
             min = Swift.max(field.min ?? 0, 0)
             max = Swift.min(field.max ?? 100, 100)
-        } else {
+        case .year:
+            min = field.min ?? ValueRules.firstYear
+            max = field.max ?? ValueRules.lastYear
+        case .integer, .decimal, .text, .long_text, .email, .phone, .url, .date, .boolean, .choice, .multi_choice, .table:
             min = field.min
             max = field.max
         }
@@ -418,6 +467,9 @@ struct ValueRules: Sendable {
         maxDate = field.maxDate
         choices = field.choices
     }
+
+    /// A year's bounds unless the form gives its own.
+    static let firstYear = 1900.0, lastYear = 2100.0
 
     func hasChoice(_ id: String) -> Bool { choices.contains { $0.id == id } }
 }

@@ -162,25 +162,40 @@ public struct SampleGenerator {
     }
 
     func varied(_ v: Value, _ field: Field, unit: ReportingUnit, scale: Double, copy: Int, _ rng: inout SplitMix64) -> Value {
-        switch (field.type, v) {
-        case (.integer, .number(let n)) where field.max == nil, (.decimal, .number(let n)) where field.max == nil:
-            return .number(field.type == .integer ? (n * scale).rounded() : n * scale)
-        case (.integer, .number), (.decimal, .number), (.percent, .number):
+        switch field.type {
+        case .integer, .decimal, .percent:
+            guard case .number(let n) = v else { return v }
+            if field.max == nil, field.type != .percent {
+                return .number(field.type == .integer ? (n * scale).rounded() : n * scale)
+            }
             let b = ValueParser.check(.number(0), for: field) == nil ? 0.0 : (field.min ?? 0)
             let hi = field.type == .percent ? 100 : (field.max ?? b + 100)
-            if case .number(let n) = v, field.type != .percent, Double.random(in: 0..<1, using: &rng) < 0.5 { return .number(n) }
+            if field.type != .percent, Double.random(in: 0..<1, using: &rng) < 0.5 { return .number(n) }
             let r = Double.random(in: b...hi, using: &rng)
             return .number(field.type == .decimal || field.type == .percent ? (r * 10).rounded() / 10 : r.rounded())
-        case (.email, .text(let s)):
+        case .year:
+            // The example's year, or another within the field's bounds (never scaled).
+            guard case .number(let n) = v, Double.random(in: 0..<1, using: &rng) >= 0.5 else { return v }
+            let lo = field.min ?? n - 10, hi = field.max ?? n
+            return lo <= hi ? .number(Double.random(in: lo...hi, using: &rng).rounded()) : v
+        case .email:
+            guard case .text(let s) = v else { return v }
             return .text((s.split(separator: "@").first.map(String.init) ?? "lienhe") + "@" + unit.id + ".most.gov.vn")
-        case (.url, .text):
+        case .url:
+            guard case .text = v else { return v }
             return .text("https://\(unit.id).most.gov.vn")
-        case (.phone, .text):
+        case .phone:
+            guard case .text = v else { return v }
             return .text("024 3" + String(format: "%03d %04d", Int.random(in: 0...999, using: &rng), Int.random(in: 0...9999, using: &rng)))
-        case (.text, .text(let s)), (.long_text, .text(let s)):
+        case .text, .long_text:
+            guard case .text(let s) = v else { return v }
             let own = s.replacingOccurrences(of: baseUnitName, with: unit.name)
             return .text(copy > 0 ? "\(own) (\(copy + 1))" : own)
-        default:
+        case .date, .boolean, .choice, .multi_choice:
+            // Kept as the example has them: valid by construction.
+            return v
+        case .table:
+            // Its rows are varied cell by cell (see `vary`).
             return v
         }
     }
