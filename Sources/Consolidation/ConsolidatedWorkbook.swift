@@ -210,6 +210,8 @@ final class ConsolidatedWorkbook {
         self.missingInputs = missingInputs
         self.now = now
         workbook = try Workbook(url: output, constantMemory: true)
+        textFormat = try workbook.resolve(Style.text)
+        missingFormat = try workbook.resolve(Style.missing)
         preparer = UnitPreparer(form: consolidator.form, validator: consolidator.validator, layout: consolidator.layout)
         var paths: [String: String] = [:]
         for (unit, loaded) in set.current { paths[unit] = files[loaded.file] }
@@ -233,7 +235,7 @@ final class ConsolidatedWorkbook {
 
     /// Writes every sheet; returns what was merged.
     func write() throws -> MergeResult {
-        workbook.setProperties(title: c.layout.title, subject: form.title.vi, author: "ictreport")
+        try workbook.setProperties(title: c.layout.title, subject: form.title.vi, author: "ictreport")
         let present = units.indices.filter { paths[units[$0].id] != nil }
         let preparer = self.preparer
         let presentFiles = present.map { (path: paths[units[$0].id]!, scanned: set.current[units[$0].id]!) }
@@ -371,9 +373,9 @@ final class ConsolidatedWorkbook {
                formats: [CellFormat], frozenColumns: Int = 2) throws {
         let ws = stream.ws
         stream.widths = widths
-        stream.formats = formats.map(workbook.resolve)
+        stream.formats = try formats.map { try workbook.resolve($0) }
         for (i, w) in widths.enumerated() { try ws.setColumn(i, i, width: w) }
-        ws.freeze(row: 5, col: frozenColumns)
+        try ws.freeze(row: 5, col: frozenColumns)
         try ws.printSetup(PrintSetup(repeatRows: 3...4, header: "&C&\"Times New Roman,Bold\"\(c.layout.title.replacingOccurrences(of: "&", with: "&&"))"))
         try titleRows(ws, title, width: widths.count)
         try headerRows(stream, at: 3, headers)
@@ -434,8 +436,9 @@ final class ConsolidatedWorkbook {
         stream.count += 1
     }
 
-    lazy var textFormat = workbook.resolve(Style.text)
-    lazy var missingFormat = workbook.resolve(Style.missing)
+    /// Formats every sheet uses, looked up once (the workbook is open from `init`).
+    let textFormat: FormatRef
+    let missingFormat: FormatRef
 
     /// The text a cell shows, to size its column.
     func shown(_ cell: Cell) -> String? {

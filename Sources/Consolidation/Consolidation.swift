@@ -103,7 +103,7 @@ public struct Consolidator {
                                               files: Dictionary(zip(scan.headers.map(\.file), scan.files), uniquingKeysWith: { a, _ in a }),
                                               missingInputs: scan.missingInputs, output: output, now: now)
         writer.repeatedInputs = scan.repeatedInputs
-        writer.workbook.trace = trace
+        writer.workbook.observer = trace
         var result: MergeResult
         do {
             let cpu = Consolidator.threadCPU()

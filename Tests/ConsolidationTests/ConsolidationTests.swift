@@ -356,7 +356,7 @@ struct Merged: Sendable {
         let dir = temporaryDirectory()
         let wb = try Workbook(url: dir.appendingPathComponent("t.xlsx"))
         let trace = CellTrace()
-        wb.trace = trace
+        wb.observer = trace
         let a = try wb.addSheet("A"), b = try wb.addSheet("B")
         try a.write(0, 0, .text("a1"))
         try b.write(0, 0, .text("b1"))
