@@ -232,7 +232,6 @@ public final class Worksheet {
             let s = storable(t, row: row, col: col)
             if let observer = workbook.observer { observer.wrote(cell, storedText: s, at: row, col, format: workbook.spec(of: f), in: self) }
             try check(s.withCString { worksheet_write_string(handle, r, c, $0, f) }, row, col)
-            return
         case .number(let n):
             if let observer = workbook.observer { observer.wrote(cell, storedText: nil, at: row, col, format: workbook.spec(of: f), in: self) }
             try check(n.isFinite ? worksheet_write_number(handle, r, c, n, f) : worksheet_write_blank(handle, r, c, f), row, col)
