@@ -84,12 +84,12 @@ public struct Consolidator {
 
     /// Reads every input (files or folders), keeps per unit the latest final revision, and writes
     /// the workbook atomically: on any failure an existing `output` is left as it was.
-    /// `trace` records every cell written, for the benchmark's reference program.
-    public func merge(_ inputs: [String], to output: URL, now: Date = Date(), trace: CellTrace? = nil) throws -> MergeResult {
-        try merge(Consolidator.scan(inputs, form: form), to: output, now: now, trace: trace)
+    /// `observer`, when given, is told of every cell written (the benchmark's `CellTrace`).
+    public func merge(_ inputs: [String], to output: URL, now: Date = Date(), observer: (any WorkbookObserver)? = nil) throws -> MergeResult {
+        try merge(Consolidator.scan(inputs, form: form), to: output, now: now, observer: observer)
     }
 
-    public func merge(_ scan: Scan, to output: URL, now: Date = Date(), trace: CellTrace? = nil) throws -> MergeResult {
+    public func merge(_ scan: Scan, to output: URL, now: Date = Date(), observer: (any WorkbookObserver)? = nil) throws -> MergeResult {
         var clock = ContinuousClock.now
         var phases: [(String, Double)] = [("scan", scan.seconds)]
         func lap(_ name: String) {
@@ -103,7 +103,7 @@ public struct Consolidator {
                                               files: Dictionary(zip(scan.headers.map(\.file), scan.files), uniquingKeysWith: { a, _ in a }),
                                               missingInputs: scan.missingInputs, output: output, now: now)
         writer.repeatedInputs = scan.repeatedInputs
-        writer.workbook.trace = trace
+        writer.workbook.observer = observer
         var result: MergeResult
         do {
             let cpu = Consolidator.threadCPU()

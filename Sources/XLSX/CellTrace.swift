@@ -9,7 +9,9 @@ import Foundation
 /// format u16, then the value) · 7 merge(r1, c1, r2, c2, format, text) · 8 column(first,
 /// last, width) · 9 row(row, height) · 10 select(sheet index u16): the records after it go to
 /// that sheet (sheets are written interleaved, each in row order). Strings are u32 length + UTF-8 bytes; format 0xFFFF is none.
-public final class CellTrace {
+///
+/// Installed as the workbook's observer (`workbook.observer = trace`) by `merge --trace`.
+public final class CellTrace: WorkbookObserver {
     public private(set) var data = Data("ICTR1".utf8)
     private var formatIds: [CellFormat: UInt16] = [:]
     private var sheets = 0
@@ -18,15 +20,36 @@ public final class CellTrace {
     public init() {}
 
     func u8(_ v: UInt8) { data.append(v) }
+    // The bytes of a value, copied out within the closure that lends them: nothing escapes it.
     func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
     func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
     func f64(_ v: Double) { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
     func string(_ s: String) { let b = Array(s.utf8); u32(UInt32(b.count)); data.append(contentsOf: b) }
 
-    func sheet(_ name: String) {
+    public func addedSheet(_ name: String) {
         u8(1); string(name)
         current = sheets
         sheets += 1
+    }
+
+    public func wrote(_ cell: Cell, storedText: String?, at row: Int, _ col: Int, format: CellFormat?, in sheet: Worksheet) {
+        select(sheet.index)
+        self.cell(row, col, cell, self.format(format, font: sheet.workbook.fontName), storedText: storedText)
+    }
+
+    public func merged(_ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int, text: String, format: CellFormat?, in sheet: Worksheet) {
+        select(sheet.index)
+        merge(firstRow, firstCol, lastRow, lastCol, self.format(format, font: sheet.workbook.fontName), text)
+    }
+
+    public func setColumns(_ first: Int, _ last: Int, width: Double, in sheet: Worksheet) {
+        select(sheet.index)
+        column(first, last, width)
+    }
+
+    public func setRow(_ row: Int, height: Double, in sheet: Worksheet) {
+        select(sheet.index)
+        self.row(row, height)
     }
 
     /// Makes the following records go to sheet `index` (0-based, in the order added).

@@ -111,20 +111,28 @@ public struct PrintSetup: Sendable {
 /// A format looked up once, for the many cells that use it.
 /// Plain data, no references: it is copied for every cell written.
 public struct FormatRef {
+    /// The C format, owned by the workbook that made it. Unsafe to hold, safe to use: a write
+    /// passes it to C only after checking that the sheet belongs to that same workbook
+    /// (`workbook`) and that the workbook is still open, hence the format not yet freed.
     let pointer: UnsafeMutablePointer<lxw_format>?
-    /// Where the workbook keeps its spec (for the trace).
-    let index: Int
+    /// The serial number of the workbook that made it.
+    let workbook: Int
     /// Whether text wraps in it (rows must then be tall enough).
     public let wraps: Bool
 }
 
+/// A sheet of a `Workbook`. It keeps its workbook alive, and every call on it throws once the
+/// workbook is closed or discarded.
 public final class Worksheet {
     public let name: String
-    // The workbook owns its sheets and outlives them; unsafe spares a check on every cell.
-    unowned(unsafe) let workbook: Workbook
-    let handle: UnsafeMutablePointer<lxw_worksheet>
+    /// Strong: a sheet kept after its workbook's variable is gone still writes into it. The
+    /// workbook does not hold its sheets, so there is no cycle.
+    let workbook: Workbook
+    /// The C sheet, freed by `workbook_close`: used only after `workbook.openHandle` says the
+    /// workbook is still open (see `open()`).
+    private let handle: UnsafeMutablePointer<lxw_worksheet>
     /// Position in the workbook, 0-based.
-    let index: Int
+    public let index: Int
 
     init(workbook: Workbook, handle: UnsafeMutablePointer<lxw_worksheet>, name: String, index: Int) {
         self.workbook = workbook
@@ -133,11 +141,16 @@ public final class Worksheet {
         self.index = index
     }
 
-    /// The trace, told that what follows is this sheet's.
-    var trace: CellTrace? {
-        guard let t = workbook.trace else { return nil }
-        t.select(index)
-        return t
+    /// The C sheet, or the error of a closed workbook: the one way to the handle.
+    @inline(__always)
+    private func open() throws -> UnsafeMutablePointer<lxw_worksheet> {
+        try openWithBook().sheet
+    }
+
+    /// The C workbook and sheet, or the error of a closed workbook.
+    @inline(__always)
+    private func openWithBook() throws -> (book: UnsafeMutablePointer<lxw_workbook>, sheet: UnsafeMutablePointer<lxw_worksheet>) {
+        (try workbook.openHandle(sheet: name), handle)
     }
 
     /// Excel's limit for one cell, in UTF-16 code units.
@@ -200,26 +213,33 @@ public final class Worksheet {
     }
 
     public func write(_ row: Int, _ col: Int, _ cell: Cell, _ format: CellFormat? = nil) throws {
-        try write(row, col, cell, workbook.resolve(format))
+        let (book, _) = try openWithBook()
+        try write(row, col, cell, FormatRef(pointer: workbook.format(format, book), workbook: workbook.serial, wraps: false))
     }
 
     public func write(_ row: Int, _ col: Int, _ cell: Cell, _ format: FormatRef) throws {
+        let handle = try open()
+        guard format.workbook == workbook.serial else {
+            throw XLSXError(sheet: name, cell: cellName(row, col), message: "the format was made by another workbook",
+                            vietnamese: "định dạng thuộc về một bảng tính khác")
+        }
         let f = format.pointer
         let r = lxw_row_t(row), c = lxw_col_t(col)
         workbook.cellsWritten += 1
-        if let trace {
-            let text: String? = if case .text(let t) = cell { storable(t, row: row, col: col) } else { nil }
-            trace.cell(row, col, cell, trace.format(workbook.resolved[format.index], font: workbook.fontName), storedText: text)
-        }
         switch cell {
         case .text(let t):
             // Always a string cell: text that starts with '=' stays text.
-            try check(storable(t, row: row, col: col).withCString { worksheet_write_string(handle, r, c, $0, f) }, row, col)
+            let s = storable(t, row: row, col: col)
+            if let observer = workbook.observer { observer.wrote(cell, storedText: s, at: row, col, format: workbook.spec(of: f), in: self) }
+            try check(s.withCString { worksheet_write_string(handle, r, c, $0, f) }, row, col)
         case .number(let n):
+            if let observer = workbook.observer { observer.wrote(cell, storedText: nil, at: row, col, format: workbook.spec(of: f), in: self) }
             try check(n.isFinite ? worksheet_write_number(handle, r, c, n, f) : worksheet_write_blank(handle, r, c, f), row, col)
         case .formula(let formula, let cached):
+            if let observer = workbook.observer { observer.wrote(cell, storedText: nil, at: row, col, format: workbook.spec(of: f), in: self) }
             try check(formula.withCString { worksheet_write_formula_num(handle, r, c, $0, f, cached ?? 0) }, row, col)
         case .blank:
+            if let observer = workbook.observer { observer.wrote(cell, storedText: nil, at: row, col, format: workbook.spec(of: f), in: self) }
             try check(worksheet_write_blank(handle, r, c, f), row, col)
         }
     }
@@ -230,41 +250,51 @@ public final class Worksheet {
     }
 
     public func merge(_ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int, _ text: String, _ format: CellFormat? = nil) throws {
+        let (book, handle) = try openWithBook()
         let s = storable(text, row: firstRow, col: firstCol)
         workbook.cellsWritten += 1
-        if let trace { trace.merge(firstRow, firstCol, lastRow, lastCol, trace.format(format, font: workbook.fontName), s) }
+        observer?.merged(firstRow, firstCol, lastRow, lastCol, text: s, format: format, in: self)
+        let f = workbook.format(format, book)
         try check(s.withCString {
-            worksheet_merge_range(handle, lxw_row_t(firstRow), lxw_col_t(firstCol), lxw_row_t(lastRow), lxw_col_t(lastCol), $0, workbook.format(format))
+            worksheet_merge_range(handle, lxw_row_t(firstRow), lxw_col_t(firstCol), lxw_row_t(lastRow), lxw_col_t(lastCol), $0, f)
         }, firstRow, firstCol)
     }
 
+    private var observer: (any WorkbookObserver)? { workbook.observer }
+
     public func setColumn(_ first: Int, _ last: Int, width: Double, _ format: CellFormat? = nil) throws {
-        trace?.column(first, last, width)
-        try check(worksheet_set_column(handle, lxw_col_t(first), lxw_col_t(last), width, workbook.format(format)))
+        let (book, handle) = try openWithBook()
+        observer?.setColumns(first, last, width: width, in: self)
+        let f = workbook.format(format, book)
+        try check(worksheet_set_column(handle, lxw_col_t(first), lxw_col_t(last), width, f))
     }
 
     public func setRow(_ row: Int, height: Double) throws {
-        trace?.row(row, height)
+        let handle = try open()
+        observer?.setRow(row, height: height, in: self)
         try check(worksheet_set_row(handle, lxw_row_t(row), height, nil), row, 0)
     }
 
     /// Freezes the rows above `row` and the columns left of `col`.
-    public func freeze(row: Int, col: Int = 0) {
-        worksheet_freeze_panes(handle, lxw_row_t(row), lxw_col_t(col))
+    public func freeze(row: Int, col: Int = 0) throws {
+        worksheet_freeze_panes(try open(), lxw_row_t(row), lxw_col_t(col))
     }
 
     /// In constant-memory mode, call this before writing the rows it covers.
     public func autofilter(_ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int) throws {
-        try check(worksheet_autofilter(handle, lxw_row_t(firstRow), lxw_col_t(firstCol), lxw_row_t(lastRow), lxw_col_t(lastCol)))
+        try check(worksheet_autofilter(try open(), lxw_row_t(firstRow), lxw_col_t(firstCol), lxw_row_t(lastRow), lxw_col_t(lastCol)))
     }
 
     /// A drop-down of allowed values on one cell.
     public func validateList(_ row: Int, _ col: Int, _ values: [String]) throws {
+        let handle = try open()
         var dv = lxw_data_validation()
         dv.validate = UInt8(LXW_VALIDATION_TYPE_LIST.rawValue)
+        // C copies of the values, freed on the way out, after libxlsxwriter copied them.
         let cStrings = values.map { strdup($0) }
         defer { cStrings.forEach { free($0) } }
         var list: [UnsafeMutablePointer<CChar>?] = cStrings + [nil]
+        // libxlsxwriter copies the list during the call: the buffer need live only through it.
         try list.withUnsafeMutableBufferPointer { buf in
             dv.value_list = buf.baseAddress
             try check(worksheet_data_validation_cell(handle, lxw_row_t(row), lxw_col_t(col), &dv), row, col)
@@ -272,6 +302,7 @@ public final class Worksheet {
     }
 
     public func printSetup(_ p: PrintSetup) throws {
+        let handle = try open()
         if p.landscape { worksheet_set_landscape(handle) }
         worksheet_set_paper(handle, 9)  // A4
         worksheet_set_margins(handle, 0.5, 0.5, 0.6, 0.6)
@@ -283,6 +314,7 @@ public final class Worksheet {
 
     /// Printed pages start at these rows (0-based).
     public func pageBreaks(before rows: [Int]) throws {
+        let handle = try open()
         var breaks = rows.map { lxw_row_t($0) } + [0]
         try check(worksheet_set_h_pagebreaks(handle, &breaks))
     }
@@ -316,8 +348,9 @@ public final class Worksheet {
 
     /// Places a chart with its top-left corner at a cell.
     public func insert(_ spec: Chart, at row: Int, _ col: Int, scale: Double = 1.5) throws {
-        guard let raw = workbook.addChart(spec) else { throw XLSXError(sheet: name, message: "cannot create a chart") }
-        let chart = UnsafeMutablePointer<lxw_chart>(raw)
+        let handle = try open()
+        // Owned by the workbook, which is open (checked just above) and frees it on close.
+        let chart = try workbook.addChart(spec, sheet: name)
         spec.title.withCString { chart_title_set_name(chart, $0) }
         for s in spec.series {
             guard let series = chart_add_series(chart, nil, nil) else { continue }

@@ -62,8 +62,9 @@ struct MergeCommand: ParsableCommand {
         let result: MergeResult
         let ready = ContinuousClock.now
         do {
+            // The trace, for the benchmark's reference program: installed only when asked for.
             let cellTrace = trace.map { _ in CellTrace() }
-            result = try consolidator.merge(scanning.value, to: URL(fileURLWithPath: output), trace: cellTrace)
+            result = try consolidator.merge(scanning.value, to: URL(fileURLWithPath: output), observer: cellTrace)
             if let trace, let cellTrace { try cellTrace.data.write(to: URL(fileURLWithPath: trace)) }
         } catch {
             printError((lang == .vi ? "Không tạo được bảng tính \(output): " : "Cannot write the workbook \(output): ") + "\(error)")

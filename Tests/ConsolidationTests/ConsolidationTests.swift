@@ -92,6 +92,56 @@ struct Merged: Sendable {
         #expect(m.result.submitted + m.result.missing.count == registry.units.count)
     }
 
+    /// The rate reads the cells its two counts were written at, found here by their labels.
+    @Test func theCoverRateReadsTheRowsOfItsCounts() throws {
+        let s = try #require(m.workbook["Tổng quan"])
+        func row(of label: String) throws -> Int { try #require((1...s.lastRow).first { s["A\($0)"]?.value == label }) }
+        let expected = try row(of: "Số đơn vị phải báo cáo"), submitted = try row(of: "Số đơn vị đã nộp bản chính thức")
+        let rate = try row(of: "Tỷ lệ đơn vị đã nộp")
+        #expect(s["B\(rate)"]?.formula == "IF(B\(expected)>0,B\(submitted)/B\(expected),0)")
+        #expect(s["B\(rate)"]?.number == Double(m.result.submitted) / Double(registry.units.count))
+        // Every line of the cover's list is written, each on its own row, before the rate.
+        let rows = try CoverSheet.Line.allCases.map { try row(of: $0.label) }
+        #expect(Set(rows).count == rows.count && rows.allSatisfy { $0 < rate })
+    }
+
+    /// An issue line's cells are made from the column list the header is made from: each
+    /// value sits under its own header.
+    @Test func issueLinesSitUnderTheirHeaders() throws {
+        let s = try #require(m.workbook["Lỗi và cảnh báo"])
+        let headers = s.row(5)
+        #expect(headers == IssuesSheet.Column.allCases.map(\.header))
+        #expect(IssuesSheet.Column.lead + IssuesSheet.Column.line == IssuesSheet.Column.allCases)
+        func column(_ c: IssuesSheet.Column) throws -> String { columnName(try #require(headers.firstIndex(of: c.header))) }
+        let severity = try column(.severity), row = try column(.row), unit = try column(.unit), number = try column(.number)
+        let names = Set(registry.units.map(\.name))
+        for r in 6...s.lastRow {
+            #expect(["Lỗi", "Cảnh báo"].contains(s["\(severity)\(r)"]?.value ?? ""), "row \(r)")
+            #expect(s["\(row)\(r)"] == nil || s["\(row)\(r)"]?.number != nil, "row \(r)")
+            #expect(names.contains(s["\(unit)\(r)"]?.value ?? ""), "row \(r)")
+            #expect(s["\(number)\(r)"]?.number == Double(r - 5))
+        }
+        let line = IssuesSheet.Line(section: "Mục", question: "Câu", row: 2, severity: "Lỗi", message: "Nội dung", explanation: nil)
+        #expect(line.cells == [.text("Mục"), .text("Câu"), .number(2), .text("Lỗi"), .text("Nội dung"), .blank])
+    }
+
+    /// The completeness sheet's header and lines come from one column list.
+    @Test func completenessLinesSitUnderTheirHeaders() throws {
+        let s = try #require(m.workbook["Tình trạng nộp"])
+        #expect(s.row(5) == CompletenessSheet.Column.allCases.map(\.header))
+        let line = CompletenessSheet.Line(status: "Chưa nộp", unit: "Vụ A", file: "", detail: "")
+        #expect(line.cells(3) == [.number(3), .text("Chưa nộp"), .text("Vụ A"), .text(""), .text("")])
+    }
+
+    /// Each kind of the layout is made into its own sheet type, named as the layout says.
+    @Test func everySheetKindHasItsType() {
+        let cells = AnswerCells(form: form)
+        let sheets = layout.sheets.map { ConsolidatedSheets.make($0, cells: cells) }
+        #expect(sheets.map(\.name) == m.workbook.sheetNames)
+        #expect(sheets[0] is CoverSheet && sheets[1] is SummarySheet && sheets[2] is ChartsSheet && sheets[3] is SectionSheet)
+        #expect(sheets.contains { $0 is TableSheet } && sheets.suffix(2).map { "\(type(of: $0))" } == ["IssuesSheet", "CompletenessSheet"])
+    }
+
     @Test func sectionSheetsUseLabelsAndTickColumns() throws {
         let s = try #require(m.workbook["M3.3 Một cửa"])
         let headers = s.row(5)
@@ -356,7 +406,7 @@ struct Merged: Sendable {
         let dir = temporaryDirectory()
         let wb = try Workbook(url: dir.appendingPathComponent("t.xlsx"))
         let trace = CellTrace()
-        wb.trace = trace
+        wb.observer = trace
         let a = try wb.addSheet("A"), b = try wb.addSheet("B")
         try a.write(0, 0, .text("a1"))
         try b.write(0, 0, .text("b1"))

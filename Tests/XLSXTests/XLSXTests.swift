@@ -14,7 +14,7 @@ import TestSupport
         try ws.write(row: 2, [.text("Cu\u{0323}c SHTT"), .number(3), .text("=SUM(B3:B4)")])  // NFD; formula-looking text
         try ws.write(row: 3, [.text("Vụ Pháp chế"), .number(4.5), .text("+1")])
         try ws.write(row: 4, [.text("Tổng"), .formula("SUM(B3:B4)", cached: 7.5), .blank])
-        ws.freeze(row: 2)
+        try ws.freeze(row: 2)
         try ws.printSetup(PrintSetup(repeatRows: 1...1))
         try wb.close()
 
@@ -113,6 +113,152 @@ import TestSupport
         #expect(cellName(0, 26) == "AA1")
         #expect(columnName(701) == "ZZ")
         #expect(columnIndex("AA") == 26)
+    }
+}
+
+/// A sheet keeps its workbook alive, and nothing reaches libxlsxwriter once the workbook is
+/// closed or discarded: every call throws instead of using what was freed.
+@Suite struct ClosedWorkbookTests {
+    /// Every call a sheet offers, each expected to throw on a closed workbook.
+    func everyCall(_ ws: Worksheet, _ format: FormatRef) -> [(String, () throws -> Void)] {
+        [("write", { try ws.write(9, 0, .text("late")) }),
+         ("write formatted", { try ws.write(9, 0, .number(1), format) }),
+         ("write row", { try ws.write(row: 9, [.number(1), .blank]) }),
+         ("merge", { try ws.merge(9, 0, 9, 2, "late") }),
+         ("setColumn", { try ws.setColumn(0, 0, width: 9) }),
+         ("setRow", { try ws.setRow(9, height: 30) }),
+         ("freeze", { try ws.freeze(row: 1) }),
+         ("autofilter", { try ws.autofilter(0, 0, 9, 1) }),
+         ("validateList", { try ws.validateList(9, 0, ["a"]) }),
+         ("printSetup", { try ws.printSetup(PrintSetup()) }),
+         ("pageBreaks", { try ws.pageBreaks(before: [5]) }),
+         ("insert chart", { try ws.insert(Chart(title: "c", series: []), at: 9, 0) })]
+    }
+
+    @Test func writingAfterCloseThrows() throws {
+        let url = temporaryFile("closed.xlsx")
+        let wb = try Workbook(url: url)
+        let ws = try wb.addSheet("A")
+        let format = try wb.resolve(CellFormat(bold: true))
+        try ws.write(0, 0, .text("kept"))
+        try wb.close()
+        #expect(!wb.isOpen)
+        for (what, call) in everyCall(ws, format) {
+            #expect(throws: XLSXError.self, "\(what)") { try call() }
+        }
+        do { try ws.write(1, 0, .number(1)) } catch let e as XLSXError {
+            #expect(e.sheet == "A")
+            #expect(e.message.contains("closed") && e.vietnamese?.contains("đã đóng") == true)
+            #expect(e.description.hasPrefix("sheet 'A': bảng tính đã đóng"))
+        }
+        #expect(throws: XLSXError.self) { try wb.addSheet("B") }
+        #expect(throws: XLSXError.self) { try wb.resolve(CellFormat()) }
+        #expect(throws: XLSXError.self) { try wb.setProperties(title: "late") }
+        #expect(throws: XLSXError.self) { try wb.close() }
+        // What was written before the close is there, and only that.
+        let back = try #require(try WorkbookReader(url: url)["A"])
+        #expect(back["A1"]?.value == "kept" && back["A2"] == nil)
+        #expect(wb.cellsWritten == 1)
+    }
+
+    @Test func writingAfterDiscardThrows() throws {
+        let url = temporaryFile("discarded.xlsx")
+        let wb = try Workbook(url: url)
+        let ws = try wb.addSheet("A")
+        let format = try wb.resolve(nil)
+        try ws.write(0, 0, .text("lost"))
+        wb.discard()
+        for (what, call) in everyCall(ws, format) {
+            #expect(throws: XLSXError.self, "\(what)") { try call() }
+        }
+        #expect(throws: XLSXError.self) { try wb.close() }
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+    }
+
+    /// The sheet alone keeps the workbook: it writes, and the workbook closes, with no other
+    /// reference to it left in between.
+    @Test func aSheetOutlivingItsWorkbookVariableStillWorksUntilClose() throws {
+        let url = temporaryFile("outlive.xlsx")
+        weak var watched: Workbook?
+        let ws: Worksheet = try {
+            let wb = try Workbook(url: url)
+            watched = wb
+            return try wb.addSheet("Còn lại")
+        }()
+        #expect(watched != nil)
+        try ws.write(0, 0, .text("vẫn ghi được"))
+        try ws.merge(1, 0, 1, 2, "gộp")
+        let wb = try #require(watched)
+        try wb.close()
+        #expect(throws: XLSXError.self) { try ws.write(2, 0, .number(1)) }
+        let back = try #require(try WorkbookReader(url: url)["Còn lại"])
+        #expect(back["A1"]?.value == "vẫn ghi được" && back["A2"]?.value == "gộp")
+    }
+
+    /// Without sheets, a workbook nobody holds is freed (and discarded): sheets do not keep
+    /// it in a cycle with them.
+    @Test func aWorkbookAndItsSheetsAreFreedTogether() throws {
+        let url = temporaryFile("freed.xlsx")
+        try Data("old".utf8).write(to: url)
+        weak var watched: Workbook?
+        do {
+            let wb = try Workbook(url: url)
+            watched = wb
+            let ws = try wb.addSheet("A")
+            try ws.write(0, 0, .number(1))
+        }
+        #expect(watched == nil)
+        #expect(try String(contentsOf: url, encoding: .utf8) == "old")
+    }
+
+    @Test func aFormatOfAnotherWorkbookIsRefused() throws {
+        let a = try Workbook(url: temporaryFile("fa.xlsx")), b = try Workbook(url: temporaryFile("fb.xlsx"))
+        let ws = try b.addSheet("B")
+        let foreign = try a.resolve(CellFormat(bold: true))
+        #expect(throws: XLSXError.self) { try ws.write(0, 0, .number(1), foreign) }
+        try ws.write(0, 0, .number(1), try b.resolve(CellFormat(bold: true)))
+        a.discard()
+        try b.close()
+    }
+}
+
+/// The observer sees every sheet, format and cell in order; none installed, none told.
+@Suite struct ObserverTests {
+    final class Recorder: WorkbookObserver {
+        var events: [String] = []
+        func addedSheet(_ name: String) { events.append("sheet \(name)") }
+        func wrote(_ cell: Cell, storedText: String?, at row: Int, _ col: Int, format: CellFormat?, in sheet: Worksheet) {
+            events.append("cell \(sheet.index) \(cellName(row, col)) \(storedText ?? "\(cell)") \(format?.bold == true ? "bold" : "-")")
+        }
+        func merged(_ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int, text: String, format: CellFormat?, in sheet: Worksheet) {
+            events.append("merge \(sheet.index) \(cellName(firstRow, firstCol)):\(cellName(lastRow, lastCol)) \(text)")
+        }
+        func setColumns(_ first: Int, _ last: Int, width: Double, in sheet: Worksheet) { events.append("columns \(sheet.index) \(first)-\(last) \(width)") }
+        func setRow(_ row: Int, height: Double, in sheet: Worksheet) { events.append("row \(sheet.index) \(row) \(height)") }
+    }
+
+    @Test func theObserverIsToldEverythingInOrder() throws {
+        let wb = try Workbook(url: temporaryFile("obs.xlsx"))
+        let recorder = Recorder()
+        wb.observer = recorder
+        let a = try wb.addSheet("A"), b = try wb.addSheet("B")
+        let bold = try wb.resolve(CellFormat(bold: true))
+        try a.setColumn(0, 1, width: 12)
+        try a.write(0, 0, .text("Cu\u{0323}c"), bold)
+        try b.setRow(0, height: 20)
+        try b.merge(0, 0, 0, 1, "gộp")
+        try a.write(1, 0, .number(2))
+        try wb.close()
+        #expect(recorder.events == ["sheet A", "sheet B", "columns 0 0-1 12.0", "cell 0 A1 Cục bold", "row 1 0 20.0",
+                                    "merge 1 A1:B1 gộp", "cell 0 A2 number(2.0) -"])
+    }
+
+    @Test func truncationIsNotedOnceWhenObserved() throws {
+        let wb = try Workbook(url: temporaryFile("obs-long.xlsx"))
+        wb.observer = Recorder()
+        try wb.addSheet("A").write(0, 0, .text(String(repeating: "a", count: 40_000)))
+        try wb.close()
+        #expect(wb.notices == [.truncated(sheet: "A", cell: "A1", length: 40_000)])
     }
 }
 

@@ -1,0 +1,48 @@
+import FormKit
+import XLSX
+
+/// How answers become cells and columns, for the sheets made of a form's fields (summary,
+/// section, table): the header's columns and a unit's cells come from the same field list.
+struct AnswerCells: Sendable {
+    let form: Form
+
+    /// A scalar answer as a cell.
+    func cell(_ value: Value?, _ field: Field) -> Cell {
+        guard let value, !value.isBlank else { return .blank }
+        if case .number(let n) = value { return .number(n) }
+        return .text(form.display(value, of: field, .vi))
+    }
+
+    /// A field's cells: one, or one tick ("x") a choice, as `columns(of:ticks:)`.
+    func cells(of field: Field, _ value: Value?, ticks: Bool) -> [Cell] {
+        if field.type == .multi_choice || (ticks && field.type == .choice) {
+            let chosen: [String] = value?.list ?? value?.text.map { [$0] } ?? []
+            return field.choices.map { chosen.contains($0.id) ? .text("x") : .blank }
+        }
+        return [cell(value, field)]
+    }
+
+    /// The columns a field becomes: one, or one tick column a choice, as `cells(of:_:ticks:)`.
+    func columns(of field: Field, ticks: Bool) -> [(group: String?, header: String, choice: String?)] {
+        if field.type == .multi_choice || (ticks && field.type == .choice) {
+            return field.choices.map { (field.heading(.vi), $0.label.vi, $0.id) }
+        }
+        return [(nil, field.heading(.vi), nil)]
+    }
+
+    func format(for field: Field, ticks: Bool) -> CellFormat {
+        if ticks || field.type == .multi_choice { return Style.center }
+        return field.type.isNumeric ? Style.number(ColumnFormat.of(field.type)) : (field.type == .date ? Style.center : Style.text)
+    }
+}
+
+extension ConsolidatedWorkbook {
+    /// Widths of data columns from the sampled rows' cells: tick columns narrow, text wider.
+    func dataWidths(_ layout: [(field: Field, column: (group: String?, header: String, choice: String?))], _ rows: [[Cell]], maximumText: Double) -> [Double] {
+        layout.enumerated().map { j, entry in
+            let (f, col) = entry
+            let sample = col.choice == nil ? rows.compactMap { $0.indices.contains(j) ? shown($0[j]) : nil } : ["x"]
+            return fittedWidth(header: col.header, values: sample, minimum: col.choice == nil ? 10 : 8, maximum: f.type == .long_text ? 50 : maximumText)
+        }
+    }
+}
