@@ -83,8 +83,7 @@ public final class CollectorSession {
     /// the final is replaced only when it is still that one (compare and swap).
     var baseFinal: (revision: Int, hash: String)?
 
-    var vi: Bool { options.language == .vi }
-    var p: Palette { options.palette }
+    var palette: Palette { options.palette }
 
     public init(form: Form, unit: ReportingUnit, terminal: Terminal, options: Options, now: Date = Date()) {
         self.form = form
@@ -106,7 +105,8 @@ public final class CollectorSession {
         }
     }
 
-    func t(_ vi: String, _ en: String) -> String { self.vi ? vi : en }
+    /// The language the session speaks (messages: `L(vi, en).text(language)`).
+    var language: Language { options.language }
     /// The last answer typed (for the Up key).
     var lastTyped: String?
     /// Warnings the focal point confirmed in this session (by `ValidationIssue.key`): asked
@@ -139,13 +139,13 @@ public final class CollectorSession {
                 switch error {
                 case .save:
                     if saveDraft() {
-                        say(p.ok(t("Đã lưu bản nháp: \(options.draftURL.path)", "Draft saved: \(options.draftURL.path)")))
+                        say(palette.ok(L("Đã lưu bản nháp: \(options.draftURL.path)", "Draft saved: \(options.draftURL.path)").text(language)))
                         say(resumeHint)
                         return .saved(options.draftURL)
                     }
                     // Not saved: the session stays open, with every answer still in it.
-                    say(p.warning(t("Phiên làm việc vẫn mở, các câu trả lời vẫn còn. Khắc phục lỗi trên (ví dụ giải phóng ổ đĩa) rồi gõ :save lần nữa, hoặc tiếp tục trả lời.",
-                                    "The session stays open and your answers are kept. Fix the problem above (e.g. free some disk space), then type :save again, or go on answering.")))
+                    say(palette.warning(L("Phiên làm việc vẫn mở, các câu trả lời vẫn còn. Khắc phục lỗi trên (ví dụ giải phóng ổ đĩa) rồi gõ :save lần nữa, hoặc tiếp tục trả lời.",
+                                    "The session stays open and your answers are kept. Fix the problem above (e.g. free some disk space), then type :save again, or go on answering.").text(language)))
                     start = currentStep
                     onlyProblems = false
                 case .interrupt:
@@ -167,16 +167,16 @@ public final class CollectorSession {
         if options.prefill == nil, options.editing == nil, let draft = existingDraft() {
             submission = draft
             let answered = draft.answers.sections.values.reduce(0) { $0 + $1.count }
-            say(t("Đã có bản nháp (lưu lúc \(displayTime(draft.updatedAt)), \(answered) câu đã trả lời).",
-                  "A draft exists (saved \(displayTime(draft.updatedAt)), \(answered) answers)."))
-            if try askYesNo(t("Tiếp tục từ chỗ đã dừng? (c: tiếp tục / k: làm lại từ đầu, các câu đã trả lời được giữ làm mặc định)",
-                              "Resume where you stopped? (y: resume / n: start from the top, keeping your answers as defaults)"), default: true, navigation: false) {
+            say(L("Đã có bản nháp (lưu lúc \(displayTime(draft.updatedAt)), \(answered) câu đã trả lời).",
+                  "A draft exists (saved \(displayTime(draft.updatedAt)), \(answered) answers).").text(language))
+            if try askYesNo(L("Tiếp tục từ chỗ đã dừng? (c: tiếp tục / k: làm lại từ đầu, các câu đã trả lời được giữ làm mặc định)",
+                              "Resume where you stopped? (y: resume / n: start from the top, keeping your answers as defaults)").text(language), default: true, navigation: false) {
                 // Go on after the last question answered.
                 return draft.resumeAt.flatMap(stepIndex(of:)).map { min($0 + 1, steps.count - 1) } ?? 0
             }
         } else if let existing = existingFinal(), options.editing == nil, options.prefill == nil {
-            say(p.warning(t("Đơn vị đã có bản chính thức lần \(existing.revision) (\(outputURL.path)). Bản mới sẽ là lần \(existing.revision + 1) khi hoàn tất.",
-                            "This unit already has final revision \(existing.revision) (\(outputURL.path)). This one becomes revision \(existing.revision + 1) when finalized.")))
+            say(palette.warning(L("Đơn vị đã có bản chính thức lần \(existing.revision) (\(outputURL.path)). Bản mới sẽ là lần \(existing.revision + 1) khi hoàn tất.",
+                            "This unit already has final revision \(existing.revision) (\(outputURL.path)). This one becomes revision \(existing.revision + 1) when finalized.").text(language)))
         }
         return 0
     }
@@ -186,12 +186,12 @@ public final class CollectorSession {
         let saved = saveDraft()
         say()
         if saved {
-            say(p.warning(t("Hết dữ liệu nhập. Đã lưu bản nháp: \(options.draftURL.path)", "End of input. Draft saved: \(options.draftURL.path)")))
+            say(palette.warning(L("Hết dữ liệu nhập. Đã lưu bản nháp: \(options.draftURL.path)", "End of input. Draft saved: \(options.draftURL.path)").text(language)))
             say(resumeHint)
             return .endOfInput(options.draftURL)
         }
-        say(p.error(t("Hết dữ liệu nhập. KHÔNG lưu được bản nháp: các câu trả lời của phiên này chưa được lưu.",
-                      "End of input. The draft could NOT be saved: this session's answers are not saved.")))
+        say(palette.error(L("Hết dữ liệu nhập. KHÔNG lưu được bản nháp: các câu trả lời của phiên này chưa được lưu.",
+                      "End of input. The draft could NOT be saved: this session's answers are not saved.").text(language)))
         return .notSaved
     }
 
@@ -226,19 +226,19 @@ public final class CollectorSession {
     func sayWhereTheDraftIs() {
         switch draftIsCurrent {
         case true?:
-            say(p.warning(t("Đã dừng (Ctrl-C). Bản nháp đã được lưu: \(options.draftURL.path)", "Stopped (Ctrl-C). Draft saved: \(options.draftURL.path)")))
+            say(palette.warning(L("Đã dừng (Ctrl-C). Bản nháp đã được lưu: \(options.draftURL.path)", "Stopped (Ctrl-C). Draft saved: \(options.draftURL.path)").text(language)))
             say(resumeHint)
         case false?:
-            say(p.error(t("Đã dừng (Ctrl-C). Lần lưu cuối KHÔNG thành công (\(saveError ?? "")): các câu trả lời gần nhất chưa được lưu.",
-                          "Stopped (Ctrl-C). The last save FAILED (\(saveError ?? "")): the latest answers are not saved.")))
+            say(palette.error(L("Đã dừng (Ctrl-C). Lần lưu cuối KHÔNG thành công (\(saveError ?? "")): các câu trả lời gần nhất chưa được lưu.",
+                          "Stopped (Ctrl-C). The last save FAILED (\(saveError ?? "")): the latest answers are not saved.").text(language)))
         case nil:
-            say(p.warning(t("Đã dừng (Ctrl-C). Chưa có câu trả lời nào nên không có gì để lưu.", "Stopped (Ctrl-C). Nothing was answered yet, so there is nothing to save.")))
+            say(palette.warning(L("Đã dừng (Ctrl-C). Chưa có câu trả lời nào nên không có gì để lưu.", "Stopped (Ctrl-C). Nothing was answered yet, so there is nothing to save.").text(language)))
         }
     }
 
     var resumeHint: String {
         let command = options.resumeCommand ?? "ictreport collect --unit \(unit.id)"
-        return t("Để làm tiếp, chạy lại: \(command)", "To go on, run again: \(command)")
+        return L("Để làm tiếp, chạy lại: \(command)", "To go on, run again: \(command)").text(language)
     }
 
     var outputURL: URL { options.outputDirectory.appendingPathComponent("\(unit.id).json") }
@@ -258,13 +258,13 @@ public final class CollectorSession {
 
     func header() {
         let line = String(repeating: "─", count: 60)
-        say(p.bold(line))
-        say(p.bold(form.title.text(options.language)))
-        say(t("Đơn vị: ", "Unit: ") + p.bold(unit.name) + " (\(unit.id))")
-        say(t("Bản nháp tự động lưu sau mỗi câu trả lời tại: ", "Draft saved after every answer to: ") + options.draftURL.path)
-        say(t("Lệnh: < quay lại · :review xem lại · :skip bỏ qua câu không bắt buộc · :save lưu và thoát · ? trợ giúp",
-              "Commands: < back · :review review · :skip skip an optional question · :save save and leave · ? help"))
-        say(p.bold(line))
+        say(palette.bold(line))
+        say(palette.bold(form.title.text(options.language)))
+        say(L("Đơn vị: ", "Unit: ").text(language) + palette.bold(unit.name) + " (\(unit.id))")
+        say(L("Bản nháp tự động lưu sau mỗi câu trả lời tại: ", "Draft saved after every answer to: ").text(language) + options.draftURL.path)
+        say(L("Lệnh: < quay lại · :review xem lại · :skip bỏ qua câu không bắt buộc · :save lưu và thoát · ? trợ giúp",
+              "Commands: < back · :review review · :skip skip an optional question · :save save and leave · ? help").text(language))
+        say(palette.bold(line))
     }
 
     func displayTime(_ d: Date) -> String {
@@ -290,8 +290,8 @@ public final class CollectorSession {
         } catch {
             draftIsCurrent = false
             saveError = "\(error)"
-            say(p.error(t("KHÔNG lưu được bản nháp vào \(options.draftURL.path): \(error)",
-                          "Could NOT save the draft to \(options.draftURL.path): \(error)")))
+            say(palette.error(L("KHÔNG lưu được bản nháp vào \(options.draftURL.path): \(error)",
+                          "Could NOT save the draft to \(options.draftURL.path): \(error)").text(language)))
             return false
         }
     }
@@ -305,8 +305,8 @@ public final class CollectorSession {
         submission.answers = validator.relevantAnswers(submission.answers)
         for sec in form.sections {
             for fl in sec.fields where before[sec.id, fl.id] != nil && submission.answers[sec.id, fl.id] == nil {
-                say(p.dim(t("  (bỏ câu trả lời cũ của \"\(fl.heading(.vi))\": câu này không còn được hỏi)",
-                            "  (dropped the earlier answer to \"\(fl.heading(.en))\": it is no longer asked)")))
+                say(palette.dim(L("  (bỏ câu trả lời cũ của \"\(fl.heading(.vi))\": câu này không còn được hỏi)",
+                            "  (dropped the earlier answer to \"\(fl.heading(.en))\": it is no longer asked)").text(language)))
             }
         }
         submission.resumeAt = FieldPath(section.id, field.id).description
@@ -339,7 +339,7 @@ public final class CollectorSession {
                 i += 1
             } catch Flow.back {
                 guard let previous = history.popLast() else {
-                    say(p.dim(t("  (đây là câu đầu tiên)", "  (this is the first question)")))
+                    say(palette.dim(L("  (đây là câu đầu tiên)", "  (this is the first question)").text(language)))
                     continue
                 }
                 i = previous
@@ -357,9 +357,9 @@ public final class CollectorSession {
         shownSection = s
         let section = form.sections[s]
         say()
-        say(p.bold(section.heading(options.language).uppercased()) + p.dim("  (" + t("phần", "part") + " \(s + 1)/\(form.sections.count))"))
-        if let help = section.help { say(p.dim(help.text(options.language))) }
-        say(p.dim("  " + outline(of: s)))
+        say(palette.bold(section.heading(options.language).uppercased()) + palette.dim("  (" + L("phần", "part").text(language) + " \(s + 1)/\(form.sections.count))"))
+        if let help = section.help { say(palette.dim(help.text(options.language))) }
+        say(palette.dim("  " + outline(of: s)))
     }
 
     /// What a section holds, in one line: its questions by the numbers the review uses, and
@@ -371,10 +371,10 @@ public final class CollectorSession {
         let questions = numbers.count - tables.count
         var parts: [String] = []
         if questions > 0 {
-            parts.append(t("\(questions) câu hỏi", "\(questions) questions") + (first == last ? " (\(first + 1))" : " (\(first + 1)–\(last + 1))"))
+            parts.append(L("\(questions) câu hỏi", "\(questions) questions").text(language) + (first == last ? " (\(first + 1))" : " (\(first + 1)–\(last + 1))"))
         }
-        for i in tables { parts.append(t("bảng \(i + 1): ", "table \(i + 1): ") + short(field(i).1.label.text(options.language), 40)) }
-        return t("Phần này gồm ", "This part has ") + parts.joined(separator: "; ")
+        for i in tables { parts.append(L("bảng \(i + 1): ", "table \(i + 1): ").text(language) + short(field(i).1.label.text(options.language), 40)) }
+        return L("Phần này gồm ", "This part has ").text(language) + parts.joined(separator: "; ")
     }
 
     /// One question: asked until it gets an acceptable answer.
@@ -397,17 +397,17 @@ public final class CollectorSession {
             }
             guard answered, rule.condition.expression.evaluate(validator.relevantAnswers(submission.answers)) == .bool(false) else { continue }
             let names = rule.condition.references.compactMap { form.field(at: $0).map { "\"\(($0.column ?? $0.field).heading(options.language))\"" } }
-            let mark = rule.severity == .error ? p.error("✗ " + t("Lỗi", "Error")) : p.warning("⚠ " + t("Cảnh báo", "Warning"))
+            let mark = rule.severity == .error ? palette.error("✗ " + L("Lỗi", "Error").text(language)) : palette.warning("⚠ " + L("Cảnh báo", "Warning").text(language))
             say("  \(mark): \(rule.message.text(options.language))")
-            say(p.dim("    " + t("Các câu liên quan: ", "Questions involved: ") + names.joined(separator: ", ")))
+            say(palette.dim("    " + L("Các câu liên quan: ", "Questions involved: ").text(language) + names.joined(separator: ", ")))
             if rule.severity == .error {
-                say(p.dim("    " + t("Sửa câu này, hoặc Enter để giữ nguyên và sửa câu khác sau (gõ < để quay lại).",
-                                      "Correct this answer, or press Enter to keep it and correct another one later (< goes back).")))
+                say(palette.dim("    " + L("Sửa câu này, hoặc Enter để giữ nguyên và sửa câu khác sau (gõ < để quay lại).",
+                                      "Correct this answer, or press Enter to keep it and correct another one later (< goes back).").text(language)))
                 let (_, field) = self.field(step)
                 let value = try askValue(field, current: submission.answers[section.id, field.id], required: validator.isRequired(field, submission.answers), showLabel: false)
                 accept(value, step)
             } else {
-                say(p.dim("    " + t("Bạn sẽ được hỏi xác nhận và giải trình khi hoàn tất.", "You will confirm and explain it when finalizing.")))
+                say(palette.dim("    " + L("Bạn sẽ được hỏi xác nhận và giải trình khi hoàn tất.", "You will confirm and explain it when finalizing.").text(language)))
             }
         }
     }
@@ -432,20 +432,20 @@ public final class CollectorSession {
                 case ":save", ":s": throw Flow.save
                 case ":skip": return .skip
                 case "?", ":help", ":?":
-                    if let help { say(p.dim(help)) }
-                    say(p.dim(commandHelp))
+                    if let help { say(palette.dim(help)) }
+                    say(palette.dim(commandHelp))
                     continue
                 default:
                     if line.hasPrefix("\\") { return .text(String(line.dropFirst())) }
                     if line.hasPrefix(":") {
-                        say(p.error(t("Lệnh '\(line)' không có. ", "No command '\(line)'. ")) + p.dim(commandHelp))
+                        say(palette.error(L("Lệnh '\(line)' không có. ", "No command '\(line)'. ").text(language)) + palette.dim(commandHelp))
                         continue
                     }
                     if raw.contains("\n") && !multiline {
                         // A paste of several lines: the next lines are not this question's answer.
                         let count = raw.split(separator: "\n").count
-                        say(p.error(t("Câu trả lời có \(count) dòng nhưng câu này chỉ nhận một dòng. Hãy gõ hoặc dán lại một dòng.",
-                                      "The answer has \(count) lines but this question takes one. Type or paste one line again.")))
+                        say(palette.error(L("Câu trả lời có \(count) dòng nhưng câu này chỉ nhận một dòng. Hãy gõ hoặc dán lại một dòng.",
+                                      "The answer has \(count) lines but this question takes one. Type or paste one line again.").text(language)))
                         continue
                     }
                     lastTyped = raw
@@ -456,7 +456,7 @@ public final class CollectorSession {
     }
 
     var commandHelp: String {
-        t("""
+        L("""
           Lệnh: Enter giữ giá trị trong [ ] · < hoặc :back quay lại câu trước · :review xem lại và sửa · \
           :skip bỏ qua câu không bắt buộc · :save lưu bản nháp và thoát · ? trợ giúp. \
           Muốn gõ chữ bắt đầu bằng ':' '<' '?' hoặc '\\' thì thêm '\\' ở đầu, ví dụ \\:abc
@@ -465,23 +465,23 @@ public final class CollectorSession {
           Commands: Enter keeps the value in [ ] · < or :back previous question · :review review and edit · \
           :skip skip an optional question · :save save the draft and leave · ? help. \
           To type text starting with ':' '<' '?' or '\\', put a '\\' first, e.g. \\:abc
-          """)
+          """).text(language)
     }
 
     func typeHint(_ f: Field) -> String {
         switch f.type {
-        case .integer: return t("số nguyên, ví dụ 1234 hoặc 1.234", "whole number, e.g. 1234")
-        case .decimal: return t("số, ví dụ 12,5", "number, e.g. 12.5")
-        case .percent: return t("tỷ lệ % từ 0 đến 100, ví dụ 85 hoặc 85,5", "percentage 0–100, e.g. 85 or 85.5")
-        case .year: return t("năm, 4 chữ số, ví dụ \(ValueParser.example(f, .vi))", "year, 4 digits, e.g. \(ValueParser.example(f, .en))")
-        case .email: return t("thư điện tử, ví dụ vanthu@most.gov.vn", "email, e.g. vanthu@most.gov.vn")
-        case .phone: return t("số điện thoại, ví dụ 024 3943 9999", "phone, e.g. 024 3943 9999")
-        case .url: return t("địa chỉ web, ví dụ https://www.most.gov.vn", "web address, e.g. https://www.most.gov.vn")
-        case .date: return t("ngày/tháng/năm, ví dụ \(ValueParser.example(f, .vi))", "day/month/year, e.g. \(ValueParser.example(f, .en))")
-        case .boolean: return t("c: có / k: không", "y: yes / n: no")
-        case .choice: return t("gõ số thứ tự", "type its number")
-        case .multi_choice: return t("gõ các số, cách nhau bởi dấu phẩy; Enter nếu không chọn", "type the numbers, separated by commas")
-        case .long_text: return t("văn bản, một dòng", "text, one line")
+        case .integer: return L("số nguyên, ví dụ 1234 hoặc 1.234", "whole number, e.g. 1234").text(language)
+        case .decimal: return L("số, ví dụ 12,5", "number, e.g. 12.5").text(language)
+        case .percent: return L("tỷ lệ % từ 0 đến 100, ví dụ 85 hoặc 85,5", "percentage 0–100, e.g. 85 or 85.5").text(language)
+        case .year: return L("năm, 4 chữ số, ví dụ \(ValueParser.example(f, .vi))", "year, 4 digits, e.g. \(ValueParser.example(f, .en))").text(language)
+        case .email: return L("thư điện tử, ví dụ vanthu@most.gov.vn", "email, e.g. vanthu@most.gov.vn").text(language)
+        case .phone: return L("số điện thoại, ví dụ 024 3943 9999", "phone, e.g. 024 3943 9999").text(language)
+        case .url: return L("địa chỉ web, ví dụ https://www.most.gov.vn", "web address, e.g. https://www.most.gov.vn").text(language)
+        case .date: return L("ngày/tháng/năm, ví dụ \(ValueParser.example(f, .vi))", "day/month/year, e.g. \(ValueParser.example(f, .en))").text(language)
+        case .boolean: return L("c: có / k: không", "y: yes / n: no").text(language)
+        case .choice: return L("gõ số thứ tự", "type its number").text(language)
+        case .multi_choice: return L("gõ các số, cách nhau bởi dấu phẩy; Enter nếu không chọn", "type the numbers, separated by commas").text(language)
+        case .long_text: return L("văn bản, một dòng", "text, one line").text(language)
         case .text, .table: return ""
         }
     }
@@ -505,30 +505,30 @@ public final class CollectorSession {
         let lang = options.language
         if showLabel {
             say()
-            let star = required ? p.error(" *") : ""
-            say(p.bold(f.heading(lang)) + star)
+            let star = required ? palette.error(" *") : ""
+            say(palette.bold(f.heading(lang)) + star)
             if !f.choices.isEmpty {
                 for (i, c) in f.choices.enumerated() { say("    \(i + 1)) \(c.label.text(lang))") }
             }
             let hint = typeHint(f)
-            if !hint.isEmpty { say(p.dim("  (\(hint)\(f.help == nil ? "" : t("; ? để xem hướng dẫn", "; ? for help")))")) }
+            if !hint.isEmpty { say(palette.dim("  (\(hint)\(f.help == nil ? "" : L("; ? để xem hướng dẫn", "; ? for help").text(language)))")) }
         }
         let fallback = value ?? f.defaultValue
         let shown = current(fallback, f)
-        let prompt = (shown.map { p.dim("[\($0)] ") } ?? "") + p.accent("› ")
+        let prompt = (shown.map { palette.dim("[\($0)] ") } ?? "") + palette.accent("› ")
         while true {
             switch try readInput(prompt, help: f.help?.text(lang), recall: shown.map { [$0] } ?? [], multiline: f.type == .long_text) {
             case .keep:
                 if let fallback, !fallback.isBlank { return fallback }
                 if f.type == .multi_choice && !required { return nil }
                 if required {
-                    say(p.error("  " + t("Câu này bắt buộc. Hãy nhập câu trả lời", "This question is required. Please answer it")) + (hint(f).map { " (\($0))" } ?? "") + ".")
+                    say(palette.error("  " + L("Câu này bắt buộc. Hãy nhập câu trả lời", "This question is required. Please answer it").text(language)) + (hint(f).map { " (\($0))" } ?? "") + ".")
                     continue
                 }
                 return nil
             case .skip:
                 if required {
-                    say(p.error("  " + t("Không thể bỏ qua câu bắt buộc.", "A required question cannot be skipped.")))
+                    say(palette.error("  " + L("Không thể bỏ qua câu bắt buộc.", "A required question cannot be skipped.").text(language)))
                     continue
                 }
                 return nil
@@ -540,7 +540,7 @@ public final class CollectorSession {
                     return v
                 case .failure(let problem)?:
                     if !problem.candidates.isEmpty, let chosen = try choose(problem, f) { return chosen }
-                    say(p.error("  " + problem.message.text(lang)))
+                    say(palette.error("  " + problem.message.text(lang)))
                 }
             }
         }
@@ -553,9 +553,9 @@ public final class CollectorSession {
 
     /// An ambiguous number: offer its readings.
     func choose(_ problem: InputProblem, _ f: Field) throws(Flow) -> Value? {
-        say(p.warning("  " + problem.message.text(options.language)))
+        say(palette.warning("  " + problem.message.text(options.language)))
         for (i, c) in problem.candidates.enumerated() { say("    \(i + 1)) \(current(c, f) ?? "")") }
-        let answer = try readInput(p.accent(t("  Chọn 1–\(problem.candidates.count) (Enter để gõ lại) › ", "  Choose 1–\(problem.candidates.count) (Enter to type again) › ")), help: nil)
+        let answer = try readInput(palette.accent(L("  Chọn 1–\(problem.candidates.count) (Enter để gõ lại) › ", "  Choose 1–\(problem.candidates.count) (Enter to type again) › ").text(language)), help: nil)
         if case .text(let s) = answer, let n = Int(s.trimmingCharacters(in: .whitespaces)), problem.candidates.indices.contains(n - 1) {
             return problem.candidates[n - 1]
         }
@@ -570,12 +570,12 @@ public final class CollectorSession {
             say(question)
             let typed: Typed
             do {
-                typed = try readInput(p.dim(vi ? suffix : suffix.replacingOccurrences(of: "c", with: "y").replacingOccurrences(of: "k", with: "n")) + p.accent("› "), help: nil)
+                typed = try readInput(palette.dim(language == .vi ? suffix : suffix.replacingOccurrences(of: "c", with: "y").replacingOccurrences(of: "k", with: "n")) + palette.accent("› "), help: nil)
             } catch .back where !navigation {
-                say(p.error("  " + t("Ở câu hỏi này không quay lại được. Hãy gõ c (có) hoặc k (không).", "There is no going back from this question. Type y (yes) or n (no).")))
+                say(palette.error("  " + L("Ở câu hỏi này không quay lại được. Hãy gõ c (có) hoặc k (không).", "There is no going back from this question. Type y (yes) or n (no).").text(language)))
                 continue
             } catch .review where !navigation {
-                say(p.error("  " + t("Chưa xem lại được ở câu hỏi này. Hãy gõ c (có) hoặc k (không).", "The review is not available at this question. Type y (yes) or n (no).")))
+                say(palette.error("  " + L("Chưa xem lại được ở câu hỏi này. Hãy gõ c (có) hoặc k (không).", "The review is not available at this question. Type y (yes) or n (no).").text(language)))
                 continue
             }
             switch typed {
@@ -584,7 +584,7 @@ public final class CollectorSession {
             case .text(let s):
                 if let answer = YesNo.parse(s) { return answer }
             }
-            say(p.error("  " + t("Hãy gõ c (có) hoặc k (không).", "Type y (yes) or n (no).")))
+            say(palette.error("  " + L("Hãy gõ c (có) hoặc k (không).", "Type y (yes) or n (no).").text(language)))
         }
     }
 }

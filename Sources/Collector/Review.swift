@@ -21,12 +21,12 @@ extension CollectorSession {
             // Examples name the form's first table, so they can be typed as they are.
             let table = (steps.indices.first { field($0).1.type == .table } ?? 0) + 1
             let prompt = atEnd
-                ? t("Gõ số câu để sửa (\(table).1 sửa dòng 1 của bảng \(table), \(table)+ thêm dòng, \(table).1- xoá dòng), Enter hoặc 'xong' để hoàn tất › ",
-                    "Type a number to edit (\(table).1 edits row 1 of table \(table), \(table)+ adds a row, \(table).1- deletes it), Enter or 'done' to finalize › ")
-                : t("Gõ số câu để sửa, 'xong' để hoàn tất, Enter để tiếp tục trả lời › ",
-                    "Type a number to edit, 'done' to finalize, Enter to go on answering › ")
+                ? L("Gõ số câu để sửa (\(table).1 sửa dòng 1 của bảng \(table), \(table)+ thêm dòng, \(table).1- xoá dòng), Enter hoặc 'xong' để hoàn tất › ",
+                    "Type a number to edit (\(table).1 edits row 1 of table \(table), \(table)+ adds a row, \(table).1- deletes it), Enter or 'done' to finalize › ").text(language)
+                : L("Gõ số câu để sửa, 'xong' để hoàn tất, Enter để tiếp tục trả lời › ",
+                    "Type a number to edit, 'done' to finalize, Enter to go on answering › ").text(language)
             let typed: Typed
-            do { typed = try readInput(p.accent(prompt), help: nil) } catch Flow.back { return false } catch Flow.review { continue }
+            do { typed = try readInput(palette.accent(prompt), help: nil) } catch Flow.back { return false } catch Flow.review { continue }
             switch typed {
             case .keep: return atEnd
             case .skip: continue
@@ -34,8 +34,8 @@ extension CollectorSession {
                 let cmd = raw.trimmingCharacters(in: .whitespaces).lowercased()
                 if ["xong", "done", "ok", ":finalize", "hoan tat", "hoàn tất"].contains(cmd) { return true }
                 if !(try edit(cmd)) {
-                    say(p.error(t("  Không hiểu '\(raw)'. Gõ số câu (ví dụ 7), số dòng (15.2), 15+ hoặc 15.2-.",
-                                  "  '\(raw)' is not understood. Type a question number (e.g. 7), a row (15.2), 15+ or 15.2-.")))
+                    say(palette.error(L("  Không hiểu '\(raw)'. Gõ số câu (ví dụ 7), số dòng (15.2), 15+ hoặc 15.2-.",
+                                  "  '\(raw)' is not understood. Type a question number (e.g. 7), a row (15.2), 15+ or 15.2-.").text(language)))
                 }
             }
         }
@@ -44,7 +44,7 @@ extension CollectorSession {
     func printReview() {
         let lang = options.language
         say()
-        say(p.bold(t("XEM LẠI CÁC CÂU TRẢ LỜI", "REVIEW YOUR ANSWERS")))
+        say(palette.bold(L("XEM LẠI CÁC CÂU TRẢ LỜI", "REVIEW YOUR ANSWERS").text(language)))
         var lastSection = -1
         let issues = validator.validate(submission.answers)
         for (i, step) in steps.enumerated() {
@@ -52,19 +52,19 @@ extension CollectorSession {
             guard validator.isRelevant(field, submission.answers) else { continue }
             if step.section != lastSection {
                 lastSection = step.section
-                say(p.bold(section.heading(lang)))
+                say(palette.bold(section.heading(lang)))
             }
             let flagged = issues.contains { $0.section == section.id && $0.field == field.id && $0.severity == .error }
-            let mark = flagged ? p.error("✗") : " "
+            let mark = flagged ? palette.error("✗") : " "
             // The whole label (wrapped by `say`): questions that differ only at the end of a long
             // label (the four percentages of Mục 4) must be told apart.
             let label = field.heading(lang)
             if field.type == .table {
                 let rows = submission.answers[section.id, field.id]?.rows ?? []
-                say("\(mark)\(pad(i + 1)) \(label): " + t("\(rows.count) dòng", "\(rows.count) rows"))
-                for (r, row) in rows.enumerated() { say(p.dim("       \(i + 1).\(r + 1)  ") + rowSummary(row, field)) }
+                say("\(mark)\(pad(i + 1)) \(label): " + L("\(rows.count) dòng", "\(rows.count) rows").text(language))
+                for (r, row) in rows.enumerated() { say(palette.dim("       \(i + 1).\(r + 1)  ") + rowSummary(row, field)) }
             } else {
-                let value = submission.answers[section.id, field.id].map { form.display($0, of: field, lang) } ?? p.dim(t("(chưa trả lời)", "(no answer)"))
+                let value = submission.answers[section.id, field.id].map { form.display($0, of: field, lang) } ?? palette.dim(L("(chưa trả lời)", "(no answer)").text(language))
                 say("\(mark)\(pad(i + 1)) \(label): \(short(value, 60))")
             }
         }
@@ -86,7 +86,7 @@ extension CollectorSession {
         let step = n - 1
         let (section, field) = field(step)
         guard validator.isRelevant(field, submission.answers) else {
-            say(p.dim(t("  Câu \(n) không được hỏi với các câu trả lời hiện tại.", "  Question \(n) is not asked with the current answers.")))
+            say(palette.dim(L("  Câu \(n) không được hỏi với các câu trả lời hiện tại.", "  Question \(n) is not asked with the current answers.").text(language)))
             return true
         }
         shownSection = -1
@@ -99,19 +99,19 @@ extension CollectorSession {
         var rows = submission.answers[section.id, field.id]?.rows ?? []
         if adding, parts.count == 1 {
             if let hi = field.maxRows, rows.count >= hi {
-                say(p.error(t("  Bảng đã đủ \(hi) dòng.", "  The table already has \(hi) rows.")))
+                say(palette.error(L("  Bảng đã đủ \(hi) dòng.", "  The table already has \(hi) rows.").text(language)))
                 return true
             }
             do { rows.append(try askRow(section, field, number: rows.count + 1, current: [:], committed: rows)) } catch .back, .review { return true }
         } else if parts.count == 2, let r = parts[1], rows.indices.contains(r - 1) {
             if deleting {
                 if let lo = field.minRows, rows.count <= lo {
-                    say(p.error(t("  Bảng cần ít nhất \(lo) dòng.", "  The table needs at least \(lo) rows.")))
+                    say(palette.error(L("  Bảng cần ít nhất \(lo) dòng.", "  The table needs at least \(lo) rows.").text(language)))
                     return true
                 }
                 // `<` or `:review` here keeps the row and goes back to the review.
                 do {
-                    guard try askYesNo(t("Xoá dòng \(r): \(rowSummary(rows[r - 1], field))? (c/k)", "Delete row \(r): \(rowSummary(rows[r - 1], field))? (y/n)"), default: false) else { return true }
+                    guard try askYesNo(L("Xoá dòng \(r): \(rowSummary(rows[r - 1], field))? (c/k)", "Delete row \(r): \(rowSummary(rows[r - 1], field))? (y/n)").text(language), default: false) else { return true }
                 } catch .back, .review { return true }
                 rows.remove(at: r - 1)
             } else {
@@ -147,21 +147,21 @@ extension CollectorSession {
         // their values; the person corrects one or more, Enter when done.
         let lang = options.language
         while true {
-            say(t("  Các câu mà quy tắc này dùng:", "  The questions this rule reads:"))
+            say(L("  Các câu mà quy tắc này dùng:", "  The questions this rule reads:").text(language))
             for (k, s) in steps.enumerated() {
                 let (section, field) = field(s)
-                let value = submission.answers[section.id, field.id].map { form.display($0, of: field, lang) } ?? t("(chưa trả lời)", "(no answer)")
-                say("    \(k + 1)) " + t("câu", "question") + " \(s + 1) \(short(field.heading(lang), 50)): \(value)")
+                let value = submission.answers[section.id, field.id].map { form.display($0, of: field, lang) } ?? L("(chưa trả lời)", "(no answer)").text(language)
+                say("    \(k + 1)) " + L("câu", "question").text(language) + " \(s + 1) \(short(field.heading(lang), 50)): \(value)")
             }
             let typed: Typed
             do {
-                typed = try readInput(p.accent(t("  Gõ 1–\(steps.count) để sửa câu đó, Enter khi xong › ", "  Type 1–\(steps.count) to correct that question, Enter when done › ")), help: nil)
+                typed = try readInput(palette.accent(L("  Gõ 1–\(steps.count) để sửa câu đó, Enter khi xong › ", "  Type 1–\(steps.count) to correct that question, Enter when done › ").text(language)), help: nil)
             } catch .back, .review { return }
             switch typed {
             case .keep, .skip: return
             case .text(let s):
                 guard let k = Int(s.trimmingCharacters(in: .whitespaces)), steps.indices.contains(k - 1) else {
-                    say(p.error("  " + t("Hãy gõ một số từ 1 đến \(steps.count), hoặc Enter.", "Type a number from 1 to \(steps.count), or Enter.")))
+                    say(palette.error("  " + L("Hãy gõ một số từ 1 đến \(steps.count), hoặc Enter.", "Type a number from 1 to \(steps.count), or Enter.").text(language)))
                     continue
                 }
                 shownSection = -1
@@ -189,9 +189,9 @@ extension CollectorSession {
         let errors = issues.filter { $0.severity == .error }
         if !errors.isEmpty {
             say()
-            say(p.error(t("Chưa hoàn tất được: còn \(errors.count) lỗi cần sửa.", "Not finalized yet: \(errors.count) errors to correct.")))
+            say(palette.error(L("Chưa hoàn tất được: còn \(errors.count) lỗi cần sửa.", "Not finalized yet: \(errors.count) errors to correct.").text(language)))
             for e in errors { say("  ✗ " + describe(e) + ": " + e.message.text(lang)) }
-            say(t("Đi tới lỗi đầu tiên.", "Going to the first error."))
+            say(L("Đi tới lỗi đầu tiên.", "Going to the first error.").text(language))
             try goTo(errors[0])
             return nil
         }
@@ -200,20 +200,20 @@ extension CollectorSession {
         // `:review` at either question goes back to the review.
         for w in issues where w.severity == .warning {
             say()
-            say(p.warning("⚠ " + t("Cảnh báo", "Warning")) + " (\(describe(w))): " + w.message.text(lang))
+            say(palette.warning("⚠ " + L("Cảnh báo", "Warning").text(language)) + " (\(describe(w))): " + w.message.text(lang))
             let earlier = submission.explanations[w.key]
             if confirmedWarnings.contains(w.key) {
-                say(p.dim(t("  Đã xác nhận.", "  Confirmed.") + (earlier.map { t(" Giải trình: ", " Explanation: ") + $0 } ?? "")))
+                say(palette.dim(L("  Đã xác nhận.", "  Confirmed.").text(language) + (earlier.map { L(" Giải trình: ", " Explanation: ").text(language) + $0 } ?? "")))
                 continue
             }
-            if let earlier { say(p.dim(t("  Giải trình trước đây: ", "  Earlier explanation: ") + earlier)) }
+            if let earlier { say(palette.dim(L("  Giải trình trước đây: ", "  Earlier explanation: ").text(language) + earlier)) }
             do {
-                guard try askYesNo(t("Xác nhận số liệu là đúng? (c: đúng, giữ nguyên / k: sửa lại)", "Are the figures right? (y: yes, keep them / n: correct them)"), default: nil) else {
+                guard try askYesNo(L("Xác nhận số liệu là đúng? (c: đúng, giữ nguyên / k: sửa lại)", "Are the figures right? (y: yes, keep them / n: correct them)").text(language), default: nil) else {
                     try goTo(w)
                     return nil
                 }
-                let prompt = t("  Giải trình ngắn cho cán bộ tổng hợp (Enter để bỏ qua) ", "  A short explanation for the coordinators (Enter to skip) ")
-                switch try readInput(prompt + (earlier.map { p.dim("[\(short($0, 30))] ") } ?? "") + p.accent("› "), help: nil) {
+                let prompt = L("  Giải trình ngắn cho cán bộ tổng hợp (Enter để bỏ qua) ", "  A short explanation for the coordinators (Enter to skip) ").text(language)
+                switch try readInput(prompt + (earlier.map { palette.dim("[\(short($0, 30))] ") } ?? "") + palette.accent("› "), help: nil) {
                 case .text(let s): submission.explanations[w.key] = s.cleanedInput
                 case .keep: break
                 case .skip: submission.explanations[w.key] = nil
@@ -235,10 +235,10 @@ extension CollectorSession {
         let section = form.section(issue.section)
         var parts = [section?.heading(lang) ?? issue.section]
         if let f = issue.field.flatMap({ section?.field($0) }) {
-            if let n = stepIndex(of: FieldPath(issue.section, f.id).description) { parts.append(t("câu \(n + 1)", "question \(n + 1)")) }
+            if let n = stepIndex(of: FieldPath(issue.section, f.id).description) { parts.append(L("câu \(n + 1)", "question \(n + 1)").text(language)) }
             parts.append("\"" + short(f.heading(lang), 50) + "\"")
         }
-        if let row = issue.row { parts.append(t("dòng \(row)", "row \(row)")) }
+        if let row = issue.row { parts.append(L("dòng \(row)", "row \(row)").text(language)) }
         return parts.joined(separator: " › ")
     }
 
@@ -248,11 +248,11 @@ extension CollectorSession {
         let onDisk = existingFinal()
         if let onDisk, baseFinal.map({ $0.revision != onDisk.revision || $0.hash != onDisk.contentHash }) ?? true {
             let saved = saveDraft()
-            say(p.error(t("Không hoàn tất: bản chính thức \(outputURL.path) đã được thay đổi (lần \(onDisk.revision)) từ khi phiên này bắt đầu, nên không ghi đè lên nó.",
-                          "Not finalized: the final submission \(outputURL.path) changed (revision \(onDisk.revision)) since this session began, so it is not replaced.")))
+            say(palette.error(L("Không hoàn tất: bản chính thức \(outputURL.path) đã được thay đổi (lần \(onDisk.revision)) từ khi phiên này bắt đầu, nên không ghi đè lên nó.",
+                          "Not finalized: the final submission \(outputURL.path) changed (revision \(onDisk.revision)) since this session began, so it is not replaced.").text(language)))
             if saved {
-                say(t("Các câu trả lời của bạn được giữ trong bản nháp \(options.draftURL.path). Hãy xem bản chính thức mới rồi sửa nó bằng --edit \(outputURL.path).",
-                      "Your answers are kept in the draft \(options.draftURL.path). Look at the new final, then correct it with --edit \(outputURL.path)."))
+                say(L("Các câu trả lời của bạn được giữ trong bản nháp \(options.draftURL.path). Hãy xem bản chính thức mới rồi sửa nó bằng --edit \(outputURL.path).",
+                      "Your answers are kept in the draft \(options.draftURL.path). Look at the new final, then correct it with --edit \(outputURL.path).").text(language))
             }
             return .incomplete
         }
@@ -268,14 +268,14 @@ extension CollectorSession {
         do {
             try final.save(to: outputURL)
         } catch {
-            say(p.error(t("Không ghi được bản chính thức vào \(outputURL.path): \(error.localizedDescription). Bản nháp vẫn được giữ.",
-                          "Cannot write the final submission to \(outputURL.path): \(error.localizedDescription). The draft is kept.")))
+            say(palette.error(L("Không ghi được bản chính thức vào \(outputURL.path): \(error.localizedDescription). Bản nháp vẫn được giữ.",
+                          "Cannot write the final submission to \(outputURL.path): \(error.localizedDescription). The draft is kept.").text(language)))
             return .incomplete
         }
         try? FileManager.default.removeItem(at: options.draftURL)
         say()
-        say(p.ok(t("✓ Đã hoàn tất báo cáo (lần \(final.revision)): \(outputURL.path)", "✓ Report finalized (revision \(final.revision)): \(outputURL.path)")))
-        say(t("Hãy gửi tệp này cho Trung tâm Công nghệ thông tin.", "Send this file to the IT centre."))
+        say(palette.ok(L("✓ Đã hoàn tất báo cáo (lần \(final.revision)): \(outputURL.path)", "✓ Report finalized (revision \(final.revision)): \(outputURL.path)").text(language)))
+        say(L("Hãy gửi tệp này cho Trung tâm Công nghệ thông tin.", "Send this file to the IT centre.").text(language))
         submission = final
         return .finalized(outputURL)
     }
@@ -287,12 +287,12 @@ extension CollectorSession {
         let issues = validator.validate(submission.answers)
         let errors = issues.filter { $0.severity == .error }
         guard errors.isEmpty else {
-            say(p.error(t("Chưa đủ hoặc chưa đúng \(errors.count) câu trả lời:", "\(errors.count) answers are missing or invalid:")))
+            say(palette.error(L("Chưa đủ hoặc chưa đúng \(errors.count) câu trả lời:", "\(errors.count) answers are missing or invalid:").text(language)))
             for e in errors { say("  \(e.place(options.language)): \(e.message.text(options.language))") }
             return .incomplete
         }
         for w in issues where w.severity == .warning {
-            say(p.warning("⚠ ") + "\(w.place(options.language)): \(w.message.text(options.language))")
+            say(palette.warning("⚠ ") + "\(w.place(options.language)): \(w.message.text(options.language))")
         }
         return writeFinal()
     }

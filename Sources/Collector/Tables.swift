@@ -7,26 +7,26 @@ extension CollectorSession {
     func askTable(_ section: Section, _ table: Field, step: Int) throws(Flow) {
         let lang = options.language
         say()
-        say(p.bold(table.heading(lang)))
-        if let help = table.help { say(p.dim(help.text(lang))) }
+        say(palette.bold(table.heading(lang)))
+        if let help = table.help { say(palette.dim(help.text(lang))) }
         var limits: [String] = []
-        if let lo = table.minRows, lo > 0 { limits.append(t("ít nhất \(lo) dòng", "at least \(lo) rows")) }
-        if let hi = table.maxRows { limits.append(t("tối đa \(hi) dòng", "at most \(hi) rows")) }
-        say(p.dim("  (" + t("bảng, nhập từng dòng", "a table, entered row by row") + (limits.isEmpty ? "" : "; " + limits.joined(separator: ", ")) + ")"))
-        say(p.dim("  " + t("Mỗi dòng gồm: ", "Each row has: ") + table.columns.map { $0.label.text(lang) }.joined(separator: " · ")))
+        if let lo = table.minRows, lo > 0 { limits.append(L("ít nhất \(lo) dòng", "at least \(lo) rows").text(language)) }
+        if let hi = table.maxRows { limits.append(L("tối đa \(hi) dòng", "at most \(hi) rows").text(language)) }
+        say(palette.dim("  (" + L("bảng, nhập từng dòng", "a table, entered row by row").text(language) + (limits.isEmpty ? "" : "; " + limits.joined(separator: ", ")) + ")"))
+        say(palette.dim("  " + L("Mỗi dòng gồm: ", "Each row has: ").text(language) + table.columns.map { $0.label.text(lang) }.joined(separator: " · ")))
         var rows = submission.answers[section.id, table.id]?.rows ?? []
         if !rows.isEmpty {
-            say(t("  Bảng đang có \(rows.count) dòng:", "  The table has \(rows.count) rows:"))
+            say(L("  Bảng đang có \(rows.count) dòng:", "  The table has \(rows.count) rows:").text(language))
             for (i, r) in rows.enumerated() { say("    \(i + 1). " + rowSummary(r, table)) }
         }
         while true {
             if let hi = table.maxRows, rows.count >= hi {
-                say(p.dim(t("  Đã đủ số dòng tối đa (\(hi)).", "  The table is full (\(hi) rows).")))
+                say(palette.dim(L("  Đã đủ số dòng tối đa (\(hi)).", "  The table is full (\(hi) rows).").text(language)))
                 break
             }
             if rows.count >= (table.minRows ?? 0) {
-                let question = rows.isEmpty ? t("Có dòng nào cần khai trong bảng này không? (c/k)", "Any rows to enter in this table? (y/n)")
-                                            : t("Thêm một dòng nữa? (c/k)", "Add another row? (y/n)")
+                let question = rows.isEmpty ? L("Có dòng nào cần khai trong bảng này không? (c/k)", "Any rows to enter in this table? (y/n)").text(language)
+                                            : L("Thêm một dòng nữa? (c/k)", "Add another row? (y/n)").text(language)
                 guard try askYesNo(question, default: false) else { break }
             }
             let row = try askRow(section, table, number: rows.count + 1, current: [:], committed: rows)
@@ -42,7 +42,7 @@ extension CollectorSession {
     /// it exists, in place of) the rows of `committed`; each of its cells is saved in the draft
     /// as it is accepted, so an unfinished row is not lost to Ctrl-C or the end of input.
     func askRow(_ section: Section, _ table: Field, number: Int, current: Row, committed: [Row]) throws(Flow) -> Row {
-        say(p.accent(t("  — Dòng \(number) —", "  — Row \(number) —")))
+        say(palette.accent(L("  — Dòng \(number) —", "  — Row \(number) —").text(language)))
         func keep(_ row: Row?) {
             var all = committed
             if let row { if number - 1 < all.count { all[number - 1] = row } else { all.append(row) } }
@@ -73,11 +73,11 @@ extension CollectorSession {
             where issue.rule != "required" && issue.rule != "invalid" {
             let columns = issue.fields.compactMap { form.field(at: $0)?.column }
             let names = columns.map { "\"\($0.label.text(options.language))\"" }.joined(separator: ", ")
-            let mark = issue.severity == .error ? p.error("✗ " + t("Lỗi", "Error")) : p.warning("⚠ " + t("Cảnh báo", "Warning"))
+            let mark = issue.severity == .error ? palette.error("✗ " + L("Lỗi", "Error").text(language)) : palette.warning("⚠ " + L("Cảnh báo", "Warning").text(language))
             say("  \(mark): \(issue.message.text(options.language))")
-            say(p.dim("    " + t("Các cột liên quan: ", "Columns involved: ") + names))
+            say(palette.dim("    " + L("Các cột liên quan: ", "Columns involved: ").text(language) + names))
             guard issue.severity == .error else { continue }
-            say(p.dim("    " + t("Sửa lại các cột này (Enter để giữ nguyên):", "Correct these columns (Enter keeps a value):")))
+            say(palette.dim("    " + L("Sửa lại các cột này (Enter để giữ nguyên):", "Correct these columns (Enter keeps a value):").text(language)))
             for column in columns where validator.isRelevant(column, submission.answers, row: row) {
                 row[column.id] = try askValue(column, current: row[column.id], required: validator.isRequired(column, submission.answers, row: row), row: row)
                 keep(row)

@@ -126,58 +126,57 @@ public struct Consolidator {
 
     /// The one-screen summary a coordinator reads after a merge.
     public func summary(_ r: MergeResult, _ language: Language) -> String {
-        let vi = language == .vi
         var out = ""
         // What was missing leads: a misspelt folder is the first thing to see.
         for path in r.missingInputs {
-            out += (vi ? "Không có tệp hoặc thư mục: " : "No such file or folder: ") + path + "\n"
+            out += (L("Không có tệp hoặc thư mục: ", "No such file or folder: ").text(language)) + path + "\n"
         }
-        out += vi ? "Đã tạo bảng tổng hợp: \(FormLoader.displayPath(r.output))\n" : "Workbook written: \(FormLoader.displayPath(r.output))\n"
-        let rows: [(String, String, Int)] = [
-            ("Đơn vị phải báo cáo", "Units expected", r.expected),
-            ("Đã nộp bản chính thức", "Final submissions merged", r.submitted),
-            ("Chưa nộp", "Missing", r.missing.count),
-            ("  trong đó chỉ có bản nháp", "  of which drafts only", r.submissions.draftsOnly.count),
-            ("Bản nộp có lỗi", "Submissions with errors", r.withErrors),
-            ("Bản nộp có cảnh báo", "Submissions with warnings", r.withWarnings),
-            ("Bản cũ đã được thay thế", "Superseded revisions", r.submissions.superseded.count),
-            ("Tệp bị từ chối", "Files rejected", r.rejectedCount),
-            ("Xung đột cần giải quyết", "Conflicts to settle", r.conflictCount),
+        out += L("Đã tạo bảng tổng hợp: \(FormLoader.displayPath(r.output))\n", "Workbook written: \(FormLoader.displayPath(r.output))\n").text(language)
+        let rows: [(LocalizedText, Int)] = [
+            (L("Đơn vị phải báo cáo", "Units expected"), r.expected),
+            (L("Đã nộp bản chính thức", "Final submissions merged"), r.submitted),
+            (L("Chưa nộp", "Missing"), r.missing.count),
+            (L("  trong đó chỉ có bản nháp", "  of which drafts only"), r.submissions.draftsOnly.count),
+            (L("Bản nộp có lỗi", "Submissions with errors"), r.withErrors),
+            (L("Bản nộp có cảnh báo", "Submissions with warnings"), r.withWarnings),
+            (L("Bản cũ đã được thay thế", "Superseded revisions"), r.submissions.superseded.count),
+            (L("Tệp bị từ chối", "Files rejected"), r.rejectedCount),
+            (L("Xung đột cần giải quyết", "Conflicts to settle"), r.conflictCount),
         ]
-        for (v, e, n) in rows { out += "  " + (vi ? v : e).padding(toLength: 30, withPad: " ", startingAt: 0) + "\(n)\n" }
+        for (label, n) in rows { out += "  " + label.text(language).padding(toLength: 30, withPad: " ", startingAt: 0) + "\(n)\n" }
         if !r.missing.isEmpty {
             let names = r.missing.prefix(8).map(\.shortName).joined(separator: ", ") + (r.missing.count > 8 ? ", …" : "")
-            out += (vi ? "Chưa nộp: " : "Missing: ") + names + "\n"
+            out += (L("Chưa nộp: ", "Missing: ").text(language)) + names + "\n"
         }
         for unit in registry.units where r.submissions.conflicts[unit.id] != nil {
             let files = r.submissions.conflicts[unit.id]!.map(\.file).joined(separator: ", ")
-            out += vi ? "Xung đột: \(unit.shortName) có hai bản chính thức cùng lần nộp nhưng khác nội dung (\(files)); chưa tổng hợp bản nào. Hãy giữ lại một tệp.\n"
-                      : "Conflict: \(unit.shortName) has two final files of the same revision with different contents (\(files)); neither was merged. Keep one of them.\n"
+            out += L("Xung đột: \(unit.shortName) có hai bản chính thức cùng lần nộp nhưng khác nội dung (\(files)); chưa tổng hợp bản nào. Hãy giữ lại một tệp.\n",
+                        "Conflict: \(unit.shortName) has two final files of the same revision with different contents (\(files)); neither was merged. Keep one of them.\n").text(language)
         }
         for copy in r.submissions.copies {
-            out += vi ? "Bản sao: \(copy.file.file) giống hệt \(copy.of) (đọc một lần)\n" : "Copy: \(copy.file.file) is the same as \(copy.of) (read once)\n"
+            out += L("Bản sao: \(copy.file.file) giống hệt \(copy.of) (đọc một lần)\n", "Copy: \(copy.file.file) is the same as \(copy.of) (read once)\n").text(language)
         }
         for path in r.repeatedInputs {
-            out += vi ? "Được nêu hai lần: \(path) (đọc một lần)\n" : "Given twice: \(path) (read once)\n"
+            out += L("Được nêu hai lần: \(path) (đọc một lần)\n", "Given twice: \(path) (read once)\n").text(language)
         }
         for item in r.submissions.rejected.prefix(10) {
-            out += (vi ? "Từ chối " : "Rejected ") + "\(item.file): \(item.reason.text(language))\n"
+            out += (L("Từ chối ", "Rejected ").text(language)) + "\(item.file): \(item.reason.text(language))\n"
         }
         let withErrors = registry.units.compactMap { u in r.checks[u.id].map { (u, $0) } }.filter { $0.1.errorCount > 0 }
         for (u, c) in withErrors.prefix(10) {
-            out += (vi ? "Có lỗi: " : "Errors: ") + "\(u.shortName) (\(c.errorCount)) — \(c.loaded.file)\n"
+            out += (L("Có lỗi: ", "Errors: ").text(language)) + "\(u.shortName) (\(c.errorCount)) — \(c.loaded.file)\n"
         }
-        if withErrors.count > 10 { out += vi ? "… và \(withErrors.count - 10) đơn vị khác có lỗi (xem trang Lỗi và cảnh báo)\n" : "… and \(withErrors.count - 10) more (see the issues sheet)\n" }
+        if withErrors.count > 10 { out += L("… và \(withErrors.count - 10) đơn vị khác có lỗi (xem trang Lỗi và cảnh báo)\n", "… and \(withErrors.count - 10) more (see the issues sheet)\n").text(language) }
         for cut in r.rowsCut {
-            out += vi ? "Trang '\(cut.sheet)' đã đủ \(Worksheet.maxRows) dòng (giới hạn của Excel): bỏ bớt \(cut.rows) dòng của \(cut.unit)\n"
-                      : "Sheet '\(cut.sheet)' reached Excel's \(Worksheet.maxRows) rows: \(cut.rows) rows of \(cut.unit) left out\n"
+            out += L("Trang '\(cut.sheet)' đã đủ \(Worksheet.maxRows) dòng (giới hạn của Excel): bỏ bớt \(cut.rows) dòng của \(cut.unit)\n",
+                        "Sheet '\(cut.sheet)' reached Excel's \(Worksheet.maxRows) rows: \(cut.rows) rows of \(cut.unit) left out\n").text(language)
         }
         for n in r.notices {
             switch n {
             case .truncated(let sheet, let cell, let length):
-                out += vi ? "Cắt bớt văn bản quá dài (\(length) ký tự) ở trang '\(sheet)', ô \(cell)\n" : "Text too long (\(length) characters) cut at sheet '\(sheet)', cell \(cell)\n"
+                out += L("Cắt bớt văn bản quá dài (\(length) ký tự) ở trang '\(sheet)', ô \(cell)\n", "Text too long (\(length) characters) cut at sheet '\(sheet)', cell \(cell)\n").text(language)
             case .sheetRenamed(let from, let to):
-                out += vi ? "Tên trang tính '\(from)' được đổi thành '\(to)' (giới hạn của Excel)\n" : "Sheet name '\(from)' changed to '\(to)' (Excel's limits)\n"
+                out += L("Tên trang tính '\(from)' được đổi thành '\(to)' (giới hạn của Excel)\n", "Sheet name '\(from)' changed to '\(to)' (Excel's limits)\n").text(language)
             }
         }
         return out.terminalSafe

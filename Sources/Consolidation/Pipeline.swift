@@ -36,8 +36,11 @@ final class OrderedPipeline<T: Sendable>: @unchecked Sendable {
         // cores it would otherwise get only its share of one (measured: the whole merge of
         // 10,000 units 3.2 s at equal priority, 2.55 s at nice 10). The workers use what it
         // leaves; nice 10, not idle, so that a busy machine still gives them a share.
-        // On Linux the nice value is per thread, and `who` 0 is the calling thread.
+        // On Linux (the one platform built and tested) the nice value is per thread, and
+        // `who` 0 is the calling thread; elsewhere it would be the whole process: not done.
+        #if os(Linux)
         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+        #endif
         while true {
             lock.lock()
             while !cancelled && claimed < slots.count && claimed >= taken + window { lock.wait() }

@@ -100,20 +100,20 @@ public struct UnitReportExporter {
         try ws.printSetup(PrintSetup(landscape: true))
         var row = 0
         try ws.setRow(row, height: 48)
-        try ws.merge(row, 0, row, last, form.title.vi.uppercased(), CellFormat(bold: true, wrap: true, fontSize: 13, align: .center))
+        try ws.merge(row: row, columns: 0...last, form.title.vi.uppercased(), CellFormat(bold: true, wrap: true, fontSize: 13, align: .center))
         row += 1
-        try ws.merge(row, 0, row, last, submission.unitName, CellFormat(bold: true, fontSize: 12, align: .center))
+        try ws.merge(row: row, columns: 0...last, submission.unitName, CellFormat(bold: true, fontSize: 12, align: .center))
         row += 2
         let value = CellFormat(wrap: true, border: true)
         for sid in layout.sections {
             guard let section = form.section(sid) else { continue }
-            try ws.merge(row, 0, row, last, section.heading(.vi).uppercased(), CellFormat(bold: true, wrap: true, background: 0xDCE6F1))
+            try ws.merge(row: row, columns: 0...last, section.heading(.vi).uppercased(), CellFormat(bold: true, wrap: true, background: 0xDCE6F1))
             row += 1
             for field in section.fields {
                 let relevant = validator.isRelevant(field, answers)
                 if field.type == .table {
                     try ws.write(row, 0, .text(field.number ?? ""), Style.label)
-                    try ws.merge(row, 1, row, last, field.label.vi, Style.label)
+                    try ws.merge(row: row, columns: 1...last, field.label.vi, Style.label)
                     row += 1
                     row = try writeTable(ws, field, answers[sid, field.id]?.rows ?? [], at: row)
                     continue
@@ -122,7 +122,7 @@ public struct UnitReportExporter {
                 try ws.write(row, 1, .text(field.label.vi), CellFormat(wrap: true, border: true))
                 let text: String
                 if !relevant { text = "—" } else { text = display(answers[sid, field.id], field) }
-                try ws.merge(row, 2, row, last, text, value)
+                try ws.merge(row: row, columns: 2...last, text, value)
                 let lines = max(text.split(separator: "\n").count, Int(Double(max(text.count, 1)) / 120) + 1, field.label.vi.count / 45 + 1)
                 if lines > 1 { try ws.setRow(row, height: Double(lines) * 15) }
                 row += 1
@@ -132,17 +132,17 @@ public struct UnitReportExporter {
         // Warnings (and any error) with the unit's explanations.
         let issues = validator.validate(submission.answers)
         if !issues.isEmpty {
-            try ws.merge(row, 0, row, last, layout.warningsTitle, CellFormat(bold: true, background: 0xDCE6F1))
+            try ws.merge(row: row, columns: 0...last, layout.warningsTitle, CellFormat(bold: true, background: 0xDCE6F1))
             row += 1
             try ws.write(row: row, [.text("STT"), .text("Nội dung")], Style.header)
-            try ws.merge(row, 2, row, 6, "Mục", Style.header)
-            try ws.merge(row, 7, row, last, "Giải trình của đơn vị", Style.header)
+            try ws.merge(row: row, columns: 2...6, "Mục", Style.header)
+            try ws.merge(row: row, columns: 7...last, "Giải trình của đơn vị", Style.header)
             row += 1
             for (i, issue) in issues.enumerated() {
                 try ws.write(row, 0, .number(Double(i + 1)), Style.center)
                 try ws.write(row, 1, .text((issue.severity == .error ? "Lỗi: " : "") + issue.message.vi), Style.text)
-                try ws.merge(row, 2, row, 6, form.section(issue.section)?.heading(.vi) ?? issue.section, Style.text)
-                try ws.merge(row, 7, row, last, submission.explanations[issue.key] ?? "", Style.text)
+                try ws.merge(row: row, columns: 2...6, form.section(issue.section)?.heading(.vi) ?? issue.section, Style.text)
+                try ws.merge(row: row, columns: 7...last, submission.explanations[issue.key] ?? "", Style.text)
                 try ws.setRow(row, height: 45)
                 row += 1
             }
@@ -176,7 +176,7 @@ public struct UnitReportExporter {
         try ws.setRow(row, height: Worksheet.height(for: table.columns.enumerated().map { ($0.element.label.vi, Self.width(1 + $0.offset) * 0.9) }) ?? 15)
         row += 1
         if rows.isEmpty {
-            try ws.merge(row, 0, row, table.columns.count, "(không có)", CellFormat(italic: true, border: true, align: .center))
+            try ws.merge(row: row, columns: 0...table.columns.count, "(không có)", CellFormat(italic: true, border: true, align: .center))
             return row + 2
         }
         for (i, r) in rows.enumerated() {
@@ -214,15 +214,15 @@ public struct UnitReportExporter {
         let last = Self.lastColumn
         var row = start
         try ws.write(row, 1, .text(dateLine), centered)
-        try ws.merge(row, 5, row, last, dateLine, centered)
+        try ws.merge(row: row, columns: 5...last, dateLine, centered)
         row += 1
         try ws.write(row, 1, .text(layout.left.title), bold)
-        try ws.merge(row, 5, row, last, layout.right.title, bold)
+        try ws.merge(row: row, columns: 5...last, layout.right.title, bold)
         row += 1
         try ws.write(row, 1, .text(layout.left.note), centered)
-        try ws.merge(row, 5, row, last, layout.right.note, centered)
+        try ws.merge(row: row, columns: 5...last, layout.right.note, centered)
         row += 5
         try ws.write(row, 1, .text(value(layout.left.name)), bold)
-        try ws.merge(row, 5, row, last, value(layout.right.name), bold)
+        try ws.merge(row: row, columns: 5...last, value(layout.right.name), bold)
     }
 }

@@ -41,7 +41,7 @@ public struct ValidationIssue: Sendable, Hashable {
     public func place(_ language: Language) -> String {
         var parts = [section]
         if let field { parts.append(field) }
-        if let row { parts.append(language == .vi ? "dòng \(row)" : "row \(row)") }
+        if let row { parts.append(L("dòng \(row)", "row \(row)").text(language)) }
         if let column { parts.append(column) }
         return parts.joined(separator: " › ")
     }

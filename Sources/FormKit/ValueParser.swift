@@ -163,9 +163,9 @@ public enum ValueParser {
     /// An example of a right answer, shown with every problem.
     public static func example(_ field: Field, _ language: Language) -> String {
         switch field.type {
-        case .integer: return language == .vi ? "1234 hoặc 1.234" : "1234"
-        case .decimal: return language == .vi ? "12,5" : "12.5"
-        case .percent: return language == .vi ? "85 hoặc 85,5" : "85 or 85.5"
+        case .integer: return L("1234 hoặc 1.234", "1234").text(language)
+        case .decimal: return L("12,5", "12.5").text(language)
+        case .percent: return L("85 hoặc 85,5", "85 or 85.5").text(language)
         case .year:
             // 2019, unless the bounds leave it out.
             let rules = ValueRules(field)
@@ -174,8 +174,8 @@ public enum ValueParser {
         case .phone: return "024 3943 9999"
         case .url: return "https://www.most.gov.vn"
         case .date: return displayDate(field.maxDate ?? field.minDate ?? "2018-10-31")
-        case .boolean: return language == .vi ? "c hoặc k" : "y or n"
-        case .choice, .multi_choice: return language == .vi ? "1" : "1"
+        case .boolean: return L("c hoặc k", "y or n").text(language)
+        case .choice, .multi_choice: return L("1", "1").text(language)
         case .text, .long_text, .table: return ""
         }
     }

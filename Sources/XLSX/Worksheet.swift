@@ -244,12 +244,19 @@ public final class Worksheet {
         }
     }
 
+    /// One cell over `columns` of one row.
+    public func merge(row: Int, columns: ClosedRange<Int>, _ text: String, _ format: CellFormat? = nil) throws {
+        try merge(rows: row...row, columns: columns, text, format)
+    }
+
     /// Writes a row of cells starting at column `from`.
     public func write(row: Int, from col: Int = 0, _ cells: [Cell], _ format: CellFormat? = nil) throws {
         for (i, cell) in cells.enumerated() { try write(row, col + i, cell, format) }
     }
 
-    public func merge(_ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int, _ text: String, _ format: CellFormat? = nil) throws {
+    /// One cell over `rows` × `columns` (0-based, inclusive), holding `text`.
+    public func merge(rows: ClosedRange<Int>, columns: ClosedRange<Int>, _ text: String, _ format: CellFormat? = nil) throws {
+        let (firstRow, lastRow, firstCol, lastCol) = (rows.lowerBound, rows.upperBound, columns.lowerBound, columns.upperBound)
         let (book, handle) = try openWithBook()
         let s = storable(text, row: firstRow, col: firstCol)
         workbook.cellsWritten += 1

@@ -42,12 +42,12 @@ struct MergeCommand: ParsableCommand {
         let layoutPath = locate(self.layout, default: "Templates/consolidated.yaml").path
         let (files, missingInputs, _) = SubmissionLoader.expandPaths(inputs)
         if let problem = OutputTarget.problem(output, inputs: files + [formPath, unitsPath, layoutPath], fileExtension: "xlsx") {
-            printError((lang == .vi ? "Không tổng hợp: " : "Not merged: ") + problem.text(lang))
+            printError((L("Không tổng hợp: ", "Not merged: ").text(lang)) + problem.text(lang))
             throw ExitCode(2)
         }
         if (!missingInputs.isEmpty || files.isEmpty) && !allowEmpty && FileManager.default.fileExists(atPath: output) {
-            for path in missingInputs { printError((lang == .vi ? "Không có tệp hoặc thư mục: " : "No such file or folder: ") + path) }
-            if missingInputs.isEmpty { printError(lang == .vi ? "Không tìm thấy bài nộp (.json) nào trong đầu vào." : "No submission (.json) found in the inputs.") }
+            for path in missingInputs { printError((L("Không có tệp hoặc thư mục: ", "No such file or folder: ").text(lang)) + path) }
+            if missingInputs.isEmpty { printError(L("Không tìm thấy bài nộp (.json) nào trong đầu vào.", "No submission (.json) found in the inputs.").text(lang)) }
             printError(lang == .vi
                 ? "Bảng tính \(output) đã có nên được giữ nguyên. Hãy kiểm tra đường dẫn, hoặc thêm --allow-empty để vẫn ghi đè."
                 : "The workbook \(output) exists and was left as it was. Check the paths, or add --allow-empty to replace it anyway.")
@@ -67,8 +67,8 @@ struct MergeCommand: ParsableCommand {
             result = try consolidator.merge(scanning.value, to: URL(fileURLWithPath: output), observer: cellTrace)
             if let trace, let cellTrace { try cellTrace.data.write(to: URL(fileURLWithPath: trace)) }
         } catch {
-            printError((lang == .vi ? "Không tạo được bảng tính \(output): " : "Cannot write the workbook \(output): ") + "\(error)")
-            printError(lang == .vi ? "Tệp cũ (nếu có) được giữ nguyên." : "Any existing file was left as it was.")
+            printError((L("Không tạo được bảng tính \(output): ", "Cannot write the workbook \(output): ").text(lang)) + "\(error)")
+            printError(L("Tệp cũ (nếu có) được giữ nguyên.", "Any existing file was left as it was.").text(lang))
             throw ExitCode(1)
         }
         let merged = ContinuousClock.now

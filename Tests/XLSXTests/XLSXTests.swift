@@ -9,7 +9,7 @@ import TestSupport
         let wb = try Workbook(url: url)
         let ws = try wb.addSheet("Tổng hợp")
         try ws.autofilter(1, 0, 3, 2)  // before the rows: constant-memory mode writes rows as it goes
-        try ws.merge(0, 0, 0, 2, "TỔNG HỢP", CellFormat(bold: true, fontSize: 14, align: .center))
+        try ws.merge(row: 0, columns: 0...2, "TỔNG HỢP", CellFormat(bold: true, fontSize: 14, align: .center))
         try ws.write(row: 1, [.text("Đơn vị"), .text("Số"), .text("Công thức")], CellFormat(bold: true, border: true))
         try ws.write(row: 2, [.text("Cu\u{0323}c SHTT"), .number(3), .text("=SUM(B3:B4)")])  // NFD; formula-looking text
         try ws.write(row: 3, [.text("Vụ Pháp chế"), .number(4.5), .text("+1")])
@@ -124,7 +124,7 @@ import TestSupport
         [("write", { try ws.write(9, 0, .text("late")) }),
          ("write formatted", { try ws.write(9, 0, .number(1), format) }),
          ("write row", { try ws.write(row: 9, [.number(1), .blank]) }),
-         ("merge", { try ws.merge(9, 0, 9, 2, "late") }),
+         ("merge", { try ws.merge(row: 9, columns: 0...2, "late") }),
          ("setColumn", { try ws.setColumn(0, 0, width: 9) }),
          ("setRow", { try ws.setRow(9, height: 30) }),
          ("freeze", { try ws.freeze(row: 1) }),
@@ -187,7 +187,7 @@ import TestSupport
         }()
         #expect(watched != nil)
         try ws.write(0, 0, .text("vẫn ghi được"))
-        try ws.merge(1, 0, 1, 2, "gộp")
+        try ws.merge(row: 1, columns: 0...2, "gộp")
         let wb = try #require(watched)
         try wb.close()
         #expect(throws: XLSXError.self) { try ws.write(2, 0, .number(1)) }
@@ -246,7 +246,7 @@ import TestSupport
         try a.setColumn(0, 1, width: 12)
         try a.write(0, 0, .text("Cu\u{0323}c"), bold)
         try b.setRow(0, height: 20)
-        try b.merge(0, 0, 0, 1, "gộp")
+        try b.merge(row: 0, columns: 0...1, "gộp")
         try a.write(1, 0, .number(2))
         try wb.close()
         #expect(recorder.events == ["sheet A", "sheet B", "columns 0 0-1 12.0", "cell 0 A1 Cục bold", "row 1 0 20.0",

@@ -58,7 +58,7 @@ struct CompletenessSheet: ConsolidatedSheet {
                        formats: Column.allCases.map { $0 == .number ? Style.center : Style.text }, frozenColumns: 0)
         for (i, line) in lines.enumerated() { try book.row(stream, line.cells(i + 1)) }
         if lines.isEmpty {
-            try stream.ws.merge(stream.firstDataRow, 0, stream.firstDataRow, Column.allCases.count - 1, "Tất cả các đơn vị đã nộp bản chính thức.", Style.text)
+            try stream.ws.merge(row: stream.firstDataRow, columns: 0...(Column.allCases.count - 1), "Tất cả các đơn vị đã nộp bản chính thức.", Style.text)
         }
         try book.end(stream)
     }

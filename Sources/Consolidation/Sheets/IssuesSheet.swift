@@ -114,7 +114,7 @@ struct IssuesSheet: ConsolidatedSheet {
 
     func end(_ stream: SheetStream, _ book: ConsolidatedWorkbook, _ result: MergeResult) throws {
         if stream.count == 0 {
-            try stream.ws.merge(stream.firstDataRow, 0, stream.firstDataRow, stream.widths.count - 1, "Không có lỗi hoặc cảnh báo.", Style.text)
+            try stream.ws.merge(row: stream.firstDataRow, columns: 0...(stream.widths.count - 1), "Không có lỗi hoặc cảnh báo.", Style.text)
         }
         try book.end(stream)
     }

@@ -24,8 +24,8 @@ extension ConsolidatedWorkbook {
     /// Title and subtitle rows across `width` columns.
     func titleRows(_ ws: Worksheet, _ title: String, width: Int) throws {
         try ws.setRow(0, height: 24)
-        try ws.merge(0, 0, 0, max(width - 1, 1), title, Style.title)
-        try ws.merge(1, 0, 1, max(width - 1, 1), "\(form.title.vi) — tổng hợp lúc \(generatedAt)", Style.subtitle)
+        try ws.merge(row: 0, columns: 0...max(width - 1, 1), title, Style.title)
+        try ws.merge(row: 1, columns: 0...max(width - 1, 1), "\(form.title.vi) — tổng hợp lúc \(generatedAt)", Style.subtitle)
     }
 
     /// A data sheet's set-up: widths, frozen header, printing, title, the two header rows.
@@ -55,7 +55,7 @@ extension ConsolidatedWorkbook {
             if let g = headers[col].group {
                 var end = col
                 while end + 1 < headers.count, headers[end + 1].group == g { end += 1 }
-                if end > col { try ws.merge(row, col, row, end, g, Style.header) } else { try ws.write(row, col, .text(g), Style.header) }
+                if end > col { try ws.merge(row: row, columns: col...end, g, Style.header) } else { try ws.write(row, col, .text(g), Style.header) }
                 col = end + 1
             } else {
                 try ws.write(row, col, .blank, Style.header)

@@ -119,7 +119,7 @@ struct SummarySheet: ConsolidatedSheet {
         let ws = stream.ws
         let firstData = stream.firstDataRow, lastData = stream.row - 1, totalRow = stream.row
         try book.end(stream)
-        try ws.merge(totalRow, 0, totalRow, Fixed.status.column, "Tổng cộng", Style.totalLabel)
+        try ws.merge(row: totalRow, columns: 0...Fixed.status.column, "Tổng cộng", Style.totalLabel)
         var totals: [String: Double] = [:]
         for (j, column) in columns.enumerated() {
             let col = sheetColumn(j)
