@@ -14,7 +14,7 @@ public struct DataProblem: Sendable, Hashable {
         self.message = message
     }
 
-    public init(path: String, at node: DataTree, _ message: LocalizedText) {
+    package init(path: String, at node: DataTree, _ message: LocalizedText) {
         self.init(path: path, line: node.line, column: node.column, message: message)
     }
 }
@@ -22,8 +22,8 @@ public struct DataProblem: Sendable, Hashable {
 /// Reads the nested `answers` object (section id → field id → value; a table being a list
 /// of row objects) against a form. Wrong values are reported with their path and left out;
 /// everything else is kept.
-public enum AnswersDecoder {
-    public static func decode(_ tree: DataTree, form: Form, path: String = "answers") -> (Answers, [DataProblem]) {
+package enum AnswersDecoder {
+    package static func decode(_ tree: DataTree, form: Form, path: String = "answers") -> (Answers, [DataProblem]) {
         var answers = Answers()
         var problems: [DataProblem] = []
         guard case .object(let sections) = tree.kind else {
@@ -69,7 +69,7 @@ public enum AnswersDecoder {
 
     /// One value of a field; nil when blank or wrong (and then reported).
     /// `path` is built only when there is a problem to report (it is for messages).
-    public static func value(_ node: DataTree, for field: Field, path makePath: @autoclosure () -> String, problems: inout [DataProblem]) -> Value? {
+    package static func value(_ node: DataTree, for field: Field, path makePath: @autoclosure () -> String, problems: inout [DataProblem]) -> Value? {
         if node.isNull { return nil }
         switch field.type {
         case .table:

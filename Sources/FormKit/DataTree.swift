@@ -3,9 +3,9 @@ import Yams
 
 /// A parsed JSON or YAML document, each node with the line and column it came from,
 /// so that a wrong value in an answers or submission file can be pointed at.
-public struct DataTree: Sendable {
+package struct DataTree: Sendable {
     /// Not `indirect`: the arrays hold the children, so a node needs no box of its own.
-    public enum Kind: Sendable {
+    package enum Kind: Sendable {
         case null
         case bool(Bool)
         case number(Double)
@@ -16,33 +16,33 @@ public struct DataTree: Sendable {
         case object([(key: String, value: DataTree)])
     }
 
-    public var kind: Kind
-    public var line: Int
-    public var column: Int
+    package var kind: Kind
+    package var line: Int
+    package var column: Int
 
-    public init(kind: Kind, line: Int, column: Int) {
+    package init(kind: Kind, line: Int, column: Int) {
         self.kind = kind
         self.line = line
         self.column = column
     }
 
-    public subscript(key: String) -> DataTree? {
+    package subscript(key: String) -> DataTree? {
         if case .object(let pairs) = kind { return pairs.first { $0.key == key }?.value }
         return nil
     }
 
-    public var string: String? { if case .string(let s) = kind { return s } else { return nil } }
-    public var number: Double? {
+    package var string: String? { if case .string(let s) = kind { return s } else { return nil } }
+    package var number: Double? {
         switch kind {
         case .number(let n): return n
         case .string(let s): return Double(s)
         default: return nil
         }
     }
-    public var isNull: Bool { if case .null = kind { return true } else { return false } }
+    package var isNull: Bool { if case .null = kind { return true } else { return false } }
 
     /// What kind of value this is, for messages.
-    public var kindName: LocalizedText {
+    package var kindName: LocalizedText {
         switch kind {
         case .null: return L("rỗng", "null")
         case .bool: return L("đúng/sai", "true/false")
@@ -55,21 +55,21 @@ public struct DataTree: Sendable {
 }
 
 /// A syntax error in a data file, at a line and column.
-public struct DataSyntaxError: Error, Sendable {
-    public var line: Int
-    public var column: Int
-    public var message: LocalizedText
+package struct DataSyntaxError: Error, Sendable {
+    package var line: Int
+    package var column: Int
+    package var message: LocalizedText
 }
 
 extension DataTree {
     /// Parses a JSON or YAML document (YAML when `yaml`). Every reader of data files comes
     /// here: the same grammar, the same limits (`InputLimits`) and the same rules for
     /// numbers, text and repeated keys, whatever the file is read for.
-    public static func parse(_ data: Data, yaml: Bool) throws(DataSyntaxError) -> DataTree {
+    package static func parse(_ data: Data, yaml: Bool) throws(DataSyntaxError) -> DataTree {
         try parse([UInt8](data), yaml: yaml)
     }
 
-    public static func parse(_ bytes: [UInt8], yaml: Bool) throws(DataSyntaxError) -> DataTree {
+    package static func parse(_ bytes: [UInt8], yaml: Bool) throws(DataSyntaxError) -> DataTree {
         if yaml {
             let text: String
             do {
@@ -89,7 +89,7 @@ extension DataTree {
     /// Parses a JSON document. Values under the top-level keys in `skipped` are read and
     /// checked exactly as the others, but left out of the tree: what a file is about, without
     /// its bulk. A file this accepts, a full read accepts too.
-    public static func parseJSON(_ bytes: [UInt8], skippingTopLevel skipped: Set<String> = []) throws(DataSyntaxError) -> DataTree {
+    package static func parseJSON(_ bytes: [UInt8], skippingTopLevel skipped: Set<String> = []) throws(DataSyntaxError) -> DataTree {
         try checkEncoding(bytes)
         do {
             return try bytes.withUnsafeBufferPointer { bytes in
@@ -170,9 +170,9 @@ extension DataSyntaxError {
 
 /// What text read from a file may hold: no control characters but tab and line breaks
 /// (they would reach terminals and workbooks), and no lone surrogates (not Unicode).
-public enum TextRules {
+package enum TextRules {
     /// Why `text` cannot be stored; nil when it can.
-    public static func problem(_ text: String) -> LocalizedText? {
+    package static func problem(_ text: String) -> LocalizedText? {
         for u in text.unicodeScalars where isControl(u.value) {
             return controlMessage(u.value)
         }
@@ -192,12 +192,12 @@ public enum TextRules {
 
 /// The rule for every number a file holds: it must be kept exactly, so at most 15 significant
 /// digits (what a Double and Excel keep) and a size between 1e-300 and 1e300 (or zero).
-public enum NumberRules {
-    public static let significantDigits = 15
+package enum NumberRules {
+    package static let significantDigits = 15
 
     /// Significant digits of a decimal mantissa (`digits` holds its digits in order; other
     /// characters are ignored): leading and trailing zeros do not count.
-    public static func significantDigitCount<C: Collection>(_ digits: C) -> Int where C.Element == UInt8 {
+    package static func significantDigitCount<C: Collection>(_ digits: C) -> Int where C.Element == UInt8 {
         var first: Int?, last = 0, k = 0
         for d in digits where d >= 0x30 && d <= 0x39 {
             if d != 0x30 { if first == nil { first = k }; last = k }
@@ -208,7 +208,7 @@ public enum NumberRules {
     }
 
     /// Why `value`, written with `significant` digits, cannot be kept exactly; nil when it can.
-    public static func problem(_ value: Double, significant: Int, written: String) -> LocalizedText? {
+    package static func problem(_ value: Double, significant: Int, written: String) -> LocalizedText? {
         if significant > significantDigits || !value.isFinite || (value == 0) != (significant == 0) || (value != 0 && abs(value) < 1e-300) || abs(value) > 1e300 {
             return L("số '\(written)' không giữ được chính xác (tối đa \(significantDigits) chữ số có nghĩa, độ lớn từ 1e-300 đến 1e300)",
                      "the number '\(written)' cannot be kept exactly (at most \(significantDigits) significant digits, size between 1e-300 and 1e300)")

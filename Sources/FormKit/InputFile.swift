@@ -5,19 +5,19 @@ import Glibc
 
 /// The limits every reader keeps, so that no file, however made, can crash, hang or exhaust
 /// a run. Each has its own message; docs/form-language.md lists them.
-public enum InputLimits {
+package enum InputLimits {
     /// The largest file read: a full report is about 20 KB, a form about 100 KB.
-    public static let fileBytes = 16 << 20
+    package static let fileBytes = 16 << 20
     /// How deep lists and objects may nest in a data file (a submission nests 5 deep).
-    public static let depth = 64
+    package static let depth = 64
     /// How many values a data file may hold, YAML aliases expanded (a report holds about 500).
-    public static let values = 1_000_000
+    package static let values = 1_000_000
     /// How many rows one table answer may have.
-    public static let tableRows = 10_000
+    package static let tableRows = 10_000
 }
 
 /// Why an input file could not be read at all.
-public enum InputFileError: Error, Sendable, Equatable {
+package enum InputFileError: Error, Sendable, Equatable {
     case missing
     case notRegular(kind: String)
     case tooLarge(bytes: Int)
@@ -27,7 +27,7 @@ public enum InputFileError: Error, Sendable, Equatable {
     /// Bytes that are not UTF-8, at a line and column.
     case invalidUTF8(line: Int, column: Int)
 
-    public var message: LocalizedText {
+    package var message: LocalizedText {
         switch self {
         case .missing:
             return L("không có tệp này; kiểm tra đường dẫn", "no such file; check the path")
@@ -49,12 +49,12 @@ public enum InputFileError: Error, Sendable, Equatable {
 
 /// One input file as read: its bytes and what identifies this version of it, so that a file
 /// read twice (a merge's scan, then its full read) can be told to have changed in between.
-public struct InputFile: Sendable {
-    public var bytes: [UInt8]
-    public var identity: Identity
+package struct InputFile: Sendable {
+    package var bytes: [UInt8]
+    package var identity: Identity
 
     /// Device, inode, size and change times: any write or replacement changes one of them.
-    public struct Identity: Sendable, Hashable {
+    package struct Identity: Sendable, Hashable {
         var device: UInt64, inode: UInt64, size: Int64
         var modified: Int64, modifiedNanos: Int64, changed: Int64, changedNanos: Int64
     }
@@ -62,7 +62,7 @@ public struct InputFile: Sendable {
     /// Reads a regular file of at most `InputLimits.fileBytes`. Anything else (a folder, a FIFO,
     /// a device) is refused before a byte is read: the file is opened without blocking and
     /// looked at first, so a FIFO cannot hang the run.
-    public static func read(_ path: String) throws(InputFileError) -> InputFile {
+    package static func read(_ path: String) throws(InputFileError) -> InputFile {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw errno == ENOENT || errno == ENOTDIR ? .missing : .unreadable(errno: errno) }
         defer { close(fd) }
@@ -99,7 +99,7 @@ public struct InputFile: Sendable {
 
     /// The encoding when the bytes are surely not UTF-8 text: a UTF-16/32 byte-order mark, or
     /// NUL bytes among the first (UTF-16 text without a mark).
-    public static func foreignEncoding(_ bytes: [UInt8]) -> String? {
+    package static func foreignEncoding(_ bytes: [UInt8]) -> String? {
         if bytes.starts(with: [0xFF, 0xFE, 0, 0]) || bytes.starts(with: [0, 0, 0xFE, 0xFF]) { return "UTF-32" }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return "UTF-16" }
         if bytes.prefix(64).contains(0) { return "UTF-16" }
@@ -122,7 +122,7 @@ public struct InputFile: Sendable {
     }
 
     /// The text of a form, unit list or layout: UTF-8 (a byte-order mark is skipped).
-    public static func text(_ path: String) throws(InputFileError) -> String {
+    package static func text(_ path: String) throws(InputFileError) -> String {
         try text(of: read(path).bytes)
     }
 
@@ -139,7 +139,7 @@ public struct InputFile: Sendable {
     }
 
     /// `text(path)`, its failure as a diagnostic naming the file (for the YAML loaders).
-    public static func yamlText(_ path: String, what: LocalizedText) throws(DiagnosticsError) -> String {
+    package static func yamlText(_ path: String, what: LocalizedText) throws(DiagnosticsError) -> String {
         do {
             return try text(path)
         } catch {

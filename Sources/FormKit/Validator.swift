@@ -252,11 +252,11 @@ public struct Validator: Sendable {
 /// a large value (some twenty reference-counted parts), and Swift copies it whole when it is
 /// walked in an array or passed on from a stored property: several times a field for every
 /// submission a merge checks. Hot loops walk these instead and read `field` only to report.
-public final class FieldRef: Sendable {
-    public let field: Field
-    public let columns: [FieldRef]
+package final class FieldRef: Sendable {
+    package let field: Field
+    package let columns: [FieldRef]
     /// A table with skip logic on some column: its rows are cleaned of stale cells.
-    public let relevantColumns: Bool
+    package let relevantColumns: Bool
     let id: String
     let relevant: Expression?
     let required: Bool
@@ -265,7 +265,7 @@ public final class FieldRef: Sendable {
     /// The assertions of a table's row rules, in order.
     let rowRules: [Expression]
 
-    public init(_ field: Field) {
+    package init(_ field: Field) {
         self.field = field
         columns = field.columns.map(FieldRef.init)
         relevantColumns = field.columns.contains { $0.relevant != nil }

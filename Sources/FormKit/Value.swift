@@ -30,7 +30,7 @@ public enum Value: Sendable, Hashable {
 public typealias Row = [String: Value]
 
 /// Formats numbers the way the form shows them: no trailing ".0" on whole numbers.
-public func formatNumber(_ n: Double) -> String {
+package func formatNumber(_ n: Double) -> String {
     if n.rounded() == n, abs(n) < 1e15 { return String(Int64(n)) }
     return String(n)
 }

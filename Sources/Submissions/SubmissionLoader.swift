@@ -15,7 +15,7 @@ public struct LoadedSubmission: Sendable {
     /// its answers: enough to sort many files out before reading the ones that count.
     public var answersRead = true
     /// The version of the file that was read (nil when not read from a file).
-    public var identity: InputFile.Identity?
+    package var identity: InputFile.Identity?
     /// A digest of the file's bytes (within one run; set by the header-only read a merge makes
     /// first): what tells a copy of a file from a different file of the same unit and revision
     /// (a hand edit keeps the content hash it claims).
@@ -76,7 +76,7 @@ public enum SubmissionLoader {
         return load(tree, file: name, form: form, answers: answers || yaml)
     }
 
-    public static func load(_ tree: DataTree, file: String, form: Form, answers readAnswers: Bool = true, now: Date = Date()) -> LoadedSubmission {
+    package static func load(_ tree: DataTree, file: String, form: Form, answers readAnswers: Bool = true, now: Date = Date()) -> LoadedSubmission {
         guard case .object = tree.kind else {
             return LoadedSubmission(file: file, submission: nil, problems: [],
                                     rejection: L("tệp phải chứa một bảng khoá JSON/YAML ở ngoài cùng", "the file must hold a JSON/YAML object at the top"))
