@@ -38,7 +38,7 @@ WORKBOOK    = $(DEMO)/tong-hop-bao-cao-cntt.xlsx
 
 ## test: every test (unit, end-to-end through the built binary, workbook read-back),
 ## then the demo workbook opened by an independent reader (Debian's python3-openpyxl).
-test: deps
+test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory fuzz-short

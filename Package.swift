@@ -10,13 +10,13 @@ let package = Package(
         .library(name: "FormKit", targets: ["FormKit"]),
         .library(name: "Submissions", targets: ["Submissions"]),
         // libFuzzer targets for the readers (make fuzz); built plainly it replays files.
-        .executable(name: "ictreport-fuzz", targets: ["ictreport-fuzz"]),
+        .executable(name: "ictreport-fuzz", targets: ["ictreport-fuzz"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3")
     ],
     targets: [
         // Unicode NFC, one implementation for all text (forms, submissions, workbooks).
@@ -25,19 +25,23 @@ let package = Package(
         // Atomic, flushed output files: every file the tool writes (no dependencies).
         .target(name: "AtomicFiles"),
         // swift-crypto's SHA-256 for the content hash of every submission.
-        .target(name: "Submissions", dependencies: ["FormKit", "AtomicFiles", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "Submissions",
+            dependencies: ["FormKit", "AtomicFiles", .product(name: "Crypto", package: "swift-crypto")]),
         // Debian's libedit (make deps installs libedit-dev): line editing in the collector.
         .systemLibrary(name: "Clibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .target(name: "Collector", dependencies: ["FormKit", "Submissions", "Clibedit"]),
         // Debian's libxlsxwriter (make deps installs libxlsxwriter-dev).
         .systemLibrary(name: "Cxlsxwriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .target(name: "XLSX", dependencies: ["Cxlsxwriter", "TextNormalization", "AtomicFiles"]),
-        .target(name: "Consolidation", dependencies: ["FormKit", "Submissions", "XLSX", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "Consolidation",
+            dependencies: ["FormKit", "Submissions", "XLSX", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "ictreport",
             dependencies: [
                 "FormKit", "Submissions", "Collector", "Consolidation", "XLSX", "AtomicFiles",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]
         ),
         // One function per fuzz target (bytes in, never a trap of its own) and their driver.
@@ -48,7 +52,9 @@ let package = Package(
         // is here for it alone). Not part of any product.
         .target(
             name: "TestSupport",
-            dependencies: ["FormKit", "Submissions", "Collector", "XLSX", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: [
+                "FormKit", "Submissions", "Collector", "XLSX", .product(name: "ZIPFoundation", package: "ZIPFoundation")
+            ],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization"]),
@@ -58,6 +64,6 @@ let package = Package(
         .testTarget(name: "XLSXTests", dependencies: ["XLSX", "TestSupport"]),
         .testTarget(name: "ConsolidationTests", dependencies: ["Consolidation", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["XLSX", "TestSupport"]),
-        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "FormKit", "TestSupport"]),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "FormKit", "TestSupport"])
     ]
 )

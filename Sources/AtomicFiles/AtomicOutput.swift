@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,7 +24,9 @@ public struct AtomicOutput: Sendable {
         target = AtomicOutput.resolvingLinks(path)
         let dir = (target as NSString).deletingLastPathComponent
         let name = (target as NSString).lastPathComponent
-        if let reason = AtomicOutput.makeFolders(dir.isEmpty ? "." : dir) { throw .cannotWrite(path: target, reason: reason) }
+        if let reason = AtomicOutput.makeFolders(dir.isEmpty ? "." : dir) {
+            throw .cannotWrite(path: target, reason: reason)
+        }
         AtomicOutput.removeStaleTemporaries(in: dir.isEmpty ? "." : dir, of: name)
         let ext = (name as NSString).pathExtension
         temporary = (dir.isEmpty ? "" : dir + "/") + ".\(name).\(getpid()).tmp" + (ext.isEmpty ? "" : "." + ext)
@@ -34,7 +37,9 @@ public struct AtomicOutput: Sendable {
         let output = try AtomicOutput(path)
         do throws(AtomicOutputError) {
             let fd = open(output.temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw AtomicOutputError.cannotWrite(path: output.target, reason: String(cString: strerror(errno))) }
+            guard fd >= 0 else {
+                throw AtomicOutputError.cannotWrite(path: output.target, reason: String(cString: strerror(errno)))
+            }
             var done = 0
             while done < bytes.count {
                 let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, bytes.count - done) }
@@ -46,7 +51,9 @@ public struct AtomicOutput: Sendable {
                 }
                 done += n
             }
-            guard close(fd) == 0 else { throw AtomicOutputError.cannotWrite(path: output.target, reason: String(cString: strerror(errno))) }
+            guard close(fd) == 0 else {
+                throw AtomicOutputError.cannotWrite(path: output.target, reason: String(cString: strerror(errno)))
+            }
             try output.commit()
         } catch {
             output.abandon()
@@ -62,7 +69,10 @@ public struct AtomicOutput: Sendable {
         let synced = fsync(fd) == 0
         let code = errno
         close(fd)
-        guard synced else { abandon(); throw .cannotWrite(path: target, reason: String(cString: strerror(code))) }
+        guard synced else {
+            abandon()
+            throw .cannotWrite(path: target, reason: String(cString: strerror(code)))
+        }
         guard rename(temporary, target) == 0 else {
             let reason = String(cString: strerror(errno))
             abandon()
@@ -100,13 +110,17 @@ public struct AtomicOutput: Sendable {
                 let n = readlink(current, &buffer, Int(PATH_MAX))
                 guard n > 0 else { break }
                 let destination = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                current = destination.hasPrefix("/") ? destination : ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(destination)
+                current =
+                    destination.hasPrefix("/")
+                    ? destination
+                    : ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(destination)
                 continue
             }
             let dir = (current as NSString).deletingLastPathComponent
             if let real = realpath(dir.isEmpty ? "." : dir, nil) {
                 defer { free(real) }
-                return (String(cString: real) as NSString).appendingPathComponent((current as NSString).lastPathComponent)
+                return (String(cString: real) as NSString).appendingPathComponent(
+                    (current as NSString).lastPathComponent)
             }
             break
         }
@@ -123,7 +137,8 @@ public struct AtomicOutput: Sendable {
         for file in names where file.hasPrefix(prefix) {
             // .<name>.<pid>.tmp[.ext]
             let rest = file.dropFirst(prefix.count)
-            guard let dot = rest.firstIndex(of: "."), let pid = Int32(rest[..<dot]), rest[dot...].hasPrefix(".tmp") else { continue }
+            guard let dot = rest.firstIndex(of: "."), let pid = Int32(rest[..<dot]), rest[dot...].hasPrefix(".tmp")
+            else { continue }
             if pid == getpid() || (kill(pid, 0) == 0 || errno == EPERM) { continue }
             let path = (dir as NSString).appendingPathComponent(file)
             if unlink(path) == 0 { removed.append(path) }
@@ -134,7 +149,9 @@ public struct AtomicOutput: Sendable {
     /// `mkdir -p`; the system's reason when it fails ("Not a directory", "No space left…").
     static func makeFolders(_ dir: String) -> String? {
         var info = stat()
-        if stat(dir, &info) == 0 { return info.st_mode & S_IFMT == S_IFDIR ? nil : "\(dir): " + String(cString: strerror(ENOTDIR)) }
+        if stat(dir, &info) == 0 {
+            return info.st_mode & S_IFMT == S_IFDIR ? nil : "\(dir): " + String(cString: strerror(ENOTDIR))
+        }
         let parent = (dir as NSString).deletingLastPathComponent
         if !parent.isEmpty, parent != dir, let reason = makeFolders(parent) { return reason }
         if mkdir(dir, 0o755) != 0 && errno != EEXIST { return "\(dir): " + String(cString: strerror(errno)) }

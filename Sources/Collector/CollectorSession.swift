@@ -1,5 +1,5 @@
-import Foundation
 import FormKit
+import Foundation
 import Submissions
 
 /// How a session ended, and the exit code it stands for.
@@ -139,13 +139,20 @@ public final class CollectorSession {
                 switch error {
                 case .save:
                     if saveDraft() {
-                        say(palette.ok(L("Đã lưu bản nháp: \(options.draftURL.path)", "Draft saved: \(options.draftURL.path)").text(language)))
+                        say(
+                            palette.ok(
+                                L("Đã lưu bản nháp: \(options.draftURL.path)", "Draft saved: \(options.draftURL.path)")
+                                    .text(language)))
                         say(resumeHint)
                         return .saved(options.draftURL)
                     }
                     // Not saved: the session stays open, with every answer still in it.
-                    say(palette.warning(L("Phiên làm việc vẫn mở, các câu trả lời vẫn còn. Khắc phục lỗi trên (ví dụ giải phóng ổ đĩa) rồi gõ :save lần nữa, hoặc tiếp tục trả lời.",
-                                    "The session stays open and your answers are kept. Fix the problem above (e.g. free some disk space), then type :save again, or go on answering.").text(language)))
+                    say(
+                        palette.warning(
+                            L(
+                                "Phiên làm việc vẫn mở, các câu trả lời vẫn còn. Khắc phục lỗi trên (ví dụ giải phóng ổ đĩa) rồi gõ :save lần nữa, hoặc tiếp tục trả lời.",
+                                "The session stays open and your answers are kept. Fix the problem above (e.g. free some disk space), then type :save again, or go on answering."
+                            ).text(language)))
                     start = currentStep
                     onlyProblems = false
                 case .interrupt:
@@ -167,16 +174,27 @@ public final class CollectorSession {
         if options.prefill == nil, options.editing == nil, let draft = existingDraft() {
             submission = draft
             let answered = draft.answers.sections.values.reduce(0) { $0 + $1.count }
-            say(L("Đã có bản nháp (lưu lúc \(displayTime(draft.updatedAt)), \(answered) câu đã trả lời).",
-                  "A draft exists (saved \(displayTime(draft.updatedAt)), \(answered) answers).").text(language))
-            if try askYesNo(L("Tiếp tục từ chỗ đã dừng? (c: tiếp tục / k: làm lại từ đầu, các câu đã trả lời được giữ làm mặc định)",
-                              "Resume where you stopped? (y: resume / n: start from the top, keeping your answers as defaults)").text(language), default: true, navigation: false) {
+            say(
+                L(
+                    "Đã có bản nháp (lưu lúc \(displayTime(draft.updatedAt)), \(answered) câu đã trả lời).",
+                    "A draft exists (saved \(displayTime(draft.updatedAt)), \(answered) answers)."
+                ).text(language))
+            if try askYesNo(
+                L(
+                    "Tiếp tục từ chỗ đã dừng? (c: tiếp tục / k: làm lại từ đầu, các câu đã trả lời được giữ làm mặc định)",
+                    "Resume where you stopped? (y: resume / n: start from the top, keeping your answers as defaults)"
+                ).text(language), default: true, navigation: false)
+            {
                 // Go on after the last question answered.
                 return draft.resumeAt.flatMap(stepIndex(of:)).map { min($0 + 1, steps.count - 1) } ?? 0
             }
         } else if let existing = existingFinal(), options.editing == nil, options.prefill == nil {
-            say(palette.warning(L("Đơn vị đã có bản chính thức lần \(existing.revision) (\(outputURL.path)). Bản mới sẽ là lần \(existing.revision + 1) khi hoàn tất.",
-                            "This unit already has final revision \(existing.revision) (\(outputURL.path)). This one becomes revision \(existing.revision + 1) when finalized.").text(language)))
+            say(
+                palette.warning(
+                    L(
+                        "Đơn vị đã có bản chính thức lần \(existing.revision) (\(outputURL.path)). Bản mới sẽ là lần \(existing.revision + 1) khi hoàn tất.",
+                        "This unit already has final revision \(existing.revision) (\(outputURL.path)). This one becomes revision \(existing.revision + 1) when finalized."
+                    ).text(language)))
         }
         return 0
     }
@@ -186,12 +204,21 @@ public final class CollectorSession {
         let saved = saveDraft()
         say()
         if saved {
-            say(palette.warning(L("Hết dữ liệu nhập. Đã lưu bản nháp: \(options.draftURL.path)", "End of input. Draft saved: \(options.draftURL.path)").text(language)))
+            say(
+                palette.warning(
+                    L(
+                        "Hết dữ liệu nhập. Đã lưu bản nháp: \(options.draftURL.path)",
+                        "End of input. Draft saved: \(options.draftURL.path)"
+                    ).text(language)))
             say(resumeHint)
             return .endOfInput(options.draftURL)
         }
-        say(palette.error(L("Hết dữ liệu nhập. KHÔNG lưu được bản nháp: các câu trả lời của phiên này chưa được lưu.",
-                      "End of input. The draft could NOT be saved: this session's answers are not saved.").text(language)))
+        say(
+            palette.error(
+                L(
+                    "Hết dữ liệu nhập. KHÔNG lưu được bản nháp: các câu trả lời của phiên này chưa được lưu.",
+                    "End of input. The draft could NOT be saved: this session's answers are not saved."
+                ).text(language)))
         return .notSaved
     }
 
@@ -226,13 +253,27 @@ public final class CollectorSession {
     func sayWhereTheDraftIs() {
         switch draftIsCurrent {
         case true?:
-            say(palette.warning(L("Đã dừng (Ctrl-C). Bản nháp đã được lưu: \(options.draftURL.path)", "Stopped (Ctrl-C). Draft saved: \(options.draftURL.path)").text(language)))
+            say(
+                palette.warning(
+                    L(
+                        "Đã dừng (Ctrl-C). Bản nháp đã được lưu: \(options.draftURL.path)",
+                        "Stopped (Ctrl-C). Draft saved: \(options.draftURL.path)"
+                    ).text(language)))
             say(resumeHint)
         case false?:
-            say(palette.error(L("Đã dừng (Ctrl-C). Lần lưu cuối KHÔNG thành công (\(saveError ?? "")): các câu trả lời gần nhất chưa được lưu.",
-                          "Stopped (Ctrl-C). The last save FAILED (\(saveError ?? "")): the latest answers are not saved.").text(language)))
+            say(
+                palette.error(
+                    L(
+                        "Đã dừng (Ctrl-C). Lần lưu cuối KHÔNG thành công (\(saveError ?? "")): các câu trả lời gần nhất chưa được lưu.",
+                        "Stopped (Ctrl-C). The last save FAILED (\(saveError ?? "")): the latest answers are not saved."
+                    ).text(language)))
         case nil:
-            say(palette.warning(L("Đã dừng (Ctrl-C). Chưa có câu trả lời nào nên không có gì để lưu.", "Stopped (Ctrl-C). Nothing was answered yet, so there is nothing to save.").text(language)))
+            say(
+                palette.warning(
+                    L(
+                        "Đã dừng (Ctrl-C). Chưa có câu trả lời nào nên không có gì để lưu.",
+                        "Stopped (Ctrl-C). Nothing was answered yet, so there is nothing to save."
+                    ).text(language)))
         }
     }
 
@@ -246,7 +287,9 @@ public final class CollectorSession {
     func existingDraft() -> Submission? {
         guard FileManager.default.fileExists(atPath: options.draftURL.path) else { return nil }
         let loaded = SubmissionLoader.load(options.draftURL, form: form)
-        guard let s = loaded.submission, loaded.rejection == nil, s.unitId == unit.id, s.status == .draft else { return nil }
+        guard let s = loaded.submission, loaded.rejection == nil, s.unitId == unit.id, s.status == .draft else {
+            return nil
+        }
         return s
     }
 
@@ -261,9 +304,14 @@ public final class CollectorSession {
         say(palette.bold(line))
         say(palette.bold(form.title.text(options.language)))
         say(L("Đơn vị: ", "Unit: ").text(language) + palette.bold(unit.name) + " (\(unit.id))")
-        say(L("Bản nháp tự động lưu sau mỗi câu trả lời tại: ", "Draft saved after every answer to: ").text(language) + options.draftURL.path)
-        say(L("Lệnh: < quay lại · :review xem lại · :skip bỏ qua câu không bắt buộc · :save lưu và thoát · ? trợ giúp",
-              "Commands: < back · :review review · :skip skip an optional question · :save save and leave · ? help").text(language))
+        say(
+            L("Bản nháp tự động lưu sau mỗi câu trả lời tại: ", "Draft saved after every answer to: ").text(language)
+                + options.draftURL.path)
+        say(
+            L(
+                "Lệnh: < quay lại · :review xem lại · :skip bỏ qua câu không bắt buộc · :save lưu và thoát · ? trợ giúp",
+                "Commands: < back · :review review · :skip skip an optional question · :save save and leave · ? help"
+            ).text(language))
         say(palette.bold(line))
     }
 
@@ -290,8 +338,12 @@ public final class CollectorSession {
         } catch {
             draftIsCurrent = false
             saveError = "\(error)"
-            say(palette.error(L("KHÔNG lưu được bản nháp vào \(options.draftURL.path): \(error)",
-                          "Could NOT save the draft to \(options.draftURL.path): \(error)").text(language)))
+            say(
+                palette.error(
+                    L(
+                        "KHÔNG lưu được bản nháp vào \(options.draftURL.path): \(error)",
+                        "Could NOT save the draft to \(options.draftURL.path): \(error)"
+                    ).text(language)))
             return false
         }
     }
@@ -299,14 +351,19 @@ public final class CollectorSession {
     /// Stores an accepted answer, drops answers that skip logic no longer asks, saves.
     func accept(_ value: Value?, _ step: Int) {
         let (s, f) = steps[step]
-        let section = form.sections[s], field = section.fields[f]
+        let section = form.sections[s]
+        let field = section.fields[f]
         submission.answers[section.id, field.id] = value
         let before = submission.answers
         submission.answers = validator.relevantAnswers(submission.answers)
         for sec in form.sections {
             for fl in sec.fields where before[sec.id, fl.id] != nil && submission.answers[sec.id, fl.id] == nil {
-                say(palette.dim(L("  (bỏ câu trả lời cũ của \"\(fl.heading(.vi))\": câu này không còn được hỏi)",
-                            "  (dropped the earlier answer to \"\(fl.heading(.en))\": it is no longer asked)").text(language)))
+                say(
+                    palette.dim(
+                        L(
+                            "  (bỏ câu trả lời cũ của \"\(fl.heading(.vi))\": câu này không còn được hỏi)",
+                            "  (dropped the earlier answer to \"\(fl.heading(.en))\": it is no longer asked)"
+                        ).text(language)))
             }
         }
         submission.resumeAt = FieldPath(section.id, field.id).description
@@ -314,7 +371,9 @@ public final class CollectorSession {
     }
 
     func stepIndex(of path: String) -> Int? {
-        steps.firstIndex { FieldPath(form.sections[$0.section].id, form.sections[$0.section].fields[$0.field].id).description == path }
+        steps.firstIndex {
+            FieldPath(form.sections[$0.section].id, form.sections[$0.section].fields[$0.field].id).description == path
+        }
     }
 
     // MARK: Walking the form
@@ -331,8 +390,14 @@ public final class CollectorSession {
         while i < steps.count {
             currentStep = i
             let (section, field) = field(i)
-            guard validator.isRelevant(field, submission.answers) else { i += 1; continue }
-            if onlyProblems && validator.check(field, in: section, submission.answers).isEmpty { i += 1; continue }
+            guard validator.isRelevant(field, submission.answers) else {
+                i += 1
+                continue
+            }
+            if onlyProblems && validator.check(field, in: section, submission.answers).isEmpty {
+                i += 1
+                continue
+            }
             do {
                 try ask(step: i)
                 history.append(i)
@@ -357,7 +422,9 @@ public final class CollectorSession {
         shownSection = s
         let section = form.sections[s]
         say()
-        say(palette.bold(section.heading(options.language).uppercased()) + palette.dim("  (" + L("phần", "part").text(language) + " \(s + 1)/\(form.sections.count))"))
+        say(
+            palette.bold(section.heading(options.language).uppercased())
+                + palette.dim("  (" + L("phần", "part").text(language) + " \(s + 1)/\(form.sections.count))"))
         if let help = section.help { say(palette.dim(help.text(options.language))) }
         say(palette.dim("  " + outline(of: s)))
     }
@@ -371,9 +438,15 @@ public final class CollectorSession {
         let questions = numbers.count - tables.count
         var parts: [String] = []
         if questions > 0 {
-            parts.append(L("\(questions) câu hỏi", "\(questions) questions").text(language) + (first == last ? " (\(first + 1))" : " (\(first + 1)–\(last + 1))"))
+            parts.append(
+                L("\(questions) câu hỏi", "\(questions) questions").text(language)
+                    + (first == last ? " (\(first + 1))" : " (\(first + 1)–\(last + 1))"))
         }
-        for i in tables { parts.append(L("bảng \(i + 1): ", "table \(i + 1): ").text(language) + short(field(i).1.label.text(options.language), 40)) }
+        for i in tables {
+            parts.append(
+                L("bảng \(i + 1): ", "table \(i + 1): ").text(language)
+                    + short(field(i).1.label.text(options.language), 40))
+        }
         return L("Phần này gồm ", "This part has ").text(language) + parts.joined(separator: "; ")
     }
 
@@ -383,7 +456,9 @@ public final class CollectorSession {
         sectionHeader(s)
         let (section, field) = field(step)
         if field.type == .table { return try askTable(section, field, step: step) }
-        let value = try askValue(field, current: submission.answers[section.id, field.id], required: validator.isRequired(field, submission.answers))
+        let value = try askValue(
+            field, current: submission.answers[section.id, field.id],
+            required: validator.isRequired(field, submission.answers))
         accept(value, step)
         try checkRules(after: FieldPath(section.id, field.id).description, section: section, step: step)
     }
@@ -395,30 +470,58 @@ public final class CollectorSession {
             let answered = rule.condition.references.allSatisfy { ref in
                 form.field(at: ref).map { submission.answers[$0.section.id, $0.field.id] != nil } ?? false
             }
-            guard answered, rule.condition.expression.evaluate(validator.relevantAnswers(submission.answers)) == .bool(false) else { continue }
-            let names = rule.condition.references.compactMap { form.field(at: $0).map { "\"\(($0.column ?? $0.field).heading(options.language))\"" } }
-            let mark = rule.severity == .error ? palette.error("✗ " + L("Lỗi", "Error").text(language)) : palette.warning("⚠ " + L("Cảnh báo", "Warning").text(language))
+            guard answered,
+                rule.condition.expression.evaluate(validator.relevantAnswers(submission.answers)) == .bool(false)
+            else { continue }
+            let names = rule.condition.references.compactMap {
+                form.field(at: $0).map { "\"\(($0.column ?? $0.field).heading(options.language))\"" }
+            }
+            let mark =
+                rule.severity == .error
+                ? palette.error("✗ " + L("Lỗi", "Error").text(language))
+                : palette.warning("⚠ " + L("Cảnh báo", "Warning").text(language))
             say("  \(mark): \(rule.message.text(options.language))")
-            say(palette.dim("    " + L("Các câu liên quan: ", "Questions involved: ").text(language) + names.joined(separator: ", ")))
+            say(
+                palette.dim(
+                    "    " + L("Các câu liên quan: ", "Questions involved: ").text(language)
+                        + names.joined(separator: ", ")))
             if rule.severity == .error {
-                say(palette.dim("    " + L("Sửa câu này, hoặc Enter để giữ nguyên và sửa câu khác sau (gõ < để quay lại).",
-                                      "Correct this answer, or press Enter to keep it and correct another one later (< goes back).").text(language)))
+                say(
+                    palette.dim(
+                        "    "
+                            + L(
+                                "Sửa câu này, hoặc Enter để giữ nguyên và sửa câu khác sau (gõ < để quay lại).",
+                                "Correct this answer, or press Enter to keep it and correct another one later (< goes back)."
+                            ).text(language)))
                 let (_, field) = self.field(step)
-                let value = try askValue(field, current: submission.answers[section.id, field.id], required: validator.isRequired(field, submission.answers), showLabel: false)
+                let value = try askValue(
+                    field, current: submission.answers[section.id, field.id],
+                    required: validator.isRequired(field, submission.answers), showLabel: false)
                 accept(value, step)
             } else {
-                say(palette.dim("    " + L("Bạn sẽ được hỏi xác nhận và giải trình khi hoàn tất.", "You will confirm and explain it when finalizing.").text(language)))
+                say(
+                    palette.dim(
+                        "    "
+                            + L(
+                                "Bạn sẽ được hỏi xác nhận và giải trình khi hoàn tất.",
+                                "You will confirm and explain it when finalizing."
+                            ).text(language)))
             }
         }
     }
 
     // MARK: One value
 
-    enum Typed { case text(String), keep, skip }
+    enum Typed {
+        case text(String)
+        case keep, skip
+    }
 
     /// Reads one line, handling the commands that work at every prompt. `recall` (the value
     /// in brackets) and the last answer typed are what the Up key calls back.
-    func readInput(_ prompt: String, help: String?, recall: [String] = [], multiline: Bool = false) throws(Flow) -> Typed {
+    func readInput(_ prompt: String, help: String?, recall: [String] = [], multiline: Bool = false) throws(Flow)
+        -> Typed
+    {
         while true {
             switch terminal.read(prompt: prompt, recall: (lastTyped.map { [$0] } ?? []) + recall) {
             case .end: throw Flow.end
@@ -438,14 +541,20 @@ public final class CollectorSession {
                 default:
                     if line.hasPrefix("\\") { return .text(String(line.dropFirst())) }
                     if line.hasPrefix(":") {
-                        say(palette.error(L("Lệnh '\(line)' không có. ", "No command '\(line)'. ").text(language)) + palette.dim(commandHelp))
+                        say(
+                            palette.error(L("Lệnh '\(line)' không có. ", "No command '\(line)'. ").text(language))
+                                + palette.dim(commandHelp))
                         continue
                     }
                     if raw.contains("\n") && !multiline {
                         // A paste of several lines: the next lines are not this question's answer.
                         let count = raw.split(separator: "\n").count
-                        say(palette.error(L("Câu trả lời có \(count) dòng nhưng câu này chỉ nhận một dòng. Hãy gõ hoặc dán lại một dòng.",
-                                      "The answer has \(count) lines but this question takes one. Type or paste one line again.").text(language)))
+                        say(
+                            palette.error(
+                                L(
+                                    "Câu trả lời có \(count) dòng nhưng câu này chỉ nhận một dòng. Hãy gõ hoặc dán lại một dòng.",
+                                    "The answer has \(count) lines but this question takes one. Type or paste one line again."
+                                ).text(language)))
                         continue
                     }
                     lastTyped = raw
@@ -456,31 +565,46 @@ public final class CollectorSession {
     }
 
     var commandHelp: String {
-        L("""
-          Lệnh: Enter giữ giá trị trong [ ] · < hoặc :back quay lại câu trước · :review xem lại và sửa · \
-          :skip bỏ qua câu không bắt buộc · :save lưu bản nháp và thoát · ? trợ giúp. \
-          Muốn gõ chữ bắt đầu bằng ':' '<' '?' hoặc '\\' thì thêm '\\' ở đầu, ví dụ \\:abc
-          """,
-          """
-          Commands: Enter keeps the value in [ ] · < or :back previous question · :review review and edit · \
-          :skip skip an optional question · :save save the draft and leave · ? help. \
-          To type text starting with ':' '<' '?' or '\\', put a '\\' first, e.g. \\:abc
-          """).text(language)
+        L(
+            """
+            Lệnh: Enter giữ giá trị trong [ ] · < hoặc :back quay lại câu trước · :review xem lại và sửa · \
+            :skip bỏ qua câu không bắt buộc · :save lưu bản nháp và thoát · ? trợ giúp. \
+            Muốn gõ chữ bắt đầu bằng ':' '<' '?' hoặc '\\' thì thêm '\\' ở đầu, ví dụ \\:abc
+            """,
+            """
+            Commands: Enter keeps the value in [ ] · < or :back previous question · :review review and edit · \
+            :skip skip an optional question · :save save the draft and leave · ? help. \
+            To type text starting with ':' '<' '?' or '\\', put a '\\' first, e.g. \\:abc
+            """
+        ).text(language)
     }
 
     func typeHint(_ f: Field) -> String {
         switch f.type {
         case .integer: return L("số nguyên, ví dụ 1234 hoặc 1.234", "whole number, e.g. 1234").text(language)
         case .decimal: return L("số, ví dụ 12,5", "number, e.g. 12.5").text(language)
-        case .percent: return L("tỷ lệ % từ 0 đến 100, ví dụ 85 hoặc 85,5", "percentage 0–100, e.g. 85 or 85.5").text(language)
-        case .year: return L("năm, 4 chữ số, ví dụ \(ValueParser.example(f, .vi))", "year, 4 digits, e.g. \(ValueParser.example(f, .en))").text(language)
+        case .percent:
+            return L("tỷ lệ % từ 0 đến 100, ví dụ 85 hoặc 85,5", "percentage 0–100, e.g. 85 or 85.5").text(language)
+        case .year:
+            return L(
+                "năm, 4 chữ số, ví dụ \(ValueParser.example(f, .vi))",
+                "year, 4 digits, e.g. \(ValueParser.example(f, .en))"
+            ).text(language)
         case .email: return L("thư điện tử, ví dụ vanthu@most.gov.vn", "email, e.g. vanthu@most.gov.vn").text(language)
         case .phone: return L("số điện thoại, ví dụ 024 3943 9999", "phone, e.g. 024 3943 9999").text(language)
-        case .url: return L("địa chỉ web, ví dụ https://www.most.gov.vn", "web address, e.g. https://www.most.gov.vn").text(language)
-        case .date: return L("ngày/tháng/năm, ví dụ \(ValueParser.example(f, .vi))", "day/month/year, e.g. \(ValueParser.example(f, .en))").text(language)
+        case .url:
+            return L("địa chỉ web, ví dụ https://www.most.gov.vn", "web address, e.g. https://www.most.gov.vn").text(
+                language)
+        case .date:
+            return L(
+                "ngày/tháng/năm, ví dụ \(ValueParser.example(f, .vi))",
+                "day/month/year, e.g. \(ValueParser.example(f, .en))"
+            ).text(language)
         case .boolean: return L("c: có / k: không", "y: yes / n: no").text(language)
         case .choice: return L("gõ số thứ tự", "type its number").text(language)
-        case .multi_choice: return L("gõ các số, cách nhau bởi dấu phẩy; Enter nếu không chọn", "type the numbers, separated by commas").text(language)
+        case .multi_choice:
+            return L("gõ các số, cách nhau bởi dấu phẩy; Enter nếu không chọn", "type the numbers, separated by commas")
+                .text(language)
         case .long_text: return L("văn bản, một dòng", "text, one line").text(language)
         case .text, .table: return ""
         }
@@ -493,7 +617,10 @@ public final class CollectorSession {
         case .choice:
             if case .text(let id) = v { return f.choices.firstIndex { $0.id == id }.map { "\($0 + 1)" } ?? id }
         case .multi_choice:
-            if case .list(let ids) = v { return ids.compactMap { id in f.choices.firstIndex { $0.id == id }.map { "\($0 + 1)" } }.joined(separator: ", ") }
+            if case .list(let ids) = v {
+                return ids.compactMap { id in f.choices.firstIndex { $0.id == id }.map { "\($0 + 1)" } }.joined(
+                    separator: ", ")
+            }
         case .text, .long_text, .integer, .decimal, .percent, .year, .email, .phone, .url, .date, .boolean, .table:
             break
         }
@@ -501,7 +628,9 @@ public final class CollectorSession {
     }
 
     /// Asks one value until it is acceptable; nil is a blank (or skipped) optional answer.
-    func askValue(_ f: Field, current value: Value?, required: Bool, showLabel: Bool = true, row: Row? = nil) throws(Flow) -> Value? {
+    func askValue(_ f: Field, current value: Value?, required: Bool, showLabel: Bool = true, row: Row? = nil)
+        throws(Flow) -> Value?
+    {
         let lang = options.language
         if showLabel {
             say()
@@ -511,24 +640,40 @@ public final class CollectorSession {
                 for (i, c) in f.choices.enumerated() { say("    \(i + 1)) \(c.label.text(lang))") }
             }
             let hint = typeHint(f)
-            if !hint.isEmpty { say(palette.dim("  (\(hint)\(f.help == nil ? "" : L("; ? để xem hướng dẫn", "; ? for help").text(language)))")) }
+            if !hint.isEmpty {
+                say(
+                    palette.dim(
+                        "  (\(hint)\(f.help == nil ? "" : L("; ? để xem hướng dẫn", "; ? for help").text(language)))"))
+            }
         }
         let fallback = value ?? f.defaultValue
         let shown = current(fallback, f)
         let prompt = (shown.map { palette.dim("[\($0)] ") } ?? "") + palette.accent("› ")
         while true {
-            switch try readInput(prompt, help: f.help?.text(lang), recall: shown.map { [$0] } ?? [], multiline: f.type == .long_text) {
+            switch try readInput(
+                prompt, help: f.help?.text(lang), recall: shown.map { [$0] } ?? [], multiline: f.type == .long_text)
+            {
             case .keep:
                 if let fallback, !fallback.isBlank { return fallback }
                 if f.type == .multi_choice && !required { return nil }
                 if required {
-                    say(palette.error("  " + L("Câu này bắt buộc. Hãy nhập câu trả lời", "This question is required. Please answer it").text(language)) + (hint(f).map { " (\($0))" } ?? "") + ".")
+                    say(
+                        palette.error(
+                            "  "
+                                + L(
+                                    "Câu này bắt buộc. Hãy nhập câu trả lời",
+                                    "This question is required. Please answer it"
+                                ).text(language)) + (hint(f).map { " (\($0))" } ?? "") + ".")
                     continue
                 }
                 return nil
             case .skip:
                 if required {
-                    say(palette.error("  " + L("Không thể bỏ qua câu bắt buộc.", "A required question cannot be skipped.").text(language)))
+                    say(
+                        palette.error(
+                            "  "
+                                + L("Không thể bỏ qua câu bắt buộc.", "A required question cannot be skipped.").text(
+                                    language)))
                     continue
                 }
                 return nil
@@ -555,8 +700,15 @@ public final class CollectorSession {
     func choose(_ problem: InputProblem, _ f: Field) throws(Flow) -> Value? {
         say(palette.warning("  " + problem.message.text(options.language)))
         for (i, c) in problem.candidates.enumerated() { say("    \(i + 1)) \(current(c, f) ?? "")") }
-        let answer = try readInput(palette.accent(L("  Chọn 1–\(problem.candidates.count) (Enter để gõ lại) › ", "  Choose 1–\(problem.candidates.count) (Enter to type again) › ").text(language)), help: nil)
-        if case .text(let s) = answer, let n = Int(s.trimmingCharacters(in: .whitespaces)), problem.candidates.indices.contains(n - 1) {
+        let answer = try readInput(
+            palette.accent(
+                L(
+                    "  Chọn 1–\(problem.candidates.count) (Enter để gõ lại) › ",
+                    "  Choose 1–\(problem.candidates.count) (Enter to type again) › "
+                ).text(language)), help: nil)
+        if case .text(let s) = answer, let n = Int(s.trimmingCharacters(in: .whitespaces)),
+            problem.candidates.indices.contains(n - 1)
+        {
             return problem.candidates[n - 1]
         }
         return nil
@@ -570,12 +722,29 @@ public final class CollectorSession {
             say(question)
             let typed: Typed
             do {
-                typed = try readInput(palette.dim(language == .vi ? suffix : suffix.replacingOccurrences(of: "c", with: "y").replacingOccurrences(of: "k", with: "n")) + palette.accent("› "), help: nil)
+                typed = try readInput(
+                    palette.dim(
+                        language == .vi
+                            ? suffix
+                            : suffix.replacingOccurrences(of: "c", with: "y").replacingOccurrences(of: "k", with: "n"))
+                        + palette.accent("› "), help: nil)
             } catch .back where !navigation {
-                say(palette.error("  " + L("Ở câu hỏi này không quay lại được. Hãy gõ c (có) hoặc k (không).", "There is no going back from this question. Type y (yes) or n (no).").text(language)))
+                say(
+                    palette.error(
+                        "  "
+                            + L(
+                                "Ở câu hỏi này không quay lại được. Hãy gõ c (có) hoặc k (không).",
+                                "There is no going back from this question. Type y (yes) or n (no)."
+                            ).text(language)))
                 continue
             } catch .review where !navigation {
-                say(palette.error("  " + L("Chưa xem lại được ở câu hỏi này. Hãy gõ c (có) hoặc k (không).", "The review is not available at this question. Type y (yes) or n (no).").text(language)))
+                say(
+                    palette.error(
+                        "  "
+                            + L(
+                                "Chưa xem lại được ở câu hỏi này. Hãy gõ c (có) hoặc k (không).",
+                                "The review is not available at this question. Type y (yes) or n (no)."
+                            ).text(language)))
                 continue
             }
             switch typed {

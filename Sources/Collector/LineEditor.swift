@@ -28,14 +28,16 @@ public final class LineEditingTerminal: Terminal {
     /// (a pipe, a file, no UTF-8 locale available) the plain one.
     public static func make() -> Terminal {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1,
-              ProcessInfo.processInfo.environment["TERM"] != "dumb",
-              let editing = LineEditingTerminal() else { return StandardTerminal() }
+            ProcessInfo.processInfo.environment["TERM"] != "dumb",
+            let editing = LineEditingTerminal()
+        else { return StandardTerminal() }
         return editing
     }
 
     init?() {
         guard ictreport_utf8_locale() == 1, tcgetattr(STDIN_FILENO, &LineEditingTerminal.original) == 0,
-              let editor = ictreport_el_open() else { return nil }
+            let editor = ictreport_el_open()
+        else { return nil }
         guard let history = ictreport_history_open(editor) else {
             el_end(editor)
             return nil
@@ -116,7 +118,8 @@ public final class LineEditingTerminal: Terminal {
     /// sequence's ESC, a Ctrl key libedit did not take); line breaks and tabs from a paste stay.
     static func keyboardText(_ line: String) -> String {
         var kept = String.UnicodeScalarView()
-        for u in line.unicodeScalars where u == "\n" || u == "\t" || !(u.value < 0x20 || (0x7F...0x9F).contains(u.value)) {
+        for u in line.unicodeScalars
+        where u == "\n" || u == "\t" || !(u.value < 0x20 || (0x7F...0x9F).contains(u.value)) {
             kept.append(u)
         }
         return String(kept).replacingOccurrences(of: "\r\n", with: "\n")
@@ -128,9 +131,15 @@ public final class LineEditingTerminal: Terminal {
         var out = ""
         var inEscape = false
         for u in prompt.unicodeScalars {
-            if u == "\u{1B}" { out += "\u{1}"; inEscape = true }
+            if u == "\u{1B}" {
+                out += "\u{1}"
+                inEscape = true
+            }
             out.unicodeScalars.append(u)
-            if inEscape, u == "m" { out += "\u{1}"; inEscape = false }
+            if inEscape, u == "m" {
+                out += "\u{1}"
+                inEscape = false
+            }
         }
         return out
     }
@@ -149,7 +158,8 @@ public final class LineEditingTerminal: Terminal {
                 break
             }
         }
-        let text = String(pasted).replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        let text = String(pasted).replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(
+            of: "\r", with: "\n")
         guard text.contains("\n") else {
             var wide = text.unicodeScalars.map { wchar_t(bitPattern: $0.value) } + [0]
             _ = el_winsertstr(el, &wide)

@@ -1,5 +1,5 @@
-import Foundation
 import FormKit
+import Foundation
 
 extension CollectorSession {
     /// A table: rows asked column by column, "add another row?" after each, row rules
@@ -10,10 +10,18 @@ extension CollectorSession {
         say(palette.bold(table.heading(lang)))
         if let help = table.help { say(palette.dim(help.text(lang))) }
         var limits: [String] = []
-        if let lo = table.minRows, lo > 0 { limits.append(L("ít nhất \(lo) dòng", "at least \(lo) rows").text(language)) }
+        if let lo = table.minRows, lo > 0 {
+            limits.append(L("ít nhất \(lo) dòng", "at least \(lo) rows").text(language))
+        }
         if let hi = table.maxRows { limits.append(L("tối đa \(hi) dòng", "at most \(hi) rows").text(language)) }
-        say(palette.dim("  (" + L("bảng, nhập từng dòng", "a table, entered row by row").text(language) + (limits.isEmpty ? "" : "; " + limits.joined(separator: ", ")) + ")"))
-        say(palette.dim("  " + L("Mỗi dòng gồm: ", "Each row has: ").text(language) + table.columns.map { $0.label.text(lang) }.joined(separator: " · ")))
+        say(
+            palette.dim(
+                "  (" + L("bảng, nhập từng dòng", "a table, entered row by row").text(language)
+                    + (limits.isEmpty ? "" : "; " + limits.joined(separator: ", ")) + ")"))
+        say(
+            palette.dim(
+                "  " + L("Mỗi dòng gồm: ", "Each row has: ").text(language)
+                    + table.columns.map { $0.label.text(lang) }.joined(separator: " · ")))
         var rows = submission.answers[section.id, table.id]?.rows ?? []
         if !rows.isEmpty {
             say(L("  Bảng đang có \(rows.count) dòng:", "  The table has \(rows.count) rows:").text(language))
@@ -21,12 +29,17 @@ extension CollectorSession {
         }
         while true {
             if let hi = table.maxRows, rows.count >= hi {
-                say(palette.dim(L("  Đã đủ số dòng tối đa (\(hi)).", "  The table is full (\(hi) rows).").text(language)))
+                say(
+                    palette.dim(
+                        L("  Đã đủ số dòng tối đa (\(hi)).", "  The table is full (\(hi) rows).").text(language)))
                 break
             }
             if rows.count >= (table.minRows ?? 0) {
-                let question = rows.isEmpty ? L("Có dòng nào cần khai trong bảng này không? (c/k)", "Any rows to enter in this table? (y/n)").text(language)
-                                            : L("Thêm một dòng nữa? (c/k)", "Add another row? (y/n)").text(language)
+                let question =
+                    rows.isEmpty
+                    ? L("Có dòng nào cần khai trong bảng này không? (c/k)", "Any rows to enter in this table? (y/n)")
+                        .text(language)
+                    : L("Thêm một dòng nữa? (c/k)", "Add another row? (y/n)").text(language)
                 guard try askYesNo(question, default: false) else { break }
             }
             let row = try askRow(section, table, number: rows.count + 1, current: [:], committed: rows)
@@ -54,9 +67,15 @@ extension CollectorSession {
         var asked: [Int] = []
         while i < table.columns.count {
             let column = table.columns[i]
-            guard validator.isRelevant(column, submission.answers, row: row) else { row[column.id] = nil; i += 1; continue }
+            guard validator.isRelevant(column, submission.answers, row: row) else {
+                row[column.id] = nil
+                i += 1
+                continue
+            }
             do {
-                row[column.id] = try askValue(column, current: row[column.id], required: validator.isRequired(column, submission.answers, row: row), row: row)
+                row[column.id] = try askValue(
+                    column, current: row[column.id],
+                    required: validator.isRequired(column, submission.answers, row: row), row: row)
                 keep(row)
                 asked.append(i)
                 i += 1
@@ -70,16 +89,26 @@ extension CollectorSession {
         }
         // Row rules: say what is wrong and ask again the columns the rule reads, once.
         for issue in validator.checkRow(row, number: number, of: table, in: section, submission.answers)
-            where issue.rule != "required" && issue.rule != "invalid" {
+        where issue.rule != "required" && issue.rule != "invalid" {
             let columns = issue.fields.compactMap { form.field(at: $0)?.column }
             let names = columns.map { "\"\($0.label.text(options.language))\"" }.joined(separator: ", ")
-            let mark = issue.severity == .error ? palette.error("✗ " + L("Lỗi", "Error").text(language)) : palette.warning("⚠ " + L("Cảnh báo", "Warning").text(language))
+            let mark =
+                issue.severity == .error
+                ? palette.error("✗ " + L("Lỗi", "Error").text(language))
+                : palette.warning("⚠ " + L("Cảnh báo", "Warning").text(language))
             say("  \(mark): \(issue.message.text(options.language))")
             say(palette.dim("    " + L("Các cột liên quan: ", "Columns involved: ").text(language) + names))
             guard issue.severity == .error else { continue }
-            say(palette.dim("    " + L("Sửa lại các cột này (Enter để giữ nguyên):", "Correct these columns (Enter keeps a value):").text(language)))
+            say(
+                palette.dim(
+                    "    "
+                        + L(
+                            "Sửa lại các cột này (Enter để giữ nguyên):", "Correct these columns (Enter keeps a value):"
+                        ).text(language)))
             for column in columns where validator.isRelevant(column, submission.answers, row: row) {
-                row[column.id] = try askValue(column, current: row[column.id], required: validator.isRequired(column, submission.answers, row: row), row: row)
+                row[column.id] = try askValue(
+                    column, current: row[column.id],
+                    required: validator.isRequired(column, submission.answers, row: row), row: row)
                 keep(row)
             }
         }

@@ -32,7 +32,9 @@ extension Terminal {
 /// The width of the terminal standard output goes to, or nil when it is not one.
 public func standardOutputColumns() -> Int? {
     var size = winsize()
-    guard isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+    guard isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else {
+        return nil
+    }
     return Int(size.ws_col)
 }
 
@@ -66,13 +68,16 @@ public struct Palette: Sendable {
 
     public enum Mode: String, Sendable, CaseIterable { case auto, always, never }
 
-    public init(_ mode: Mode, outputIsTerminal: Bool = isatty(STDOUT_FILENO) == 1,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        _ mode: Mode, outputIsTerminal: Bool = isatty(STDOUT_FILENO) == 1,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         switch mode {
         case .always: enabled = true
         case .never: enabled = false
         case .auto:
-            enabled = outputIsTerminal && environment["NO_COLOR"].map { $0.isEmpty } != false && environment["TERM"] != "dumb"
+            enabled =
+                outputIsTerminal && environment["NO_COLOR"].map { $0.isEmpty } != false && environment["TERM"] != "dumb"
         }
     }
 

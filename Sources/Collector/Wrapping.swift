@@ -6,7 +6,8 @@ import Foundation
 /// letters, precomposed or not, are one column).
 func wrapped(_ text: String, width: Int) -> String {
     guard width >= 20 else { return text }
-    return text.split(separator: "\n", omittingEmptySubsequences: false).map { wrapLine(String($0), width: width) }.joined(separator: "\n")
+    return text.split(separator: "\n", omittingEmptySubsequences: false).map { wrapLine(String($0), width: width) }
+        .joined(separator: "\n")
 }
 
 /// Columns a text takes on screen: its letters, without colour sequences.
@@ -14,8 +15,14 @@ func visibleWidth<S: StringProtocol>(_ text: S) -> Int {
     var n = 0
     var inEscape = false
     for c in text {
-        if c == "\u{1B}" { inEscape = true; continue }
-        if inEscape { if c.isLetter { inEscape = false }; continue }
+        if c == "\u{1B}" {
+            inEscape = true
+            continue
+        }
+        if inEscape {
+            if c.isLetter { inEscape = false }
+            continue
+        }
         n += 1
     }
     return n
@@ -26,7 +33,9 @@ private func wrapLine(_ line: String, width: Int) -> String {
     let lead = String(line.prefix { $0 == " " })
     let indent = String(repeating: " ", count: min(lead.count + 2, width / 2))
     var lines: [String] = []
-    var current = lead, used = lead.count, empty = true
+    var current = lead
+    var used = lead.count
+    var empty = true
     for word in line.dropFirst(lead.count).split(separator: " ") {
         let w = visibleWidth(word)
         if !empty && used + 1 + w > width {

@@ -1,5 +1,5 @@
-import Foundation
 import FormKit
+import Foundation
 import Submissions
 import XLSX
 
@@ -22,10 +22,15 @@ struct UnitPreparer: Sendable {
     /// in between), the part says so and holds no cells.
     func prepare(_ path: String, scanned: LoadedSubmission) -> UnitPart {
         var loaded = SubmissionLoader.load(path: path, form: form)
-        if loaded.identity == nil || loaded.identity != scanned.identity || loaded.submission?.unitId != scanned.submission?.unitId {
-            loaded = LoadedSubmission(file: scanned.file, submission: nil, problems: [], rejection:
-                L("tệp đã thay đổi hoặc bị xoá trong lúc tổng hợp; hãy chạy lại lệnh tổng hợp",
-                  "the file changed or disappeared during the merge; run the merge again"))
+        if loaded.identity == nil || loaded.identity != scanned.identity
+            || loaded.submission?.unitId != scanned.submission?.unitId
+        {
+            loaded = LoadedSubmission(
+                file: scanned.file, submission: nil, problems: [],
+                rejection:
+                    L(
+                        "tệp đã thay đổi hoặc bị xoá trong lúc tổng hợp; hãy chạy lại lệnh tổng hợp",
+                        "the file changed or disappeared during the merge; run the merge again"))
         }
         let check = SubmissionCheck(loaded, validator: validator)
         let unit = UnitInput(check: check, answers: loaded.isUsable ? check.relevantAnswers : nil)
@@ -71,7 +76,10 @@ final class ConsolidatedWorkbook {
     /// The sheets being written, as `sheets` (set by `write()`).
     private(set) var streams: [SheetStream] = []
 
-    init(consolidator: Consolidator, set: SubmissionSet, files: [String: String], missingInputs: [String], output: URL, now: Date) throws {
+    init(
+        consolidator: Consolidator, set: SubmissionSet, files: [String: String], missingInputs: [String], output: URL,
+        now: Date
+    ) throws {
         c = consolidator
         self.set = set
         self.missingInputs = missingInputs
@@ -94,7 +102,9 @@ final class ConsolidatedWorkbook {
         let present = units.indices.filter { paths[units[$0].id] != nil }
         let preparer = self.preparer
         let presentFiles = present.map { (path: paths[units[$0].id]!, scanned: set.current[units[$0].id]!) }
-        let parts = OrderedPipeline(count: present.count, workers: ProcessInfo.processInfo.activeProcessorCount, window: 256) {
+        let parts = OrderedPipeline(
+            count: present.count, workers: ProcessInfo.processInfo.activeProcessorCount, window: 256
+        ) {
             preparer.prepare(presentFiles[$0].path, scanned: presentFiles[$0].scanned)
         }
         defer { parts.cancel() }
@@ -133,9 +143,10 @@ final class ConsolidatedWorkbook {
         }
         writerWaited = parts.waited
         writerPrepared = parts.madeByTaker
-        var result = MergeResult(output: workbook.url, submissions: set, checks: [:], expected: units.count,
-                                 missing: units.indices.filter { checks[$0] == nil }.map { units[$0] },
-                                 cellsWritten: 0, notices: [], missingInputs: missingInputs)
+        var result = MergeResult(
+            output: workbook.url, submissions: set, checks: [:], expected: units.count,
+            missing: units.indices.filter { checks[$0] == nil }.map { units[$0] },
+            cellsWritten: 0, notices: [], missingInputs: missingInputs)
         result.repeatedInputs = repeatedInputs
         result.rowsCut = rowsCut
         result.submissions.current = current
@@ -171,7 +182,8 @@ final class ConsolidatedWorkbook {
             if set.conflicts[units[i].id] != nil { return "Xung đột, chưa tổng hợp" }
             return set.draftsOnly[units[i].id] != nil ? "Chỉ có bản nháp" : "Chưa nộp"
         }
-        let errors = check.errorCount, warnings = check.warningCount
+        let errors = check.errorCount
+        let warnings = check.warningCount
         if errors > 0 { return "Có \(errors) lỗi" }
         if warnings > 0 { return "Có \(warnings) cảnh báo" }
         return "Đã nộp"

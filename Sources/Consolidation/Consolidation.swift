@@ -1,5 +1,5 @@
-import Foundation
 import FormKit
+import Foundation
 import Submissions
 import XLSX
 
@@ -69,7 +69,9 @@ public struct Consolidator {
         let start = ContinuousClock.now
         let (files, missingInputs, repeated) = SubmissionLoader.expandPaths(inputs)
         let headers = parallelMap(files.count) { SubmissionLoader.load(path: files[$0], form: form, answers: false) }
-        return Scan(files: files, headers: headers, missingInputs: missingInputs, repeatedInputs: repeated, seconds: seconds(ContinuousClock.now - start))
+        return Scan(
+            files: files, headers: headers, missingInputs: missingInputs, repeatedInputs: repeated,
+            seconds: seconds(ContinuousClock.now - start))
     }
 
     /// CPU seconds the calling thread has used (for `merge --stats`).
@@ -80,16 +82,22 @@ public struct Consolidator {
     }
 
     /// A duration in seconds (for `merge --stats`).
-    public static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+    public static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
 
     /// Reads every input (files or folders), keeps per unit the latest final revision, and writes
     /// the workbook atomically: on any failure an existing `output` is left as it was.
     /// `observer`, when given, is told of every cell written (the benchmark's `CellTrace`).
-    public func merge(_ inputs: [String], to output: URL, now: Date = Date(), observer: (any WorkbookObserver)? = nil) throws -> MergeResult {
+    public func merge(_ inputs: [String], to output: URL, now: Date = Date(), observer: (any WorkbookObserver)? = nil)
+        throws -> MergeResult
+    {
         try merge(Consolidator.scan(inputs, form: form), to: output, now: now, observer: observer)
     }
 
-    public func merge(_ scan: Scan, to output: URL, now: Date = Date(), observer: (any WorkbookObserver)? = nil) throws -> MergeResult {
+    public func merge(_ scan: Scan, to output: URL, now: Date = Date(), observer: (any WorkbookObserver)? = nil) throws
+        -> MergeResult
+    {
         var clock = ContinuousClock.now
         var phases: [(String, Double)] = [("scan", scan.seconds)]
         func lap(_ name: String) {
@@ -99,9 +107,10 @@ public struct Consolidator {
         }
         let set = SubmissionSet(scan.headers, registry: registry)
         // The files that count are read in full while the workbook is written.
-        let writer = try ConsolidatedWorkbook(consolidator: self, set: set,
-                                              files: Dictionary(zip(scan.headers.map(\.file), scan.files), uniquingKeysWith: { a, _ in a }),
-                                              missingInputs: scan.missingInputs, output: output, now: now)
+        let writer = try ConsolidatedWorkbook(
+            consolidator: self, set: set,
+            files: Dictionary(zip(scan.headers.map(\.file), scan.files), uniquingKeysWith: { a, _ in a }),
+            missingInputs: scan.missingInputs, output: output, now: now)
         writer.repeatedInputs = scan.repeatedInputs
         writer.workbook.observer = observer
         var result: MergeResult
@@ -131,7 +140,10 @@ public struct Consolidator {
         for path in r.missingInputs {
             out += (L("Không có tệp hoặc thư mục: ", "No such file or folder: ").text(language)) + path + "\n"
         }
-        out += L("Đã tạo bảng tổng hợp: \(FormLoader.displayPath(r.output))\n", "Workbook written: \(FormLoader.displayPath(r.output))\n").text(language)
+        out += L(
+            "Đã tạo bảng tổng hợp: \(FormLoader.displayPath(r.output))\n",
+            "Workbook written: \(FormLoader.displayPath(r.output))\n"
+        ).text(language)
         let rows: [(LocalizedText, Int)] = [
             (L("Đơn vị phải báo cáo", "Units expected"), r.expected),
             (L("Đã nộp bản chính thức", "Final submissions merged"), r.submitted),
@@ -141,20 +153,28 @@ public struct Consolidator {
             (L("Bản nộp có cảnh báo", "Submissions with warnings"), r.withWarnings),
             (L("Bản cũ đã được thay thế", "Superseded revisions"), r.submissions.superseded.count),
             (L("Tệp bị từ chối", "Files rejected"), r.rejectedCount),
-            (L("Xung đột cần giải quyết", "Conflicts to settle"), r.conflictCount),
+            (L("Xung đột cần giải quyết", "Conflicts to settle"), r.conflictCount)
         ]
-        for (label, n) in rows { out += "  " + label.text(language).padding(toLength: 30, withPad: " ", startingAt: 0) + "\(n)\n" }
+        for (label, n) in rows {
+            out += "  " + label.text(language).padding(toLength: 30, withPad: " ", startingAt: 0) + "\(n)\n"
+        }
         if !r.missing.isEmpty {
-            let names = r.missing.prefix(8).map(\.shortName).joined(separator: ", ") + (r.missing.count > 8 ? ", …" : "")
+            let names =
+                r.missing.prefix(8).map(\.shortName).joined(separator: ", ") + (r.missing.count > 8 ? ", …" : "")
             out += (L("Chưa nộp: ", "Missing: ").text(language)) + names + "\n"
         }
         for unit in registry.units where r.submissions.conflicts[unit.id] != nil {
             let files = r.submissions.conflicts[unit.id]!.map(\.file).joined(separator: ", ")
-            out += L("Xung đột: \(unit.shortName) có hai bản chính thức cùng lần nộp nhưng khác nội dung (\(files)); chưa tổng hợp bản nào. Hãy giữ lại một tệp.\n",
-                        "Conflict: \(unit.shortName) has two final files of the same revision with different contents (\(files)); neither was merged. Keep one of them.\n").text(language)
+            out += L(
+                "Xung đột: \(unit.shortName) có hai bản chính thức cùng lần nộp nhưng khác nội dung (\(files)); chưa tổng hợp bản nào. Hãy giữ lại một tệp.\n",
+                "Conflict: \(unit.shortName) has two final files of the same revision with different contents (\(files)); neither was merged. Keep one of them.\n"
+            ).text(language)
         }
         for copy in r.submissions.copies {
-            out += L("Bản sao: \(copy.file.file) giống hệt \(copy.of) (đọc một lần)\n", "Copy: \(copy.file.file) is the same as \(copy.of) (read once)\n").text(language)
+            out += L(
+                "Bản sao: \(copy.file.file) giống hệt \(copy.of) (đọc một lần)\n",
+                "Copy: \(copy.file.file) is the same as \(copy.of) (read once)\n"
+            ).text(language)
         }
         for path in r.repeatedInputs {
             out += L("Được nêu hai lần: \(path) (đọc một lần)\n", "Given twice: \(path) (read once)\n").text(language)
@@ -162,21 +182,36 @@ public struct Consolidator {
         for item in r.submissions.rejected.prefix(10) {
             out += (L("Từ chối ", "Rejected ").text(language)) + "\(item.file): \(item.reason.text(language))\n"
         }
-        let withErrors = registry.units.compactMap { u in r.checks[u.id].map { (u, $0) } }.filter { $0.1.errorCount > 0 }
+        let withErrors = registry.units.compactMap { u in r.checks[u.id].map { (u, $0) } }.filter {
+            $0.1.errorCount > 0
+        }
         for (u, c) in withErrors.prefix(10) {
             out += (L("Có lỗi: ", "Errors: ").text(language)) + "\(u.shortName) (\(c.errorCount)) — \(c.loaded.file)\n"
         }
-        if withErrors.count > 10 { out += L("… và \(withErrors.count - 10) đơn vị khác có lỗi (xem trang Lỗi và cảnh báo)\n", "… and \(withErrors.count - 10) more (see the issues sheet)\n").text(language) }
+        if withErrors.count > 10 {
+            out += L(
+                "… và \(withErrors.count - 10) đơn vị khác có lỗi (xem trang Lỗi và cảnh báo)\n",
+                "… and \(withErrors.count - 10) more (see the issues sheet)\n"
+            ).text(language)
+        }
         for cut in r.rowsCut {
-            out += L("Trang '\(cut.sheet)' đã đủ \(Worksheet.maxRows) dòng (giới hạn của Excel): bỏ bớt \(cut.rows) dòng của \(cut.unit)\n",
-                        "Sheet '\(cut.sheet)' reached Excel's \(Worksheet.maxRows) rows: \(cut.rows) rows of \(cut.unit) left out\n").text(language)
+            out += L(
+                "Trang '\(cut.sheet)' đã đủ \(Worksheet.maxRows) dòng (giới hạn của Excel): bỏ bớt \(cut.rows) dòng của \(cut.unit)\n",
+                "Sheet '\(cut.sheet)' reached Excel's \(Worksheet.maxRows) rows: \(cut.rows) rows of \(cut.unit) left out\n"
+            ).text(language)
         }
         for n in r.notices {
             switch n {
             case .truncated(let sheet, let cell, let length):
-                out += L("Cắt bớt văn bản quá dài (\(length) ký tự) ở trang '\(sheet)', ô \(cell)\n", "Text too long (\(length) characters) cut at sheet '\(sheet)', cell \(cell)\n").text(language)
+                out += L(
+                    "Cắt bớt văn bản quá dài (\(length) ký tự) ở trang '\(sheet)', ô \(cell)\n",
+                    "Text too long (\(length) characters) cut at sheet '\(sheet)', cell \(cell)\n"
+                ).text(language)
             case .sheetRenamed(let from, let to):
-                out += L("Tên trang tính '\(from)' được đổi thành '\(to)' (giới hạn của Excel)\n", "Sheet name '\(from)' changed to '\(to)' (Excel's limits)\n").text(language)
+                out += L(
+                    "Tên trang tính '\(from)' được đổi thành '\(to)' (giới hạn của Excel)\n",
+                    "Sheet name '\(from)' changed to '\(to)' (Excel's limits)\n"
+                ).text(language)
             }
         }
         return out.terminalSafe

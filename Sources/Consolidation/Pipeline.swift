@@ -44,7 +44,10 @@ final class OrderedPipeline<T: Sendable>: @unchecked Sendable {
         while true {
             lock.lock()
             while !cancelled && claimed < slots.count && claimed >= taken + window { lock.wait() }
-            guard !cancelled, claimed < slots.count else { lock.unlock(); return }
+            guard !cancelled, claimed < slots.count else {
+                lock.unlock()
+                return
+            }
             let i = claimed
             claimed += 1
             let done = finished
@@ -95,7 +98,9 @@ final class OrderedPipeline<T: Sendable>: @unchecked Sendable {
             // Item i is long in coming: make a later one rather than go on waiting. When other
             // programs keep the workers (at a lower priority) from running, the taker
             // then does their work instead of idling; a short wait costs less than an item.
-            if ContinuousClock.now - began > .milliseconds(2), !cancelled, claimed < slots.count, claimed < taken + window {
+            if ContinuousClock.now - began > .milliseconds(2), !cancelled, claimed < slots.count,
+                claimed < taken + window
+            {
                 let j = claimed
                 claimed += 1
                 madeByTaker += 1

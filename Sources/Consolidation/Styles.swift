@@ -4,7 +4,8 @@ import XLSX
 enum Style {
     static let title = CellFormat(bold: true, fontSize: 14, align: .center)
     static let subtitle = CellFormat(italic: true, fontSize: 11, align: .center)
-    static let header = CellFormat(bold: true, wrap: true, border: true, fontSize: 11, align: .center, background: 0xDCE6F1)
+    static let header = CellFormat(
+        bold: true, wrap: true, border: true, fontSize: 11, align: .center, background: 0xDCE6F1)
     static let text = CellFormat(wrap: true, border: true)
     static let center = CellFormat(border: true, align: .center)
     static let label = CellFormat(bold: true, wrap: true)
@@ -32,7 +33,12 @@ func fittedWidth(header: String, values: [String], minimum: Double = 8, maximum:
     for v in values.prefix(500) {
         var run = 0
         for u in v.unicodeScalars {
-            if u == "\n" { longest = max(longest, run); run = 0 } else { run += 1 }
+            if u == "\n" {
+                longest = max(longest, run)
+                run = 0
+            } else {
+                run += 1
+            }
         }
         longest = max(longest, run)
     }

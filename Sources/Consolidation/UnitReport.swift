@@ -1,5 +1,5 @@
-import Foundation
 import FormKit
+import Foundation
 import Submissions
 import XLSX
 import Yams
@@ -25,8 +25,10 @@ public struct UnitReportLayout: Sendable {
         let text = try InputFile.yamlText(url.path, what: L("không mở được tệp bố cục", "cannot open the layout file"))
         let reader = YAMLReader(file: file)
         guard let root = reader.compose(text),
-              let top = reader.mapping(root, what: L("bố cục báo cáo đơn vị", "the unit report layout"),
-                                       allowed: ["sheet", "sections", "warnings_title", "signature"]) else {
+            let top = reader.mapping(
+                root, what: L("bố cục báo cáo đơn vị", "the unit report layout"),
+                allowed: ["sheet", "sections", "warnings_title", "signature"])
+        else {
             throw DiagnosticsError(reader.diagnostics)
         }
         var sections: [String] = []
@@ -35,7 +37,9 @@ public struct UnitReportLayout: Sendable {
                 guard let id = node.scalar?.string else { continue }
                 if form.section(id) == nil {
                     reader.error(node, WorkbookLayout.unknown("section", id, form.sections.map(\.id)))
-                } else { sections.append(id) }
+                } else {
+                    sections.append(id)
+                }
             }
         } else {
             sections = form.sections.map(\.id)
@@ -43,20 +47,25 @@ public struct UnitReportLayout: Sendable {
         func field(_ m: YAMLMapping?, _ key: String) -> String? {
             guard let m, let path = m.string(key) else { return nil }
             guard let found = form.field(at: path), found.column == nil, found.field.type != .table else {
-                reader.error(at: m.location(key), WorkbookLayout.unknown("field", path, form.sections.flatMap { s in s.fields.map { "\(s.id).\($0.id)" } }))
+                reader.error(
+                    at: m.location(key),
+                    WorkbookLayout.unknown(
+                        "field", path, form.sections.flatMap { s in s.fields.map { "\(s.id).\($0.id)" } }))
                 return nil
             }
             return path
         }
-        let sig = reader.mapping(top.node("signature"), what: L("'signature'", "'signature'"), allowed: ["place", "date", "left", "right"])
+        let sig = reader.mapping(
+            top.node("signature"), what: L("'signature'", "'signature'"), allowed: ["place", "date", "left", "right"])
         func signer(_ key: String, _ fallback: String) -> Signer {
             let m = reader.mapping(sig?.node(key), what: L("người ký", "a signer"), allowed: ["title", "note", "name"])
             return Signer(title: m?.string("title") ?? fallback, note: m?.string("note") ?? "", name: field(m, "name"))
         }
-        let layout = UnitReportLayout(sheet: top.string("sheet") ?? "Báo cáo", sections: sections,
-                                      warningsTitle: top.string("warnings_title") ?? "GIẢI TRÌNH CÁC CẢNH BÁO",
-                                      place: field(sig, "place"), date: field(sig, "date"),
-                                      left: signer("left", "Người khai"), right: signer("right", "Thủ trưởng cơ quan"))
+        let layout = UnitReportLayout(
+            sheet: top.string("sheet") ?? "Báo cáo", sections: sections,
+            warningsTitle: top.string("warnings_title") ?? "GIẢI TRÌNH CÁC CẢNH BÁO",
+            place: field(sig, "place"), date: field(sig, "date"),
+            left: signer("left", "Người khai"), right: signer("right", "Thủ trưởng cơ quan"))
         if reader.hasErrors { throw DiagnosticsError(reader.diagnostics) }
         return layout
     }
@@ -100,14 +109,19 @@ public struct UnitReportExporter {
         try ws.printSetup(PrintSetup(landscape: true))
         var row = 0
         try ws.setRow(row, height: 48)
-        try ws.merge(row: row, columns: 0...last, form.title.vi.uppercased(), CellFormat(bold: true, wrap: true, fontSize: 13, align: .center))
+        try ws.merge(
+            row: row, columns: 0...last, form.title.vi.uppercased(),
+            CellFormat(bold: true, wrap: true, fontSize: 13, align: .center))
         row += 1
-        try ws.merge(row: row, columns: 0...last, submission.unitName, CellFormat(bold: true, fontSize: 12, align: .center))
+        try ws.merge(
+            row: row, columns: 0...last, submission.unitName, CellFormat(bold: true, fontSize: 12, align: .center))
         row += 2
         let value = CellFormat(wrap: true, border: true)
         for sid in layout.sections {
             guard let section = form.section(sid) else { continue }
-            try ws.merge(row: row, columns: 0...last, section.heading(.vi).uppercased(), CellFormat(bold: true, wrap: true, background: 0xDCE6F1))
+            try ws.merge(
+                row: row, columns: 0...last, section.heading(.vi).uppercased(),
+                CellFormat(bold: true, wrap: true, background: 0xDCE6F1))
             row += 1
             for field in section.fields {
                 let relevant = validator.isRelevant(field, answers)
@@ -123,7 +137,9 @@ public struct UnitReportExporter {
                 let text: String
                 if !relevant { text = "—" } else { text = display(answers[sid, field.id], field) }
                 try ws.merge(row: row, columns: 2...last, text, value)
-                let lines = max(text.split(separator: "\n").count, Int(Double(max(text.count, 1)) / 120) + 1, field.label.vi.count / 45 + 1)
+                let lines = max(
+                    text.split(separator: "\n").count, Int(Double(max(text.count, 1)) / 120) + 1,
+                    field.label.vi.count / 45 + 1)
                 if lines > 1 { try ws.setRow(row, height: Double(lines) * 15) }
                 row += 1
             }
@@ -132,7 +148,8 @@ public struct UnitReportExporter {
         // Warnings (and any error) with the unit's explanations.
         let issues = validator.validate(submission.answers)
         if !issues.isEmpty {
-            try ws.merge(row: row, columns: 0...last, layout.warningsTitle, CellFormat(bold: true, background: 0xDCE6F1))
+            try ws.merge(
+                row: row, columns: 0...last, layout.warningsTitle, CellFormat(bold: true, background: 0xDCE6F1))
             row += 1
             try ws.write(row: row, [.text("STT"), .text("Nội dung")], Style.header)
             try ws.merge(row: row, columns: 2...6, "Mục", Style.header)
@@ -141,7 +158,8 @@ public struct UnitReportExporter {
             for (i, issue) in issues.enumerated() {
                 try ws.write(row, 0, .number(Double(i + 1)), Style.center)
                 try ws.write(row, 1, .text((issue.severity == .error ? "Lỗi: " : "") + issue.message.vi), Style.text)
-                try ws.merge(row: row, columns: 2...6, form.section(issue.section)?.heading(.vi) ?? issue.section, Style.text)
+                try ws.merge(
+                    row: row, columns: 2...6, form.section(issue.section)?.heading(.vi) ?? issue.section, Style.text)
                 try ws.merge(row: row, columns: 7...last, submission.explanations[issue.key] ?? "", Style.text)
                 try ws.setRow(row, height: 45)
                 row += 1
@@ -173,10 +191,15 @@ public struct UnitReportExporter {
         for (j, c) in table.columns.enumerated() {
             try ws.write(row, 1 + j, .text(c.label.vi), Style.header)
         }
-        try ws.setRow(row, height: Worksheet.height(for: table.columns.enumerated().map { ($0.element.label.vi, Self.width(1 + $0.offset) * 0.9) }) ?? 15)
+        try ws.setRow(
+            row,
+            height: Worksheet.height(
+                for: table.columns.enumerated().map { ($0.element.label.vi, Self.width(1 + $0.offset) * 0.9) }) ?? 15)
         row += 1
         if rows.isEmpty {
-            try ws.merge(row: row, columns: 0...table.columns.count, "(không có)", CellFormat(italic: true, border: true, align: .center))
+            try ws.merge(
+                row: row, columns: 0...table.columns.count, "(không có)",
+                CellFormat(italic: true, border: true, align: .center))
             return row + 2
         }
         for (i, r) in rows.enumerated() {
@@ -200,7 +223,9 @@ public struct UnitReportExporter {
 
     func writeSignatures(_ ws: Worksheet, _ answers: Answers, at start: Int) throws {
         func value(_ path: String?) -> String {
-            guard let path, let f = form.field(at: path), let v = answers[f.section.id, f.field.id], !v.isBlank else { return "" }
+            guard let path, let f = form.field(at: path), let v = answers[f.section.id, f.field.id], !v.isBlank else {
+                return ""
+            }
             return form.display(v, of: f.field, .vi)
         }
         let place = value(layout.place).isEmpty ? "……" : value(layout.place)

@@ -1,5 +1,5 @@
-import Foundation
 import FormKit
+import Foundation
 import Yams
 
 /// How a column's numbers are shown.
@@ -83,15 +83,20 @@ public struct WorkbookLayout: Sendable {
         }
         var layout = WorkbookLayout(title: "", sheets: [])
         guard let root = reader.compose(text),
-              let top = reader.mapping(root, what: L("bố cục bảng tổng hợp", "the workbook layout"), allowed: ["title", "sheets"]) else {
+            let top = reader.mapping(
+                root, what: L("bố cục bảng tổng hợp", "the workbook layout"), allowed: ["title", "sheets"])
+        else {
             throw DiagnosticsError(reader.diagnostics)
         }
         layout.title = fill(top.string("title", required: true) ?? "")
         var summaryIds: Set<String> = []
         var chartChecks: [(ids: [String], node: YAMLMapping)] = []
         for node in reader.sequence(top.node("sheets"), what: L("'sheets'", "'sheets'")) {
-            guard let m = reader.mapping(node, what: L("trang tính", "a sheet"),
-                                         allowed: ["kind", "name", "title", "columns", "charts", "section", "fields", "table", "ticks"]) else { continue }
+            guard
+                let m = reader.mapping(
+                    node, what: L("trang tính", "a sheet"),
+                    allowed: ["kind", "name", "title", "columns", "charts", "section", "fields", "table", "ticks"])
+            else { continue }
             let kind = m.string("kind", required: true) ?? ""
             let sheetName = m.string("name").map(fill)
             switch kind {
@@ -102,7 +107,9 @@ public struct WorkbookLayout: Sendable {
                 var columns: [SummaryColumn] = []
                 for cnode in reader.sequence(m.node("columns"), what: L("'columns'", "'columns'")) {
                     if let c = summaryColumn(cnode, reader: reader, form: form, fill: fill) {
-                        if summaryIds.contains(c.id) { reader.error(cnode, L("mã cột '\(c.id)' bị lặp", "duplicate column id '\(c.id)'")) }
+                        if summaryIds.contains(c.id) {
+                            reader.error(cnode, L("mã cột '\(c.id)' bị lặp", "duplicate column id '\(c.id)'"))
+                        }
                         summaryIds.insert(c.id)
                         columns.append(c)
                     }
@@ -110,19 +117,33 @@ public struct WorkbookLayout: Sendable {
                 for (i, c) in columns.enumerated() {
                     if case .ratio(let n, let d) = c.source {
                         for ref in [n, d] where !columns[..<i].contains(where: { $0.id == ref }) {
-                            reader.error(reader.sequence(m.node("columns"), what: L("", ""))[i],
-                                         L("tỷ lệ '\(c.id)' dùng cột '\(ref)' chưa có ở bên trái nó", "ratio '\(c.id)' uses column '\(ref)', which is not to its left"))
+                            reader.error(
+                                reader.sequence(m.node("columns"), what: L("", ""))[i],
+                                L(
+                                    "tỷ lệ '\(c.id)' dùng cột '\(ref)' chưa có ở bên trái nó",
+                                    "ratio '\(c.id)' uses column '\(ref)', which is not to its left"))
                         }
                     }
                 }
-                layout.sheets.append(.summary(name: sheetName ?? "Tổng hợp", title: fill(m.string("title") ?? layout.title), columns: columns))
+                layout.sheets.append(
+                    .summary(
+                        name: sheetName ?? "Tổng hợp", title: fill(m.string("title") ?? layout.title), columns: columns)
+                )
             case "charts":
                 var charts: [ChartLayout] = []
                 for cnode in reader.sequence(m.node("charts"), what: L("'charts'", "'charts'")) {
-                    guard let c = reader.mapping(cnode, what: L("biểu đồ", "a chart"), allowed: ["title", "columns", "stacked"]) else { continue }
-                    let ids = reader.sequence(c.node("columns"), what: L("'columns'", "'columns'")).compactMap { $0.scalar?.string }
+                    guard
+                        let c = reader.mapping(
+                            cnode, what: L("biểu đồ", "a chart"), allowed: ["title", "columns", "stacked"])
+                    else { continue }
+                    let ids = reader.sequence(c.node("columns"), what: L("'columns'", "'columns'")).compactMap {
+                        $0.scalar?.string
+                    }
                     chartChecks.append((ids, c))
-                    charts.append(ChartLayout(title: fill(c.string("title", required: true) ?? ""), columns: ids, stacked: c.bool("stacked") ?? false))
+                    charts.append(
+                        ChartLayout(
+                            title: fill(c.string("title", required: true) ?? ""), columns: ids,
+                            stacked: c.bool("stacked") ?? false))
                 }
                 layout.sheets.append(.charts(name: sheetName ?? "Biểu đồ", charts: charts))
             case "section":
@@ -137,27 +158,41 @@ public struct WorkbookLayout: Sendable {
                     for f in reader.sequence(m.node("fields"), what: L("'fields'", "'fields'")) {
                         guard let id = f.scalar?.string else { continue }
                         if section.field(id) == nil || section.field(id)?.type == .table {
-                            reader.error(f, unknown("field", "\(sid).\(id)", section.fields.filter { $0.type != .table }.map { "\(sid).\($0.id)" }))
-                        } else { fields?.append(id) }
+                            reader.error(
+                                f,
+                                unknown(
+                                    "field", "\(sid).\(id)",
+                                    section.fields.filter { $0.type != .table }.map { "\(sid).\($0.id)" }))
+                        } else {
+                            fields?.append(id)
+                        }
                     }
                 }
                 layout.sheets.append(.section(name: sheetName, section: sid, fields: fields))
             case "table":
                 guard let path = m.string("table", required: true) else { continue }
                 guard let found = form.field(at: path), found.column == nil, found.field.type == .table else {
-                    let tables = form.sections.flatMap { s in s.fields.filter { $0.type == .table }.map { "\(s.id).\($0.id)" } }
+                    let tables = form.sections.flatMap { s in
+                        s.fields.filter { $0.type == .table }.map { "\(s.id).\($0.id)" }
+                    }
                     reader.error(at: m.location("table"), unknown("table", path, tables))
                     continue
                 }
                 var ticks: Set<String> = []
                 for t in reader.sequence(m.node("ticks"), what: L("'ticks'", "'ticks'")) {
                     guard let id = t.scalar?.string else { continue }
-                    if found.field.column(id)?.type == .choice || found.field.column(id)?.type == .multi_choice { ticks.insert(id) } else {
-                        reader.error(t, L("'ticks' chỉ dùng cho cột lựa chọn; bảng '\(path)' không có cột lựa chọn '\(id)'",
-                                          "'ticks' only applies to choice columns; table '\(path)' has no choice column '\(id)'"))
+                    if found.field.column(id)?.type == .choice || found.field.column(id)?.type == .multi_choice {
+                        ticks.insert(id)
+                    } else {
+                        reader.error(
+                            t,
+                            L(
+                                "'ticks' chỉ dùng cho cột lựa chọn; bảng '\(path)' không có cột lựa chọn '\(id)'",
+                                "'ticks' only applies to choice columns; table '\(path)' has no choice column '\(id)'"))
                     }
                 }
-                layout.sheets.append(.table(name: sheetName, section: found.section.id, table: found.field.id, ticks: ticks))
+                layout.sheets.append(
+                    .table(name: sheetName, section: found.section.id, table: found.field.id, ticks: ticks))
             default:
                 let kinds = ["cover", "summary", "charts", "section", "table", "issues", "completeness"]
                 reader.error(at: m.location("kind"), unknown("sheet kind", kind, kinds))
@@ -172,13 +207,23 @@ public struct WorkbookLayout: Sendable {
         return layout
     }
 
-    static func summaryColumn(_ node: Node, reader: YAMLReader, form: Form, fill: (String) -> String) -> SummaryColumn? {
+    static func summaryColumn(_ node: Node, reader: YAMLReader, form: Form, fill: (String) -> String) -> SummaryColumn?
+    {
         guard
-              let m = reader.mapping(node, what: L("cột", "a column"), allowed: ["id", "header", "group", "field", "value", "ratio", "format", "total"]) else { return nil }
-        guard let id = m.string("id", required: true), let header = m.string("header", required: true) else { return nil }
+            let m = reader.mapping(
+                node, what: L("cột", "a column"),
+                allowed: ["id", "header", "group", "field", "value", "ratio", "format", "total"])
+        else { return nil }
+        guard let id = m.string("id", required: true), let header = m.string("header", required: true) else {
+            return nil
+        }
         let sources = ["field", "value", "ratio"].filter { m.has($0) }
         guard sources.count == 1 else {
-            reader.error(node, L("cột '\(id)' cần đúng một trong field, value, ratio", "column '\(id)' needs exactly one of field, value, ratio"))
+            reader.error(
+                node,
+                L(
+                    "cột '\(id)' cần đúng một trong field, value, ratio",
+                    "column '\(id)' needs exactly one of field, value, ratio"))
             return nil
         }
         var format = ColumnFormat.integer
@@ -187,7 +232,8 @@ public struct WorkbookLayout: Sendable {
         case "field":
             let path = m.string("field") ?? ""
             guard let found = form.field(at: path), found.column == nil, found.field.type != .table else {
-                let all = form.sections.flatMap { s in s.fields.filter { $0.type != .table }.map { "\(s.id).\($0.id)" } }
+                let all = form.sections.flatMap { s in s.fields.filter { $0.type != .table }.map { "\(s.id).\($0.id)" }
+                }
                 reader.error(at: m.location("field"), unknown("field", path, all))
                 return nil
             }
@@ -198,7 +244,8 @@ public struct WorkbookLayout: Sendable {
             do {
                 let compiled = try form.compile(text)
                 if !compiled.isNumeric {
-                    reader.error(at: m.textLocation("value"), L("'value' phải cho kết quả là số", "'value' must give a number"))
+                    reader.error(
+                        at: m.textLocation("value"), L("'value' phải cho kết quả là số", "'value' must give a number"))
                 }
                 source = .value(compiled)
             } catch {
@@ -210,13 +257,18 @@ public struct WorkbookLayout: Sendable {
                 return nil
             }
         default:
-            guard let r = reader.mapping(m.node("ratio"), what: L("'ratio'", "'ratio'"), allowed: ["numerator", "denominator"]),
-                  let n = r.string("numerator", required: true), let d = r.string("denominator", required: true) else { return nil }
+            guard
+                let r = reader.mapping(
+                    m.node("ratio"), what: L("'ratio'", "'ratio'"), allowed: ["numerator", "denominator"]),
+                let n = r.string("numerator", required: true), let d = r.string("denominator", required: true)
+            else { return nil }
             source = .ratio(numerator: n, denominator: d)
             format = .ratio
         }
         if let f = m.string("format") {
-            if let v = ColumnFormat(rawValue: f) { format = v } else {
+            if let v = ColumnFormat(rawValue: f) {
+                format = v
+            } else {
                 reader.error(at: m.location("format"), unknown("format", f, ColumnFormat.allCases.map(\.rawValue)))
             }
         }
@@ -224,13 +276,18 @@ public struct WorkbookLayout: Sendable {
         if total != "sum" && total != "none" {
             reader.error(at: m.location("total"), unknown("total", total, ["sum", "none"]))
         }
-        return SummaryColumn(id: id, header: fill(header), group: m.string("group").map(fill), source: source, format: format, total: total == "sum")
+        return SummaryColumn(
+            id: id, header: fill(header), group: m.string("group").map(fill), source: source, format: format,
+            total: total == "sum")
     }
 
     static func unknown(_ what: String, _ name: String, _ candidates: [String]) -> LocalizedText {
-        let vi: [String: String] = ["section": "mục", "field": "câu hỏi", "table": "bảng", "sheet kind": "loại trang tính",
-                                    "summary column": "cột tổng hợp", "format": "định dạng", "total": "kiểu dòng tổng"]
-        return L("biểu mẫu không có \(vi[what] ?? what) '\(name)'",
-                 "unknown \(what) '\(name)'") + didYouMean(name, in: candidates)
+        let vi: [String: String] = [
+            "section": "mục", "field": "câu hỏi", "table": "bảng", "sheet kind": "loại trang tính",
+            "summary column": "cột tổng hợp", "format": "định dạng", "total": "kiểu dòng tổng"
+        ]
+        return L(
+            "biểu mẫu không có \(vi[what] ?? what) '\(name)'",
+            "unknown \(what) '\(name)'") + didYouMean(name, in: candidates)
     }
 }

@@ -76,8 +76,11 @@ extension DataTree {
                 text = try InputFile.text(of: bytes)
             } catch {
                 if case .invalidUTF8(let line, let column) = error {
-                    throw DataSyntaxError(line: line, column: column, message: L("có byte không phải văn bản UTF-8; hãy lưu lại tệp theo mã UTF-8",
-                                                                                 "bytes that are not UTF-8 text; save the file as UTF-8"))
+                    throw DataSyntaxError(
+                        line: line, column: column,
+                        message: L(
+                            "có byte không phải văn bản UTF-8; hãy lưu lại tệp theo mã UTF-8",
+                            "bytes that are not UTF-8 text; save the file as UTF-8"))
                 }
                 throw DataSyntaxError(line: 1, column: 1, message: error.message)
             }
@@ -89,7 +92,9 @@ extension DataTree {
     /// Parses a JSON document. Values under the top-level keys in `skipped` are read and
     /// checked exactly as the others, but left out of the tree: what a file is about, without
     /// its bulk. A file this accepts, a full read accepts too.
-    package static func parseJSON(_ bytes: [UInt8], skippingTopLevel skipped: Set<String> = []) throws(DataSyntaxError) -> DataTree {
+    package static func parseJSON(_ bytes: [UInt8], skippingTopLevel skipped: Set<String> = []) throws(DataSyntaxError)
+        -> DataTree
+    {
         try checkEncoding(bytes)
         do {
             return try bytes.withUnsafeBufferPointer { bytes in
@@ -125,7 +130,8 @@ extension DataTree {
     /// The tree of a composed YAML document (aliases expanded and counted by
     /// `YAMLReader.compose`, so their expansion is bounded).
     static func fromYAML(_ node: Node, depth: Int) throws(DataSyntaxError) -> DataTree {
-        let line = node.mark?.line ?? 1, column = node.mark?.column ?? 1
+        let line = node.mark?.line ?? 1
+        let column = node.mark?.column ?? 1
         guard depth <= InputLimits.depth else { throw DataSyntaxError.tooDeep(line: line, column: column) }
         switch node {
         case .scalar(let s):
@@ -145,8 +151,9 @@ extension DataTree {
             var pairs: [(key: String, value: DataTree)] = []
             for (k, v) in m {
                 guard let key = k.scalar?.string else {
-                    throw DataSyntaxError(line: k.mark?.line ?? line, column: k.mark?.column ?? column,
-                                          message: L("khoá phải là một chuỗi", "a key must be a plain string"))
+                    throw DataSyntaxError(
+                        line: k.mark?.line ?? line, column: k.mark?.column ?? column,
+                        message: L("khoá phải là một chuỗi", "a key must be a plain string"))
                 }
                 pairs.append((key, try fromYAML(v, depth: depth + 1)))
             }
@@ -159,12 +166,18 @@ extension DataTree {
 
 extension DataSyntaxError {
     static func tooDeep(line: Int, column: Int) -> DataSyntaxError {
-        DataSyntaxError(line: line, column: column, message: L("các danh sách/bảng khoá lồng nhau quá \(InputLimits.depth) tầng",
-                                                               "lists and objects nest deeper than \(InputLimits.depth) levels"))
+        DataSyntaxError(
+            line: line, column: column,
+            message: L(
+                "các danh sách/bảng khoá lồng nhau quá \(InputLimits.depth) tầng",
+                "lists and objects nest deeper than \(InputLimits.depth) levels"))
     }
 
     static func tooManyValues(line: Int, column: Int) -> DataSyntaxError {
-        DataSyntaxError(line: line, column: column, message: L("tệp có quá \(InputLimits.values) giá trị", "the file holds more than \(InputLimits.values) values"))
+        DataSyntaxError(
+            line: line, column: column,
+            message: L(
+                "tệp có quá \(InputLimits.values) giá trị", "the file holds more than \(InputLimits.values) values"))
     }
 }
 
@@ -185,8 +198,13 @@ package enum TextRules {
     }
 
     static func controlMessage(_ v: UInt32) -> LocalizedText {
-        let code = "U+" + String(String(v, radix: 16, uppercase: true).reversed()).padding(toLength: 4, withPad: "0", startingAt: 0).reversed()
-        return L("văn bản chứa ký tự điều khiển \(code); hãy xoá ký tự đó", "the text holds the control character \(code); remove it")
+        let code =
+            "U+"
+            + String(String(v, radix: 16, uppercase: true).reversed()).padding(toLength: 4, withPad: "0", startingAt: 0)
+            .reversed()
+        return L(
+            "văn bản chứa ký tự điều khiển \(code); hãy xoá ký tự đó",
+            "the text holds the control character \(code); remove it")
     }
 }
 
@@ -198,9 +216,14 @@ package enum NumberRules {
     /// Significant digits of a decimal mantissa (`digits` holds its digits in order; other
     /// characters are ignored): leading and trailing zeros do not count.
     package static func significantDigitCount<C: Collection>(_ digits: C) -> Int where C.Element == UInt8 {
-        var first: Int?, last = 0, k = 0
+        var first: Int?
+        var last = 0
+        var k = 0
         for d in digits where d >= 0x30 && d <= 0x39 {
-            if d != 0x30 { if first == nil { first = k }; last = k }
+            if d != 0x30 {
+                if first == nil { first = k }
+                last = k
+            }
             k += 1
         }
         guard let first else { return 0 }
@@ -209,9 +232,13 @@ package enum NumberRules {
 
     /// Why `value`, written with `significant` digits, cannot be kept exactly; nil when it can.
     package static func problem(_ value: Double, significant: Int, written: String) -> LocalizedText? {
-        if significant > significantDigits || !value.isFinite || (value == 0) != (significant == 0) || (value != 0 && abs(value) < 1e-300) || abs(value) > 1e300 {
-            return L("số '\(written)' không giữ được chính xác (tối đa \(significantDigits) chữ số có nghĩa, độ lớn từ 1e-300 đến 1e300)",
-                     "the number '\(written)' cannot be kept exactly (at most \(significantDigits) significant digits, size between 1e-300 and 1e300)")
+        if significant > significantDigits || !value.isFinite || (value == 0) != (significant == 0)
+            || (value != 0 && abs(value) < 1e-300) || abs(value) > 1e300
+        {
+            return L(
+                "số '\(written)' không giữ được chính xác (tối đa \(significantDigits) chữ số có nghĩa, độ lớn từ 1e-300 đến 1e300)",
+                "the number '\(written)' cannot be kept exactly (at most \(significantDigits) significant digits, size between 1e-300 and 1e300)"
+            )
         }
         return nil
     }
@@ -233,7 +260,10 @@ struct JSONTreeParser {
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3; lineStart = 3 }  // byte-order mark
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            i = 3
+            lineStart = 3
+        }  // byte-order mark
     }
 
     var column: Int { i - lineStart + 1 }
@@ -246,7 +276,10 @@ struct JSONTreeParser {
         while i < bytes.count {
             switch bytes[i] {
             case 0x20, 0x09, 0x0D: i += 1
-            case 0x0A: i += 1; line += 1; lineStart = i
+            case 0x0A:
+                i += 1
+                line += 1
+                lineStart = i
             default: return
             }
         }
@@ -277,22 +310,37 @@ struct JSONTreeParser {
             guard depth <= InputLimits.depth else { throw DataSyntaxError.tooDeep(line: l, column: c) }
             var items: [DataTree] = []
             skipSpace()
-            if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return DataTree(kind: .array(items), line: l, column: c) }
+            if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
+                i += 1
+                return DataTree(kind: .array(items), line: l, column: c)
+            }
             while true {
                 let item = try parseValue(keep: keep)
                 if keep { items.append(item) }
                 skipSpace()
                 guard i < bytes.count else { throw fail("thiếu dấu ']'", "missing ']'") }
-                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                if bytes[i] == UInt8(ascii: "]") { i += 1; return DataTree(kind: .array(items), line: l, column: c) }
+                if bytes[i] == UInt8(ascii: ",") {
+                    i += 1
+                    continue
+                }
+                if bytes[i] == UInt8(ascii: "]") {
+                    i += 1
+                    return DataTree(kind: .array(items), line: l, column: c)
+                }
                 throw fail("cần ',' hoặc ']'", "expected ',' or ']'")
             }
         case UInt8(ascii: "\""):
             let s = try parseString(keep: keep)
             return DataTree(kind: keep ? .string(s) : .null, line: l, column: c)
-        case UInt8(ascii: "t"): try literal("true"); return DataTree(kind: .bool(true), line: l, column: c)
-        case UInt8(ascii: "f"): try literal("false"); return DataTree(kind: .bool(false), line: l, column: c)
-        case UInt8(ascii: "n"): try literal("null"); return DataTree(kind: .null, line: l, column: c)
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return DataTree(kind: .bool(true), line: l, column: c)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return DataTree(kind: .bool(false), line: l, column: c)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return DataTree(kind: .null, line: l, column: c)
         default:
             return DataTree(kind: .number(try parseNumber()), line: l, column: c)
         }
@@ -312,17 +360,24 @@ struct JSONTreeParser {
         defer { keys.removeSubrange(base...) }
         var keySet: [String: Int] = [:]
         skipSpace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return DataTree(kind: .object(pairs), line: l, column: c) }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+            i += 1
+            return DataTree(kind: .object(pairs), line: l, column: c)
+        }
         while true {
             skipSpace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("cần tên khoá trong dấu nháy kép", "expected a quoted key") }
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
+                throw fail("cần tên khoá trong dấu nháy kép", "expected a quoted key")
+            }
             let (keyLine, keyColumn) = (line, column)
             let key = try parseString()
             let earlier: Int? = keySet.isEmpty ? keys[base...].first { $0.key == key }?.line : keySet[key]
             if let earlier {
-                throw DataSyntaxError(line: keyLine, column: keyColumn,
-                                      message: L("khoá '\(key)' bị lặp lại (đã có ở dòng \(earlier)); mỗi khoá chỉ được ghi một lần",
-                                                 "the key '\(key)' is repeated (first at line \(earlier)); give each key once"))
+                throw DataSyntaxError(
+                    line: keyLine, column: keyColumn,
+                    message: L(
+                        "khoá '\(key)' bị lặp lại (đã có ở dòng \(earlier)); mỗi khoá chỉ được ghi một lần",
+                        "the key '\(key)' is repeated (first at line \(earlier)); give each key once"))
             }
             if keys.count - base < 16 {
                 keys.append((key, keyLine))
@@ -331,15 +386,23 @@ struct JSONTreeParser {
                 keySet[key] = keyLine
             }
             skipSpace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("cần dấu ':' sau khoá", "expected ':' after the key") }
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else {
+                throw fail("cần dấu ':' sau khoá", "expected ':' after the key")
+            }
             i += 1
             let keepValue = keep && !(depth == 1 && skippedTopLevel.contains(key))
             let value = try parseValue(keep: keepValue)
             if keepValue { pairs.append((key, value)) }
             skipSpace()
             guard i < bytes.count else { throw fail("thiếu dấu '}'", "missing '}'") }
-            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "}") { i += 1; return DataTree(kind: .object(pairs), line: l, column: c) }
+            if bytes[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            if bytes[i] == UInt8(ascii: "}") {
+                i += 1
+                return DataTree(kind: .object(pairs), line: l, column: c)
+            }
             throw fail("cần ',' hoặc '}'", "expected ',' or '}'")
         }
     }
@@ -354,8 +417,10 @@ struct JSONTreeParser {
         }
         func wrong() -> DataSyntaxError {
             i = start
-            return fail("số viết sai (JSON không nhận số 0 ở đầu, dấu '+', hay dấu '.' ở đầu hoặc cuối), hoặc giá trị không đọc được",
-                        "a number written wrongly (JSON takes no leading zeros, '+', or a leading or trailing '.'), or an unexpected character")
+            return fail(
+                "số viết sai (JSON không nhận số 0 ở đầu, dấu '+', hay dấu '.' ở đầu hoặc cuối), hoặc giá trị không đọc được",
+                "a number written wrongly (JSON takes no leading zeros, '+', or a leading or trailing '.'), or an unexpected character"
+            )
         }
         if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
         let intStart = i
@@ -375,7 +440,11 @@ struct JSONTreeParser {
             guard digits() > 0 else { throw wrong() }
             plain = false
         }
-        if i < bytes.count, bytes[i] >= 0x80 || (bytes[i] | 0x20 >= 0x61 && bytes[i] | 0x20 <= 0x7A) || bytes[i] == UInt8(ascii: ".") { throw wrong() }
+        if i < bytes.count,
+            bytes[i] >= 0x80 || (bytes[i] | 0x20 >= 0x61 && bytes[i] | 0x20 <= 0x7A) || bytes[i] == UInt8(ascii: ".")
+        {
+            throw wrong()
+        }
         let negative = bytes[start] == UInt8(ascii: "-")
         // Whole numbers of up to 15 digits are exact as Doubles: no text to make for them.
         if plain, whole <= NumberRules.significantDigits {
@@ -385,7 +454,9 @@ struct JSONTreeParser {
         }
         let text = String(decoding: bytes[start..<i], as: UTF8.self)
         let n = Double(text) ?? .nan
-        if let problem = NumberRules.problem(n, significant: NumberRules.significantDigitCount(bytes[intStart..<mantissaEnd]), written: text) {
+        if let problem = NumberRules.problem(
+            n, significant: NumberRules.significantDigitCount(bytes[intStart..<mantissaEnd]), written: text)
+        {
             let (l, c) = (line, start - lineStart + 1)
             throw DataSyntaxError(line: l, column: c, message: problem)
         }
@@ -411,7 +482,10 @@ struct JSONTreeParser {
             let b = bytes[j]
             if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
             // DEL and the C1 controls (C2 80–C2 9F) are looked at by the slow loop.
-            if b == 0x7F || (b == 0xC2 && j + 1 < bytes.count && bytes[j + 1] < 0xA0) { clean = false; break }
+            if b == 0x7F || (b == 0xC2 && j + 1 < bytes.count && bytes[j + 1] < 0xA0) {
+                clean = false
+                break
+            }
             j += 1
         }
         if clean, j < bytes.count, bytes[j] == UInt8(ascii: "\"") {
@@ -429,13 +503,19 @@ struct JSONTreeParser {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
                 i += 1
-                guard let s = out.withUnsafeBufferPointer(JSONTreeParser.text) else { throw invalidUTF8(from: i - 1, to: i - 1) }
-                if let problem = TextRules.problem(s) { throw DataSyntaxError(line: line, column: column, message: problem) }
+                guard let s = out.withUnsafeBufferPointer(JSONTreeParser.text) else {
+                    throw invalidUTF8(from: i - 1, to: i - 1)
+                }
+                if let problem = TextRules.problem(s) {
+                    throw DataSyntaxError(line: line, column: column, message: problem)
+                }
                 return s
             }
             if b < 0x20 {
                 if b == 0x0A { throw fail("chuỗi xuống dòng mà chưa đóng dấu nháy", "unterminated string") }
-                throw fail("ký tự điều khiển trong chuỗi (hãy viết \\n, \\t hoặc xoá nó)", "a control character inside a string (write \\n, \\t or remove it)")
+                throw fail(
+                    "ký tự điều khiển trong chuỗi (hãy viết \\n, \\t hoặc xoá nó)",
+                    "a control character inside a string (write \\n, \\t or remove it)")
             }
             if b == UInt8(ascii: "\\") {
                 i += 1
@@ -453,7 +533,8 @@ struct JSONTreeParser {
                     var code = try hex4()
                     if (0xDC00..<0xE000).contains(code) { throw loneSurrogate() }
                     if (0xD800..<0xDC00).contains(code) {
-                        guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else { throw loneSurrogate() }
+                        guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u")
+                        else { throw loneSurrogate() }
                         i += 2
                         let low = try hex4()
                         guard (0xDC00..<0xE000).contains(low) else { throw loneSurrogate() }
@@ -463,7 +544,9 @@ struct JSONTreeParser {
                     out.append(contentsOf: String(Character(Unicode.Scalar(code)!)).utf8)
                 default:
                     i -= 2
-                    throw fail("mã thoát '\\\(Character(Unicode.Scalar(e)))' không hợp lệ", "invalid escape '\\\(Character(Unicode.Scalar(e)))'")
+                    throw fail(
+                        "mã thoát '\\\(Character(Unicode.Scalar(e)))' không hợp lệ",
+                        "invalid escape '\\\(Character(Unicode.Scalar(e)))'")
                 }
                 continue
             }
@@ -489,7 +572,9 @@ struct JSONTreeParser {
             }
         }
         i = bad
-        return fail("chuỗi có byte không phải UTF-8 (hãy lưu tệp theo mã UTF-8)", "text with bytes that are not UTF-8 (save the file as UTF-8)")
+        return fail(
+            "chuỗi có byte không phải UTF-8 (hãy lưu tệp theo mã UTF-8)",
+            "text with bytes that are not UTF-8 (save the file as UTF-8)")
     }
 
     /// Whether the bytes are valid UTF-8 (shortest forms, no surrogates, at most U+10FFFF),
@@ -499,7 +584,10 @@ struct JSONTreeParser {
         let n = b.count
         while i < n {
             let c = b[i]
-            if c < 0x80 { i += 1; continue }
+            if c < 0x80 {
+                i += 1
+                continue
+            }
             func continuation(_ k: Int) -> Bool { i + k < n && b[i + k] & 0xC0 == 0x80 }
             switch c {
             case 0xC2...0xDF:
@@ -531,14 +619,19 @@ struct JSONTreeParser {
         let s = String(decoding: utf8, as: UTF8.self)
         // Decoding replaces what is not valid, so the same bytes back mean all were valid.
         var copy = s
-        let same = copy.withUTF8 { $0.count == utf8.count && ($0.isEmpty || memcmp($0.baseAddress!, utf8.baseAddress!, $0.count) == 0) }
+        let same = copy.withUTF8 {
+            $0.count == utf8.count && ($0.isEmpty || memcmp($0.baseAddress!, utf8.baseAddress!, $0.count) == 0)
+        }
         return same ? s : nil
     }
 
     mutating func hex4() throws -> UInt32 {
         var v: UInt32 = 0
         for k in 0..<4 {
-            guard i + k < bytes.count, let d = hexDigit(bytes[i + k]) else { throw fail("mã \\u không hợp lệ (cần 4 chữ số hệ 16)", "invalid \\u escape (4 hexadecimal digits needed)") }
+            guard i + k < bytes.count, let d = hexDigit(bytes[i + k]) else {
+                throw fail(
+                    "mã \\u không hợp lệ (cần 4 chữ số hệ 16)", "invalid \\u escape (4 hexadecimal digits needed)")
+            }
             v = v << 4 | d
         }
         i += 4

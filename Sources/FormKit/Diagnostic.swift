@@ -58,7 +58,9 @@ public struct DiagnosticsError: Error, Sendable {
 /// "; có phải 'x'?" / "; did you mean 'x'?" for the candidate closest to a misspelt `name`,
 /// or nothing: what every "no such …" message ends with. `quote` writes the name as the file
 /// would (`{x}` for a parameter, `$x` in an expression).
-package func didYouMean(_ name: String, in candidates: [String], quote: (String) -> String = { "'\($0)'" }) -> LocalizedText {
+package func didYouMean(_ name: String, in candidates: [String], quote: (String) -> String = { "'\($0)'" })
+    -> LocalizedText
+{
     guard let hint = closestName(to: name, in: candidates) else { return L("", "") }
     return L("; có phải \(quote(hint))?", "; did you mean \(quote(hint))?")
 }
@@ -82,7 +84,8 @@ package func closestName(to name: String, in candidates: [String]) -> String? {
 
 /// Levenshtein distance, in characters.
 package func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
+    let a = Array(a)
+    let b = Array(b)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
     var prev = Array(0...b.count)

@@ -25,8 +25,16 @@ public indirect enum Expression: Sendable {
     case call(Function, [Expression])
 
     public enum BinaryOperator: String, Sendable {
-        case add = "+", subtract = "-", multiply = "*", divide = "/"
-        case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+        case add = "+"
+        case subtract = "-"
+        case multiply = "*"
+        case divide = "/"
+        case equal = "="
+        case notEqual = "!="
+        case less = "<"
+        case lessOrEqual = "<="
+        case greater = ">"
+        case greaterOrEqual = ">="
         case and, or
     }
 
@@ -62,7 +70,8 @@ indirect enum RawExpression {
     var offset: Int {
         switch self {
         case .number, .bool: return 0
-        case .string(_, let o), .parameter(_, let o), .name(_, let o), .binary(_, _, _, let o), .call(_, _, let o): return o
+        case .string(_, let o), .parameter(_, let o), .name(_, let o), .binary(_, _, _, let o), .call(_, _, let o):
+            return o
         case .not(let e), .negate(let e): return e.offset
         }
     }
@@ -76,8 +85,12 @@ struct ExpressionSyntaxError: Error {
 
 struct ExpressionParser {
     enum Token: Equatable {
-        case number(Double), string(String), name(String), parameter(String)
-        case op(String), lparen, rparen, comma, end
+        case number(Double)
+        case string(String)
+        case name(String)
+        case parameter(String)
+        case op(String)
+        case lparen, rparen, comma, end
     }
 
     private var tokens: [(Token, Int)] = []
@@ -88,7 +101,8 @@ struct ExpressionParser {
         p.tokens = try tokenize(source)
         let e = try p.parseOr()
         if p.peek != .end {
-            throw ExpressionSyntaxError(offset: p.offset,
+            throw ExpressionSyntaxError(
+                offset: p.offset,
                 message: L("thừa ký tự ở đây: '\(p.describe(p.peek))'", "unexpected '\(p.describe(p.peek))'"))
         }
         return e
@@ -105,20 +119,28 @@ struct ExpressionParser {
         while i < s.count {
             let c = s[i]
             let start = i
-            if c == " " || c == "\t" || c == "\n" || c == "\r" { i += 1; continue }
+            if c == " " || c == "\t" || c == "\n" || c == "\r" {
+                i += 1
+                continue
+            }
             if ("0"..."9").contains(c) {
                 while i < s.count, ("0"..."9").contains(s[i]) || s[i] == "." { i += 1 }
                 let text = String(String.UnicodeScalarView(s[start..<i]))
                 guard let n = Double(text) else {
-                    throw ExpressionSyntaxError(offset: start, message: L("số không hợp lệ '\(text)'", "invalid number '\(text)'"))
+                    throw ExpressionSyntaxError(
+                        offset: start, message: L("số không hợp lệ '\(text)'", "invalid number '\(text)'"))
                 }
                 out.append((.number(n), start))
             } else if c == "'" || c == "\"" {
                 i += 1
                 var text = String.UnicodeScalarView()
-                while i < s.count, s[i] != c { text.append(s[i]); i += 1 }
+                while i < s.count, s[i] != c {
+                    text.append(s[i])
+                    i += 1
+                }
                 guard i < s.count else {
-                    throw ExpressionSyntaxError(offset: start, message: L("chuỗi chưa đóng dấu nháy", "unterminated string"))
+                    throw ExpressionSyntaxError(
+                        offset: start, message: L("chuỗi chưa đóng dấu nháy", "unterminated string"))
                 }
                 i += 1
                 out.append((.string(String(text).nfc), start))
@@ -127,28 +149,44 @@ struct ExpressionParser {
                 while i < s.count, isNamePart(s[i]), s[i] != "." { i += 1 }
                 let name = String(String.UnicodeScalarView(s[(start + 1)..<i]))
                 if name.isEmpty {
-                    throw ExpressionSyntaxError(offset: start, message: L("thiếu tên tham số sau '$'", "missing parameter name after '$'"))
+                    throw ExpressionSyntaxError(
+                        offset: start, message: L("thiếu tên tham số sau '$'", "missing parameter name after '$'"))
                 }
                 out.append((.parameter(name), start))
             } else if isNameStart(c) {
                 var text = String.UnicodeScalarView()
                 while i < s.count {
-                    if isNamePart(s[i]) { text.append(s[i]); i += 1 }
-                    else if s[i] == "[", i + 1 < s.count, s[i + 1] == "]" { i += 2 }  // `table[].column`
-                    else { break }
+                    if isNamePart(s[i]) {
+                        text.append(s[i])
+                        i += 1
+                    } else if s[i] == "[", i + 1 < s.count, s[i + 1] == "]" {
+                        i += 2
+                    }  // `table[].column`
+                    else {
+                        break
+                    }
                 }
                 out.append((.name(String(text)), start))
             } else {
                 let two = i + 1 < s.count ? String(String.UnicodeScalarView([c, s[i + 1]])) : ""
                 if ["==", "!=", "<=", ">=", "<>"].contains(two) {
-                    out.append((.op(two == "==" ? "=" : two == "<>" ? "!=" : two), start)); i += 2
+                    out.append((.op(two == "==" ? "=" : two == "<>" ? "!=" : two), start))
+                    i += 2
                 } else if "+-*/=<>".unicodeScalars.contains(c) {
-                    out.append((.op(String(c)), start)); i += 1
-                } else if c == "(" { out.append((.lparen, start)); i += 1 }
-                else if c == ")" { out.append((.rparen, start)); i += 1 }
-                else if c == "," { out.append((.comma, start)); i += 1 }
-                else {
-                    throw ExpressionSyntaxError(offset: start, message: L("ký tự không dùng được '\(c)'", "unexpected character '\(c)'"))
+                    out.append((.op(String(c)), start))
+                    i += 1
+                } else if c == "(" {
+                    out.append((.lparen, start))
+                    i += 1
+                } else if c == ")" {
+                    out.append((.rparen, start))
+                    i += 1
+                } else if c == "," {
+                    out.append((.comma, start))
+                    i += 1
+                } else {
+                    throw ExpressionSyntaxError(
+                        offset: start, message: L("ký tự không dùng được '\(c)'", "unexpected character '\(c)'"))
                 }
             }
         }
@@ -210,7 +248,8 @@ struct ExpressionParser {
     private mutating func parseComparison() throws -> RawExpression {
         let left = try parseAdditive()
         if case .op(let o) = peek, let op = Expression.BinaryOperator(rawValue: o),
-           [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op) {
+            [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op)
+        {
             let at = offset
             advance()
             return .binary(op, left, try parseAdditive(), offset: at)
@@ -250,11 +289,14 @@ struct ExpressionParser {
         let at = offset
         switch peek {
         case .number(let n):
-            advance(); return .number(n)
+            advance()
+            return .number(n)
         case .string(let s):
-            advance(); return .string(s, offset: at)
+            advance()
+            return .string(s, offset: at)
         case .parameter(let p):
-            advance(); return .parameter(p, offset: at)
+            advance()
+            return .parameter(p, offset: at)
         case .lparen:
             advance()
             let e = try parseOr()
@@ -265,8 +307,14 @@ struct ExpressionParser {
             return e
         case .name(let n):
             let lower = n.lowercased()
-            if lower == "true" { advance(); return .bool(true) }
-            if lower == "false" { advance(); return .bool(false) }
+            if lower == "true" {
+                advance()
+                return .bool(true)
+            }
+            if lower == "false" {
+                advance()
+                return .bool(false)
+            }
             if ["and", "or", "not"].contains(lower) { break }
             advance()
             if peek == .lparen {
@@ -274,10 +322,16 @@ struct ExpressionParser {
                 var args: [RawExpression] = []
                 if peek != .rparen {
                     args.append(try parseOr())
-                    while peek == .comma { advance(); args.append(try parseOr()) }
+                    while peek == .comma {
+                        advance()
+                        args.append(try parseOr())
+                    }
                 }
                 guard peek == .rparen else {
-                    throw ExpressionSyntaxError(offset: offset, message: L("thiếu dấu ')' sau các đối số của \(n)()", "missing ')' after the arguments of \(n)()"))
+                    throw ExpressionSyntaxError(
+                        offset: offset,
+                        message: L(
+                            "thiếu dấu ')' sau các đối số của \(n)()", "missing ')' after the arguments of \(n)()"))
                 }
                 advance()
                 return .call(n, args, offset: at)
@@ -287,9 +341,11 @@ struct ExpressionParser {
             break
         }
         if peek == .end {
-            throw ExpressionSyntaxError(offset: at, message: L("biểu thức kết thúc đột ngột", "the expression ends too early"))
+            throw ExpressionSyntaxError(
+                offset: at, message: L("biểu thức kết thúc đột ngột", "the expression ends too early"))
         }
-        throw ExpressionSyntaxError(offset: at, message: L("không mong đợi '\(describe(peek))' ở đây", "unexpected '\(describe(peek))'"))
+        throw ExpressionSyntaxError(
+            offset: at, message: L("không mong đợi '\(describe(peek))' ở đây", "unexpected '\(describe(peek))'"))
     }
 }
 
@@ -336,16 +392,20 @@ extension Expression {
         }
     }
 
-    private static func apply(_ op: BinaryOperator, _ l: Expression, _ r: Expression,
-                              _ answers: Answers, _ row: Row?) -> EvaluatedValue {
+    private static func apply(
+        _ op: BinaryOperator, _ l: Expression, _ r: Expression,
+        _ answers: Answers, _ row: Row?
+    ) -> EvaluatedValue {
         if op == .and || op == .or {
-            let a = l.evaluate(answers, row: row), b = r.evaluate(answers, row: row)
+            let a = l.evaluate(answers, row: row)
+            let b = r.evaluate(answers, row: row)
             let decisive = op == .or
             if a == .bool(decisive) || b == .bool(decisive) { return .bool(decisive) }
             if a == .null || b == .null { return .null }
             return .bool(!decisive)
         }
-        let a = l.evaluate(answers, row: row), b = r.evaluate(answers, row: row)
+        let a = l.evaluate(answers, row: row)
+        let b = r.evaluate(answers, row: row)
         if a == .null || b == .null { return .null }
         switch (op, a, b) {
         case (.add, .number(let x), .number(let y)): return .number(x + y)

@@ -60,8 +60,14 @@ struct ExpressionResolver {
         case .string(let s, _): return (.string(s), ExpressionResolver.looksLikeDate(s) ? .date : .string)
         case .parameter(let name, let offset):
             guard let value = parameters[name] else {
-                problems.append((offset, L("tham số '$\(name)' chưa được khai báo trong 'parameters'",
-                                           "parameter '$\(name)' is not defined under 'parameters'") + didYouMean(name, in: Array(parameters.keys), quote: { "'$\($0)'" })))
+                problems.append(
+                    (
+                        offset,
+                        L(
+                            "tham số '$\(name)' chưa được khai báo trong 'parameters'",
+                            "parameter '$\(name)' is not defined under 'parameters'")
+                            + didYouMean(name, in: Array(parameters.keys), quote: { "'$\($0)'" })
+                    ))
                 return (.bool(false), .unknown)
             }
             if let n = Double(value) { return (.number(n), .number) }
@@ -69,8 +75,13 @@ struct ExpressionResolver {
         case .name(let parts, let offset):
             guard let t = lookup(parts, offset: offset) else { return (.bool(false), .unknown) }
             if t.type == .series {
-                problems.append((offset, L("'\(parts.joined(separator: "."))' là một cột của bảng: chỉ dùng được trong sum() hoặc trong quy tắc của dòng",
-                                           "'\(parts.joined(separator: "."))' is a table column: use it inside sum() or in a row rule")))
+                problems.append(
+                    (
+                        offset,
+                        L(
+                            "'\(parts.joined(separator: "."))' là một cột của bảng: chỉ dùng được trong sum() hoặc trong quy tắc của dòng",
+                            "'\(parts.joined(separator: "."))' is a table column: use it inside sum() or in a row rule")
+                    ))
                 return (t.expression, .unknown)
             }
             return (t.expression, t.type)
@@ -111,18 +122,38 @@ struct ExpressionResolver {
 
     private mutating func expect(_ t: ExpressionType, _ wanted: ExpressionType, at offset: Int, what: String) {
         guard t != .unknown, t != wanted else { return }
-        problems.append((offset, L("'\(what)' cần \(wanted.label(.vi)), ở đây là \(t.label(.vi))",
-                                   "'\(what)' needs a \(wanted.label(.en)), got a \(t.label(.en))")))
+        problems.append(
+            (
+                offset,
+                L(
+                    "'\(what)' cần \(wanted.label(.vi)), ở đây là \(t.label(.vi))",
+                    "'\(what)' needs a \(wanted.label(.en)), got a \(t.label(.en))")
+            ))
     }
 
-    private mutating func checkComparison(_ op: Expression.BinaryOperator, _ a: ExpressionType, _ b: ExpressionType, offset: Int) {
+    private mutating func checkComparison(
+        _ op: Expression.BinaryOperator, _ a: ExpressionType, _ b: ExpressionType, offset: Int
+    ) {
         guard a != .unknown, b != .unknown else { return }
         let compatible = a == b || (a == .date && b == .string) || (a == .string && b == .date)
         if !compatible {
-            problems.append((offset, L("so sánh \(a.label(.vi)) với \(b.label(.vi)) ('\(op.rawValue)')",
-                                       "compares a \(a.label(.en)) with a \(b.label(.en)) ('\(op.rawValue)')")))
-        } else if ![.equal, .notEqual].contains(op), ![.number, .date].contains(a) || ![.number, .date, .string].contains(b) {
-            problems.append((offset, L("'\(op.rawValue)' chỉ dùng để so sánh số hoặc ngày", "'\(op.rawValue)' only compares numbers or dates")))
+            problems.append(
+                (
+                    offset,
+                    L(
+                        "so sánh \(a.label(.vi)) với \(b.label(.vi)) ('\(op.rawValue)')",
+                        "compares a \(a.label(.en)) with a \(b.label(.en)) ('\(op.rawValue)')")
+                ))
+        } else if ![.equal, .notEqual].contains(op),
+            ![.number, .date].contains(a) || ![.number, .date, .string].contains(b)
+        {
+            problems.append(
+                (
+                    offset,
+                    L(
+                        "'\(op.rawValue)' chỉ dùng để so sánh số hoặc ngày",
+                        "'\(op.rawValue)' only compares numbers or dates")
+                ))
         }
     }
 
@@ -130,8 +161,13 @@ struct ExpressionResolver {
     private mutating func checkChoiceLiteral(_ ref: Expression, _ literal: Expression, offset: Int) {
         guard case .string(let s) = literal, let field = field(of: ref), field.type == .choice else { return }
         if field.choice(s) == nil {
-            problems.append((offset, L("'\(s)' không phải lựa chọn của '\(field.id)'",
-                                       "'\(s)' is not an option of '\(field.id)'") + didYouMean(s, in: field.choices.map(\.id))))
+            problems.append(
+                (
+                    offset,
+                    L(
+                        "'\(s)' không phải lựa chọn của '\(field.id)'",
+                        "'\(s)' is not an option of '\(field.id)'") + didYouMean(s, in: field.choices.map(\.id))
+                ))
         }
     }
 
@@ -144,56 +180,104 @@ struct ExpressionResolver {
         }
     }
 
-    private mutating func resolveCall(_ name: String, _ args: [RawExpression], offset: Int) -> (Expression, ExpressionType) {
+    private mutating func resolveCall(_ name: String, _ args: [RawExpression], offset: Int) -> (
+        Expression, ExpressionType
+    ) {
         guard let fn = Expression.Function(rawValue: name.lowercased()) else {
             let names = Expression.Function.allCases.map(\.rawValue)
-            problems.append((offset, L("không có hàm '\(name)()'; các hàm dùng được: \(names.joined(separator: ", "))",
-                                       "unknown function '\(name)()'; available: \(names.joined(separator: ", "))") + didYouMean(name, in: names)))
+            problems.append(
+                (
+                    offset,
+                    L(
+                        "không có hàm '\(name)()'; các hàm dùng được: \(names.joined(separator: ", "))",
+                        "unknown function '\(name)()'; available: \(names.joined(separator: ", "))")
+                        + didYouMean(name, in: names)
+                ))
             return (.bool(false), .unknown)
         }
         let arity = fn == .selected ? 2 : 1
         guard args.count == arity else {
-            problems.append((offset, L("\(fn.rawValue)() cần \(arity) đối số, ở đây có \(args.count)",
-                                       "\(fn.rawValue)() takes \(arity) argument(s), got \(args.count)")))
+            problems.append(
+                (
+                    offset,
+                    L(
+                        "\(fn.rawValue)() cần \(arity) đối số, ở đây có \(args.count)",
+                        "\(fn.rawValue)() takes \(arity) argument(s), got \(args.count)")
+                ))
             return (.bool(false), .unknown)
         }
         // Table columns are allowed as arguments here, so resolve names without the series check.
         var resolved: [(Expression, ExpressionType)] = []
         for a in args {
-            if case .name(let parts, let o) = a, let t = lookup(parts, offset: o) { resolved.append((t.expression, t.type)) }
-            else if case .name = a { resolved.append((.bool(false), .unknown)) }
-            else { resolved.append(resolve(a)) }
+            if case .name(let parts, let o) = a, let t = lookup(parts, offset: o) {
+                resolved.append((t.expression, t.type))
+            } else if case .name = a {
+                resolved.append((.bool(false), .unknown))
+            } else {
+                resolved.append(resolve(a))
+            }
         }
         let (arg, type) = resolved[0]
         switch fn {
         case .count:
             if type != .table && type != .unknown {
-                problems.append((offset, L("count() cần một bảng, ví dụ count(services)", "count() needs a table, e.g. count(services)")))
+                problems.append(
+                    (
+                        offset,
+                        L("count() cần một bảng, ví dụ count(services)", "count() needs a table, e.g. count(services)")
+                    ))
             }
             return (.call(.count, [arg]), .number)
         case .sum:
             if type != .series && type != .unknown {
-                problems.append((offset, L("sum() cần một cột số của bảng, ví dụ sum(services.online_dossiers)",
-                                           "sum() needs a numeric table column, e.g. sum(services.online_dossiers)")))
+                problems.append(
+                    (
+                        offset,
+                        L(
+                            "sum() cần một cột số của bảng, ví dụ sum(services.online_dossiers)",
+                            "sum() needs a numeric table column, e.g. sum(services.online_dossiers)")
+                    ))
             } else if let f = field(of: arg), !f.type.isNumeric {
-                problems.append((offset, L("sum() cần một cột số; '\(f.id)' là \(f.type.label(.vi))", "sum() needs a numeric column; '\(f.id)' is \(f.type.label(.en))")))
+                problems.append(
+                    (
+                        offset,
+                        L(
+                            "sum() cần một cột số; '\(f.id)' là \(f.type.label(.vi))",
+                            "sum() needs a numeric column; '\(f.id)' is \(f.type.label(.en))")
+                    ))
             }
             return (.call(.sum, [arg]), .number)
         case .selected:
             guard let f = field(of: arg), f.type == .choice || f.type == .multi_choice else {
                 if type != .unknown {
-                    problems.append((offset, L("selected() cần một câu hỏi lựa chọn làm đối số đầu", "selected() needs a choice field as its first argument")))
+                    problems.append(
+                        (
+                            offset,
+                            L(
+                                "selected() cần một câu hỏi lựa chọn làm đối số đầu",
+                                "selected() needs a choice field as its first argument")
+                        ))
                 }
                 return (.call(.selected, [arg, resolved[1].0]), .bool)
             }
             if case .string(let id) = resolved[1].0 {
                 if f.choice(id) == nil {
-                    problems.append((args[1].offset, L("'\(id)' không phải lựa chọn của '\(f.id)'",
-                                                       "'\(id)' is not an option of '\(f.id)'") + didYouMean(id, in: f.choices.map(\.id))))
+                    problems.append(
+                        (
+                            args[1].offset,
+                            L(
+                                "'\(id)' không phải lựa chọn của '\(f.id)'",
+                                "'\(id)' is not an option of '\(f.id)'") + didYouMean(id, in: f.choices.map(\.id))
+                        ))
                 }
             } else {
-                problems.append((args[1].offset, L("đối số thứ hai của selected() phải là mã lựa chọn trong dấu nháy, ví dụ 'other'",
-                                                   "the second argument of selected() must be a quoted option id, e.g. 'other'")))
+                problems.append(
+                    (
+                        args[1].offset,
+                        L(
+                            "đối số thứ hai của selected() phải là mã lựa chọn trong dấu nháy, ví dụ 'other'",
+                            "the second argument of selected() must be a quoted option id, e.g. 'other'")
+                    ))
             }
             return (.call(.selected, [arg, resolved[1].0]), .bool)
         case .empty:
@@ -206,8 +290,9 @@ struct ExpressionResolver {
         let section = sectionId.flatMap { id in sections.first { $0.id == id } }
         func scalarOrTable(_ s: Section, _ f: Field) -> Target {
             references.append(FieldPath(s.id, f.id).description)
-            return f.type == .table ? Target(expression: .table(s.id, f.id), type: .table, field: f)
-                                    : Target(expression: .field(s.id, f.id), type: ExpressionType(f.type), field: f)
+            return f.type == .table
+                ? Target(expression: .table(s.id, f.id), type: .table, field: f)
+                : Target(expression: .field(s.id, f.id), type: ExpressionType(f.type), field: f)
         }
         func series(_ s: Section, _ t: Field, _ c: Field) -> Target {
             references.append(FieldPath(s.id, t.id, column: c.id).description)
@@ -222,8 +307,13 @@ struct ExpressionResolver {
             }
             if let section, let f = section.field(parts[0]) { return scalarOrTable(section, f) }
             if section == nil, sections.contains(where: { $0.field(parts[0]) != nil }) {
-                problems.append((offset, L("quy tắc chung của biểu mẫu phải ghi đủ 'mục.câu_hỏi', ví dụ general.\(parts[0])",
-                                           "form-level rules must name 'section.field', e.g. general.\(parts[0])")))
+                problems.append(
+                    (
+                        offset,
+                        L(
+                            "quy tắc chung của biểu mẫu phải ghi đủ 'mục.câu_hỏi', ví dụ general.\(parts[0])",
+                            "form-level rules must name 'section.field', e.g. general.\(parts[0])")
+                    ))
                 return nil
             }
         case 2:
@@ -254,7 +344,12 @@ struct ExpressionResolver {
     }
 
     private mutating func unknown(_ name: String, candidates: [String], offset: Int) {
-        problems.append((offset, L("không có câu hỏi '\(name)' ở đây",
-                                   "no field '\(name)' here") + didYouMean(name, in: candidates)))
+        problems.append(
+            (
+                offset,
+                L(
+                    "không có câu hỏi '\(name)' ở đây",
+                    "no field '\(name)' here") + didYouMean(name, in: candidates)
+            ))
     }
 }

@@ -14,8 +14,10 @@ public struct Form: Sendable {
     /// Where the form was loaded from.
     public var file: String
 
-    public init(id: String, version: String, title: LocalizedText, parameters: [(name: String, value: String)],
-                sections: [Section], rules: [Rule], file: String) {
+    public init(
+        id: String, version: String, title: LocalizedText, parameters: [(name: String, value: String)],
+        sections: [Section], rules: [Rule], file: String
+    ) {
         self.id = id
         self.version = version
         self.title = title

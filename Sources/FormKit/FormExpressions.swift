@@ -26,7 +26,8 @@ extension Form {
         }
         let (expression, type) = resolver.resolve(raw)
         if !resolver.problems.isEmpty { throw ExpressionProblems(problems: resolver.problems) }
-        return CompiledExpression(source: source, expression: expression, references: resolver.references, isNumeric: type == .number)
+        return CompiledExpression(
+            source: source, expression: expression, references: resolver.references, isNumeric: type == .number)
     }
 
     /// The field at a full id: `section.field` or `section.table[].column` (`section.table.column` too).
@@ -45,7 +46,9 @@ extension Form {
         case .choice:
             if case .text(let s) = value { return field.choice(s)?.label.text(language) ?? s }
         case .multi_choice:
-            if case .list(let ids) = value { return ids.map { field.choice($0)?.label.text(language) ?? $0 }.joined(separator: "; ") }
+            if case .list(let ids) = value {
+                return ids.map { field.choice($0)?.label.text(language) ?? $0 }.joined(separator: "; ")
+            }
         case .date:
             if case .text(let s) = value { return ValueParser.displayDate(s) }
         case .year:

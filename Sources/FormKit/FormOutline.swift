@@ -9,10 +9,15 @@ public struct FormOutline {
 
     public func text(_ language: Language) -> String {
         var out = "\(form.title.text(language))\n"
-        out += (L("Mã biểu mẫu: ", "Form id: ").text(language)) + "\(form.id)  " + (L("phiên bản ", "version ").text(language)) + form.version + "\n"
-        out += (L("Tham số: ", "Parameters: ").text(language)) + form.parameters.map { "\($0.name) = \($0.value)" }.joined(separator: ", ") + "\n"
+        out +=
+            (L("Mã biểu mẫu: ", "Form id: ").text(language)) + "\(form.id)  "
+            + (L("phiên bản ", "version ").text(language)) + form.version + "\n"
+        out +=
+            (L("Tham số: ", "Parameters: ").text(language))
+            + form.parameters.map { "\($0.name) = \($0.value)" }.joined(separator: ", ") + "\n"
         for (i, s) in form.sections.enumerated() {
-            out += "\n\(s.heading(language))  [\(s.id)]  (\(L("mục", "section").text(language)) \(i + 1)/\(form.sections.count))\n"
+            out +=
+                "\n\(s.heading(language))  [\(s.id)]  (\(L("mục", "section").text(language)) \(i + 1)/\(form.sections.count))\n"
             for f in s.fields {
                 out += line(f, indent: "  ", language)
                 for c in f.columns { out += line(c, indent: "      · ", language) }
@@ -39,10 +44,18 @@ public struct FormOutline {
         var s = "\(indent)\(f.heading(language))  [\(f.id)]  (\(attrs.joined(separator: ", ")))\n"
         let indent = String(repeating: " ", count: indent.count)
         if !f.choices.isEmpty {
-            s += indent + "    " + f.choices.enumerated().map { "\($0.offset + 1)) \($0.element.label.text(language)) [\($0.element.id)]" }.joined(separator: "; ") + "\n"
+            s +=
+                indent + "    "
+                + f.choices.enumerated().map {
+                    "\($0.offset + 1)) \($0.element.label.text(language)) [\($0.element.id)]"
+                }.joined(separator: "; ") + "\n"
         }
-        if let r = f.relevant { s += indent + "    " + (L("chỉ hỏi khi: ", "asked when: ").text(language)) + r.source + "\n" }
-        if let r = f.requiredWhen { s += indent + "    " + (L("bắt buộc khi: ", "required when: ").text(language)) + r.source + "\n" }
+        if let r = f.relevant {
+            s += indent + "    " + (L("chỉ hỏi khi: ", "asked when: ").text(language)) + r.source + "\n"
+        }
+        if let r = f.requiredWhen {
+            s += indent + "    " + (L("bắt buộc khi: ", "required when: ").text(language)) + r.source + "\n"
+        }
         return s
     }
 
@@ -52,16 +65,23 @@ public struct FormOutline {
 
     /// Machine-readable: every field with its full id (`section.field`, `section.table[].column`).
     public var json: JSON {
-        func localized(_ t: LocalizedText) -> JSON { .object([("vi", .string(t.vi)), ("en", t.en.map { .string($0) } ?? .null)]) }
+        func localized(_ t: LocalizedText) -> JSON {
+            .object([("vi", .string(t.vi)), ("en", t.en.map { .string($0) } ?? .null)])
+        }
         func rules(_ rs: [Rule]) -> JSON {
-            .array(rs.map { r in .object([("id", .string(r.id)), ("severity", .string(r.severity.rawValue)),
-                                           ("assert", .string(r.condition.source)), ("message", localized(r.message)),
-                                           ("fields", .array(r.condition.references.map { .string($0) }))]) })
+            .array(
+                rs.map { r in
+                    .object([
+                        ("id", .string(r.id)), ("severity", .string(r.severity.rawValue)),
+                        ("assert", .string(r.condition.source)), ("message", localized(r.message)),
+                        ("fields", .array(r.condition.references.map { .string($0) }))
+                    ])
+                })
         }
         func field(_ f: Field, path: String) -> JSON {
             var pairs: [(String, JSON)] = [
                 ("id", .string(path)), ("field", .string(f.id)), ("number", f.number.map { .string($0) } ?? .null),
-                ("type", .string(f.type.rawValue)), ("label", localized(f.label)), ("required", .bool(f.required)),
+                ("type", .string(f.type.rawValue)), ("label", localized(f.label)), ("required", .bool(f.required))
             ]
             if let h = f.help { pairs.append(("help", localized(h))) }
             if let lo = f.min { pairs.append(("min", .number(lo))) }
@@ -71,7 +91,16 @@ public struct FormOutline {
             if let r = f.relevant { pairs.append(("relevant", .string(r.source))) }
             if let r = f.requiredWhen { pairs.append(("required_when", .string(r.source))) }
             if !f.choices.isEmpty {
-                pairs.append(("choices", .array(f.choices.map { .object([("id", .string($0.id)), ("label", localized($0.label)), ("other", .bool($0.other))]) })))
+                pairs.append(
+                    (
+                        "choices",
+                        .array(
+                            f.choices.map {
+                                .object([
+                                    ("id", .string($0.id)), ("label", localized($0.label)), ("other", .bool($0.other))
+                                ])
+                            })
+                    ))
             }
             if f.type == .table {
                 pairs.append(("columns", .array(f.columns.map { field($0, path: "\(path)[].\($0.id)") })))
@@ -82,11 +111,19 @@ public struct FormOutline {
         return .object([
             ("id", .string(form.id)), ("version", .string(form.version)), ("title", localized(form.title)),
             ("parameters", .object(form.parameters.map { ($0.name, .string($0.value)) })),
-            ("sections", .array(form.sections.map { s in
-                .object([("id", .string(s.id)), ("number", s.number.map { .string($0) } ?? .null), ("title", localized(s.title)),
-                         ("fields", .array(s.fields.map { field($0, path: "\(s.id).\($0.id)") })), ("rules", rules(s.rules))])
-            })),
-            ("rules", rules(form.rules)),
+            (
+                "sections",
+                .array(
+                    form.sections.map { s in
+                        .object([
+                            ("id", .string(s.id)), ("number", s.number.map { .string($0) } ?? .null),
+                            ("title", localized(s.title)),
+                            ("fields", .array(s.fields.map { field($0, path: "\(s.id).\($0.id)") })),
+                            ("rules", rules(s.rules))
+                        ])
+                    })
+            ),
+            ("rules", rules(form.rules))
         ])
     }
 }

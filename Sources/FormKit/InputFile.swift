@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,17 +33,25 @@ package enum InputFileError: Error, Sendable, Equatable {
         case .missing:
             return L("không có tệp này; kiểm tra đường dẫn", "no such file; check the path")
         case .notRegular(let kind):
-            return L("không phải tệp thông thường (\(kind == "folder" ? "thư mục" : kind == "fifo" ? "ống dẫn FIFO" : kind == "device" ? "thiết bị" : kind)); không đọc",
-                     "not a regular file (\(kind)); not read")
+            return L(
+                "không phải tệp thông thường (\(kind == "folder" ? "thư mục" : kind == "fifo" ? "ống dẫn FIFO" : kind == "device" ? "thiết bị" : kind)); không đọc",
+                "not a regular file (\(kind)); not read")
         case .tooLarge(let bytes):
-            return L("tệp quá lớn (\(bytes / 1024) KB; tối đa \(InputLimits.fileBytes >> 20) MB)", "the file is too large (\(bytes / 1024) KB; at most \(InputLimits.fileBytes >> 20) MB)")
+            return L(
+                "tệp quá lớn (\(bytes / 1024) KB; tối đa \(InputLimits.fileBytes >> 20) MB)",
+                "the file is too large (\(bytes / 1024) KB; at most \(InputLimits.fileBytes >> 20) MB)")
         case .unreadable(let code):
-            return L("không đọc được tệp (\(String(cString: strerror(code)))); kiểm tra quyền đọc", "cannot read the file (\(String(cString: strerror(code)))); check the permissions")
+            return L(
+                "không đọc được tệp (\(String(cString: strerror(code)))); kiểm tra quyền đọc",
+                "cannot read the file (\(String(cString: strerror(code)))); check the permissions")
         case .notUTF8(let encoding):
-            return L("tệp được lưu theo mã \(encoding); hãy lưu lại theo mã UTF-8", "the file is saved as \(encoding); save it as UTF-8")
+            return L(
+                "tệp được lưu theo mã \(encoding); hãy lưu lại theo mã UTF-8",
+                "the file is saved as \(encoding); save it as UTF-8")
         case .invalidUTF8(let line, let column):
-            return L("dòng \(line), cột \(column): có byte không phải văn bản UTF-8; hãy lưu lại tệp theo mã UTF-8",
-                     "line \(line), column \(column): bytes that are not UTF-8 text; save the file as UTF-8")
+            return L(
+                "dòng \(line), cột \(column): có byte không phải văn bản UTF-8; hãy lưu lại tệp theo mã UTF-8",
+                "line \(line), column \(column): bytes that are not UTF-8 text; save the file as UTF-8")
         }
     }
 }
@@ -86,14 +95,18 @@ package struct InputFile: Sendable {
                 bytes.append(contentsOf: repeatElement(0, count: 4096))
             }
             let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + done, $0.count - done) }
-            if n < 0 { if errno == EINTR { continue }; throw .unreadable(errno: errno) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(errno: errno)
+            }
             if n == 0 { break }
             done += n
         }
         bytes.removeLast(bytes.count - done)
-        let identity = Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
-                                modified: Int64(info.st_mtim.tv_sec), modifiedNanos: Int64(info.st_mtim.tv_nsec),
-                                changed: Int64(info.st_ctim.tv_sec), changedNanos: Int64(info.st_ctim.tv_nsec))
+        let identity = Identity(
+            device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
+            modified: Int64(info.st_mtim.tv_sec), modifiedNanos: Int64(info.st_mtim.tv_nsec),
+            changed: Int64(info.st_ctim.tv_sec), changedNanos: Int64(info.st_ctim.tv_nsec))
         return InputFile(bytes: bytes, identity: identity)
     }
 
@@ -108,13 +121,19 @@ package struct InputFile: Sendable {
 
     /// Where the first byte that is not UTF-8 stands (line and column, 1-based).
     static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> (line: Int, column: Int) {
-        var line = 1, column = 1
+        var line = 1
+        var column = 1
         var decoder = UTF8()
         var iterator = bytes.makeIterator()
         while true {
             switch decoder.decode(&iterator) {
             case .scalarValue(let u):
-                if u == "\n" { line += 1; column = 1 } else { column += 1 }
+                if u == "\n" {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
             case .emptyInput: return (line, column)
             case .error: return (line, column)
             }
@@ -143,8 +162,11 @@ package struct InputFile: Sendable {
         do {
             return try text(path)
         } catch {
-            throw DiagnosticsError([Diagnostic(.error, SourceLocation(file: FormLoader.displayPath(path), line: 1, column: 1),
-                                               L("\(what.vi): \(error.message.vi)", "\(what.text(.en)): \(error.message.text(.en))"))])
+            throw DiagnosticsError([
+                Diagnostic(
+                    .error, SourceLocation(file: FormLoader.displayPath(path), line: 1, column: 1),
+                    L("\(what.vi): \(error.message.vi)", "\(what.text(.en)): \(error.message.text(.en))"))
+            ])
         }
     }
 }

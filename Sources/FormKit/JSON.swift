@@ -39,7 +39,10 @@ public indirect enum JSON: Sendable, Equatable {
         case .number(let n): out += Array((n.isFinite ? formatNumber(n) : "null").utf8)
         case .string(let s): JSON.quote(s, into: &out)
         case .array(let items):
-            if items.isEmpty { out += [91, 93]; return }
+            if items.isEmpty {
+                out += [91, 93]
+                return
+            }
             out.append(91)
             for (i, item) in items.enumerated() {
                 if i > 0 { out.append(44) }
@@ -49,7 +52,10 @@ public indirect enum JSON: Sendable, Equatable {
             newline(&out, pretty, indent)
             out.append(93)
         case .object(let pairs):
-            if pairs.isEmpty { out += [123, 125]; return }
+            if pairs.isEmpty {
+                out += [123, 125]
+                return
+            }
             out.append(123)
             for (i, (k, v)) in pairs.enumerated() {
                 if i > 0 { out.append(44) }
@@ -102,7 +108,9 @@ extension JSON {
 
     /// `{"key":value,…}` with keys sorted. Keys are form ids (ASCII), whose String order is
     /// their byte order (and for ASCII, String's comparison is a plain memory comparison).
-    private static func compactObject<V>(_ object: [String: V], into out: inout [UInt8], _ value: (V, inout [UInt8]) -> Void) {
+    private static func compactObject<V>(
+        _ object: [String: V], into out: inout [UInt8], _ value: (V, inout [UInt8]) -> Void
+    ) {
         out.append(123)
         for (i, (k, v)) in object.sorted(by: { $0.key < $1.key }).enumerated() {
             if i > 0 { out.append(44) }
@@ -129,15 +137,18 @@ extension JSON {
         case .number(let n): out.append(contentsOf: (n.isFinite ? formatNumber(n) : "null").utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .list(let l): compactArray(l, into: &out) { quote($0, into: &$1) }
-        case .rows(let rows): compactArray(rows, into: &out) { row, out in compactObject(row, into: &out) { compactBytes($0, into: &$1) } }
+        case .rows(let rows):
+            compactArray(rows, into: &out) { row, out in compactObject(row, into: &out) { compactBytes($0, into: &$1) }
+            }
         }
     }
 
     /// Answers as the nested JSON object of the submission format, keys sorted.
     public init(_ answers: Answers) {
-        self = .object(answers.sections.keys.sorted().map { s in
-            (s, .object(answers.sections[s]!.keys.sorted().map { f in (f, JSON(answers.sections[s]![f]!)) }))
-        })
+        self = .object(
+            answers.sections.keys.sorted().map { s in
+                (s, .object(answers.sections[s]!.keys.sorted().map { f in (f, JSON(answers.sections[s]![f]!)) }))
+            })
     }
 
     public init(_ value: Value) {
@@ -150,4 +161,3 @@ extension JSON {
         }
     }
 }
-

@@ -16,8 +16,10 @@ public struct ValidationIssue: Sendable, Hashable {
     /// Every field the problem involves, as full ids.
     public var fields: [String]
 
-    public init(severity: Severity, section: String, field: String? = nil, column: String? = nil, row: Int? = nil,
-                rule: String, message: LocalizedText, fields: [String] = []) {
+    public init(
+        severity: Severity, section: String, field: String? = nil, column: String? = nil, row: Int? = nil,
+        rule: String, message: LocalizedText, fields: [String] = []
+    ) {
         self.severity = severity
         self.section = section
         self.field = field
@@ -78,7 +80,9 @@ public struct Validator: Sendable {
         plan = form.sections.map(SectionNode.init)
         formRules = form.rules.map(\.condition.expression)
         relevancePasses = form.sections.reduce(1) { n, section in
-            section.fields.reduce(n) { n, f in n + (f.relevant == nil ? 0 : 1) + f.columns.filter { $0.relevant != nil }.count }
+            section.fields.reduce(n) { n, f in
+                n + (f.relevant == nil ? 0 : 1) + f.columns.filter { $0.relevant != nil }.count
+            }
         }
     }
 
@@ -171,35 +175,52 @@ public struct Validator: Sendable {
     }
 
     /// `value` is the field's answer in `answers`.
-    private func check(_ ref: FieldRef, _ value: Value?, in sectionId: String, _ answers: Answers, into issues: inout [ValidationIssue]) {
+    private func check(
+        _ ref: FieldRef, _ value: Value?, in sectionId: String, _ answers: Answers, into issues: inout [ValidationIssue]
+    ) {
         // Built only for an issue: most answers have none.
         var id: String { FieldPath(sectionId, ref.id).description }
         guard let value, !value.isBlank else {
             if isRequired(ref, answers) {
                 let field = ref.field
-                issues.append(ValidationIssue(severity: .error, section: sectionId, field: field.id, rule: "required",
-                                              message: L("chưa trả lời câu hỏi bắt buộc \"\(field.heading(.vi))\"",
-                                                         "required answer missing: \"\(field.heading(.en))\""), fields: [id]))
+                issues.append(
+                    ValidationIssue(
+                        severity: .error, section: sectionId, field: field.id, rule: "required",
+                        message: L(
+                            "chưa trả lời câu hỏi bắt buộc \"\(field.heading(.vi))\"",
+                            "required answer missing: \"\(field.heading(.en))\""), fields: [id]))
             }
             return
         }
         if let problem = ValueParser.check(value, ref.rules) {
             let field = ref.field
-            issues.append(ValidationIssue(severity: .error, section: sectionId, field: field.id, rule: "invalid",
-                                          message: L("\"\(field.heading(.vi))\": \(problem.vi)", "\"\(field.heading(.en))\": \(problem.text(.en))"), fields: [id]))
+            issues.append(
+                ValidationIssue(
+                    severity: .error, section: sectionId, field: field.id, rule: "invalid",
+                    message: L(
+                        "\"\(field.heading(.vi))\": \(problem.vi)", "\"\(field.heading(.en))\": \(problem.text(.en))"),
+                    fields: [id]))
             return
         }
         guard ref.rules.type == .table, case .rows(let rows) = value else { return }
         let field = ref.field
         if let lo = field.minRows, rows.count < lo {
-            issues.append(ValidationIssue(severity: .error, section: sectionId, field: field.id, rule: "rows",
-                                          message: L("bảng \"\(field.label.vi)\" cần ít nhất \(lo) dòng, đang có \(rows.count)",
-                                                     "table \"\(field.label.text(.en))\" needs at least \(lo) rows, it has \(rows.count)"), fields: [id]))
+            issues.append(
+                ValidationIssue(
+                    severity: .error, section: sectionId, field: field.id, rule: "rows",
+                    message: L(
+                        "bảng \"\(field.label.vi)\" cần ít nhất \(lo) dòng, đang có \(rows.count)",
+                        "table \"\(field.label.text(.en))\" needs at least \(lo) rows, it has \(rows.count)"),
+                    fields: [id]))
         }
         if let hi = field.maxRows, rows.count > hi {
-            issues.append(ValidationIssue(severity: .error, section: sectionId, field: field.id, rule: "rows",
-                                          message: L("bảng \"\(field.label.vi)\" có tối đa \(hi) dòng, đang có \(rows.count)",
-                                                     "table \"\(field.label.text(.en))\" has at most \(hi) rows, it has \(rows.count)"), fields: [id]))
+            issues.append(
+                ValidationIssue(
+                    severity: .error, section: sectionId, field: field.id, rule: "rows",
+                    message: L(
+                        "bảng \"\(field.label.vi)\" có tối đa \(hi) dòng, đang có \(rows.count)",
+                        "table \"\(field.label.text(.en))\" has at most \(hi) rows, it has \(rows.count)"), fields: [id]
+                ))
         }
         for (i, row) in rows.enumerated() {
             checkRow(row, number: i + 1, of: ref, in: sectionId, answers, into: &issues)
@@ -207,33 +228,50 @@ public struct Validator: Sendable {
     }
 
     /// The problems of one table row: its cells, then its row rules.
-    public func checkRow(_ row: Row, number: Int, of table: Field, in section: Section, _ answers: Answers) -> [ValidationIssue] {
+    public func checkRow(_ row: Row, number: Int, of table: Field, in section: Section, _ answers: Answers)
+        -> [ValidationIssue]
+    {
         var issues: [ValidationIssue] = []
         checkRow(row, number: number, of: FieldRef(table), in: section.id, answers, into: &issues)
         return issues
     }
 
-    private func checkRow(_ row: Row, number: Int, of table: FieldRef, in sectionId: String, _ answers: Answers, into issues: inout [ValidationIssue]) {
+    private func checkRow(
+        _ row: Row, number: Int, of table: FieldRef, in sectionId: String, _ answers: Answers,
+        into issues: inout [ValidationIssue]
+    ) {
         for c in table.columns where isRelevant(c, answers, row: row) {
             var id: String { FieldPath(sectionId, table.id, column: c.id).description }
             if let v = row[c.id], !v.isBlank {
                 if let problem = ValueParser.check(v, c.rules) {
                     let column = c.field
-                    issues.append(ValidationIssue(severity: .error, section: sectionId, field: table.id, column: column.id, row: number,
-                                                  rule: "invalid", message: L("\"\(column.label.vi)\": \(problem.vi)", "\"\(column.label.text(.en))\": \(problem.text(.en))"),
-                                                  fields: [id]))
+                    issues.append(
+                        ValidationIssue(
+                            severity: .error, section: sectionId, field: table.id, column: column.id, row: number,
+                            rule: "invalid",
+                            message: L(
+                                "\"\(column.label.vi)\": \(problem.vi)",
+                                "\"\(column.label.text(.en))\": \(problem.text(.en))"),
+                            fields: [id]))
                 }
             } else if isRequired(c, answers, row: row) {
                 let column = c.field
-                issues.append(ValidationIssue(severity: .error, section: sectionId, field: table.id, column: column.id, row: number,
-                                              rule: "required", message: L("chưa điền cột bắt buộc \"\(column.label.vi)\"", "required column missing: \"\(column.label.text(.en))\""),
-                                              fields: [id]))
+                issues.append(
+                    ValidationIssue(
+                        severity: .error, section: sectionId, field: table.id, column: column.id, row: number,
+                        rule: "required",
+                        message: L(
+                            "chưa điền cột bắt buộc \"\(column.label.vi)\"",
+                            "required column missing: \"\(column.label.text(.en))\""),
+                        fields: [id]))
             }
         }
         for (k, rule) in table.rowRules.enumerated() where rule.evaluate(answers, row: row) == .bool(false) {
             let r = table.field.rowRules[k]
-            issues.append(ValidationIssue(severity: r.severity, section: sectionId, field: table.id, row: number,
-                                          rule: r.id, message: r.message, fields: r.condition.references))
+            issues.append(
+                ValidationIssue(
+                    severity: r.severity, section: sectionId, field: table.id, row: number,
+                    rule: r.id, message: r.message, fields: r.condition.references))
         }
     }
 
@@ -244,7 +282,9 @@ public struct Validator: Sendable {
     }
 
     private func issue(_ rule: Rule, section: String) -> ValidationIssue {
-        ValidationIssue(severity: rule.severity, section: section, rule: rule.id, message: rule.message, fields: rule.condition.references)
+        ValidationIssue(
+            severity: rule.severity, section: section, rule: rule.id, message: rule.message,
+            fields: rule.condition.references)
     }
 }
 

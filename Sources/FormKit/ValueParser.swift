@@ -44,29 +44,58 @@ public enum ValueParser {
         case .integer, .decimal, .percent:
             result = parseNumber(text, for: field)
         case .year:
-            if let y = parseYear(text) { result = .success(.number(Double(y))) } else {
-                result = .failure(InputProblem(L("'\(text)' không phải năm: năm phải là số có 4 chữ số, không có dấu chấm hay dấu cách, ví dụ \(example(field, .vi))",
-                                                 "'\(text)' is not a year: type its 4 digits, without dots or spaces, e.g. \(example(field, .en))")))
+            if let y = parseYear(text) {
+                result = .success(.number(Double(y)))
+            } else {
+                result = .failure(
+                    InputProblem(
+                        L(
+                            "'\(text)' không phải năm: năm phải là số có 4 chữ số, không có dấu chấm hay dấu cách, ví dụ \(example(field, .vi))",
+                            "'\(text)' is not a year: type its 4 digits, without dots or spaces, e.g. \(example(field, .en))"
+                        )))
             }
         case .email:
-            result = isEmail(text) ? .success(.text(text)) : .failure(InputProblem(
-                L("'\(text)' không phải địa chỉ thư điện tử. Ví dụ: \(example(field, .vi))",
-                  "'\(text)' is not an email address. Example: \(example(field, .en))")))
+            result =
+                isEmail(text)
+                ? .success(.text(text))
+                : .failure(
+                    InputProblem(
+                        L(
+                            "'\(text)' không phải địa chỉ thư điện tử. Ví dụ: \(example(field, .vi))",
+                            "'\(text)' is not an email address. Example: \(example(field, .en))")))
         case .phone:
-            result = isPhone(text) ? .success(.text(text)) : .failure(InputProblem(
-                L("'\(text)' không phải số điện thoại (8–15 chữ số, có thể có dấu cách, +, -, dấu chấm). Ví dụ: \(example(field, .vi))",
-                  "'\(text)' is not a phone number (8–15 digits, spaces, +, - and dots allowed). Example: \(example(field, .en))")))
+            result =
+                isPhone(text)
+                ? .success(.text(text))
+                : .failure(
+                    InputProblem(
+                        L(
+                            "'\(text)' không phải số điện thoại (8–15 chữ số, có thể có dấu cách, +, -, dấu chấm). Ví dụ: \(example(field, .vi))",
+                            "'\(text)' is not a phone number (8–15 digits, spaces, +, - and dots allowed). Example: \(example(field, .en))"
+                        )))
         case .url:
-            result = isURL(text) ? .success(.text(text)) : .failure(InputProblem(
-                L("'\(text)' không phải địa chỉ web. Ví dụ: \(example(field, .vi))",
-                  "'\(text)' is not a web address. Example: \(example(field, .en))")))
+            result =
+                isURL(text)
+                ? .success(.text(text))
+                : .failure(
+                    InputProblem(
+                        L(
+                            "'\(text)' không phải địa chỉ web. Ví dụ: \(example(field, .vi))",
+                            "'\(text)' is not a web address. Example: \(example(field, .en))")))
         case .date:
-            if let iso = parseDate(text) { result = .success(.text(iso)) } else {
-                result = .failure(InputProblem(L("'\(text)' không phải ngày hợp lệ. Gõ theo dạng ngày/tháng/năm, ví dụ: \(example(field, .vi))",
-                                                 "'\(text)' is not a valid date. Type day/month/year, for example: \(example(field, .en))")))
+            if let iso = parseDate(text) {
+                result = .success(.text(iso))
+            } else {
+                result = .failure(
+                    InputProblem(
+                        L(
+                            "'\(text)' không phải ngày hợp lệ. Gõ theo dạng ngày/tháng/năm, ví dụ: \(example(field, .vi))",
+                            "'\(text)' is not a valid date. Type day/month/year, for example: \(example(field, .en))")))
             }
         case .boolean:
-            if let b = YesNo.parse(text) { result = .success(.bool(b)) } else {
+            if let b = YesNo.parse(text) {
+                result = .success(.bool(b))
+            } else {
                 result = .failure(InputProblem(L("Hãy trả lời c (có) hoặc k (không)", "Answer y (yes) or n (no)")))
             }
         case .choice:
@@ -91,7 +120,9 @@ public enum ValueParser {
         case .integer:
             guard case .number(let n) = value else { return expected }
             if n.rounded() != n {
-                return L("phải là số nguyên, không phải \(formatNumber(n))", "must be a whole number, not \(formatNumber(n))")
+                return L(
+                    "phải là số nguyên, không phải \(formatNumber(n))", "must be a whole number, not \(formatNumber(n))"
+                )
             }
             return checkBounds(n, rules)
         case .decimal, .percent:
@@ -101,19 +132,38 @@ public enum ValueParser {
             // Shown as written, never grouped: 2019, not 2.019.
             guard case .number(let n) = value else { return expected }
             guard n.rounded() == n, (1000...9999).contains(n) else {
-                return L("năm phải là số có 4 chữ số, ví dụ 2019, không phải \(formatNumber(n))",
-                         "a year must be 4 digits, e.g. 2019, not \(formatNumber(n))")
+                return L(
+                    "năm phải là số có 4 chữ số, ví dụ 2019, không phải \(formatNumber(n))",
+                    "a year must be 4 digits, e.g. 2019, not \(formatNumber(n))")
             }
-            if let lo = rules.min, n < lo { return L("năm \(formatNumber(n)) trước năm \(formatNumber(lo))", "year \(formatNumber(n)) is before \(formatNumber(lo))") }
-            if let hi = rules.max, n > hi { return L("năm \(formatNumber(n)) sau năm \(formatNumber(hi))", "year \(formatNumber(n)) is after \(formatNumber(hi))") }
+            if let lo = rules.min, n < lo {
+                return L(
+                    "năm \(formatNumber(n)) trước năm \(formatNumber(lo))",
+                    "year \(formatNumber(n)) is before \(formatNumber(lo))")
+            }
+            if let hi = rules.max, n > hi {
+                return L(
+                    "năm \(formatNumber(n)) sau năm \(formatNumber(hi))",
+                    "year \(formatNumber(n)) is after \(formatNumber(hi))")
+            }
             return nil
         case .date:
             guard case .text(let s) = value else { return expected }
             guard parseDate(s) == s else {
-                return L("ngày '\(s)' không hợp lệ (cần dạng yyyy-mm-dd trong tệp)", "'\(s)' is not a valid date (files use yyyy-mm-dd)")
+                return L(
+                    "ngày '\(s)' không hợp lệ (cần dạng yyyy-mm-dd trong tệp)",
+                    "'\(s)' is not a valid date (files use yyyy-mm-dd)")
             }
-            if let lo = rules.minDate, s < lo { return L("ngày \(displayDate(s)) sớm hơn \(displayDate(lo))", "\(displayDate(s)) is before \(displayDate(lo))") }
-            if let hi = rules.maxDate, s > hi { return L("ngày \(displayDate(s)) muộn hơn \(displayDate(hi))", "\(displayDate(s)) is after \(displayDate(hi))") }
+            if let lo = rules.minDate, s < lo {
+                return L(
+                    "ngày \(displayDate(s)) sớm hơn \(displayDate(lo))",
+                    "\(displayDate(s)) is before \(displayDate(lo))")
+            }
+            if let hi = rules.maxDate, s > hi {
+                return L(
+                    "ngày \(displayDate(s)) muộn hơn \(displayDate(hi))",
+                    "\(displayDate(s)) is after \(displayDate(hi))")
+            }
             return nil
         case .text, .long_text:
             guard case .text = value else { return expected }
@@ -147,10 +197,14 @@ public enum ValueParser {
     /// A number's bounds in force (a percentage's 0–100 included).
     private static func checkBounds(_ n: Double, _ rules: ValueRules) -> LocalizedText? {
         if let lo = rules.min, n < lo {
-            return L("\(vnNumber(n)) nhỏ hơn mức tối thiểu \(vnNumber(lo))", "\(formatNumber(n)) is below the minimum \(formatNumber(lo))")
+            return L(
+                "\(vnNumber(n)) nhỏ hơn mức tối thiểu \(vnNumber(lo))",
+                "\(formatNumber(n)) is below the minimum \(formatNumber(lo))")
         }
         if let hi = rules.max, n > hi {
-            return L("\(vnNumber(n)) lớn hơn mức tối đa \(vnNumber(hi))", "\(formatNumber(n)) is above the maximum \(formatNumber(hi))")
+            return L(
+                "\(vnNumber(n)) lớn hơn mức tối đa \(vnNumber(hi))",
+                "\(formatNumber(n)) is above the maximum \(formatNumber(hi))")
         }
         return nil
     }
@@ -185,24 +239,36 @@ public enum ValueParser {
     /// The readings of a typed number. Several readings means the input is ambiguous.
     public static func numberReadings(_ raw: String) -> [Double]? {
         var s = raw.replacingOccurrences(of: "\u{00A0}", with: " ").trimmingCharacters(in: .whitespaces)
-        if s.hasSuffix("%") { s.removeLast(); s = s.trimmingCharacters(in: .whitespaces) }
+        if s.hasSuffix("%") {
+            s.removeLast()
+            s = s.trimmingCharacters(in: .whitespaces)
+        }
         var sign = 1.0
-        if s.hasPrefix("-") || s.hasPrefix("−") { sign = -1; s.removeFirst() } else if s.hasPrefix("+") { s.removeFirst() }
+        if s.hasPrefix("-") || s.hasPrefix("−") {
+            sign = -1
+            s.removeFirst()
+        } else if s.hasPrefix("+") {
+            s.removeFirst()
+        }
         // Spaces between digit groups: "1 234 567".
         let groups = s.split(separator: " ")
         if groups.count > 1 {
             guard groups.dropFirst().allSatisfy({ $0.count == 3 && $0.allSatisfy(\.isASCIIDigit) }),
-                  groups[0].count <= 3, groups[0].allSatisfy(\.isASCIIDigit) else { return nil }
+                groups[0].count <= 3, groups[0].allSatisfy(\.isASCIIDigit)
+            else { return nil }
             s = groups.joined()
         }
         guard !s.isEmpty, s.allSatisfy({ $0.isASCIIDigit || $0 == "." || $0 == "," }),
-              s.first!.isASCIIDigit || s.first == "," || s.first == "." else { return nil }
-        let dots = s.filter { $0 == "." }.count, commas = s.filter { $0 == "," }.count
+            s.first!.isASCIIDigit || s.first == "," || s.first == "."
+        else { return nil }
+        let dots = s.filter { $0 == "." }.count
+        let commas = s.filter { $0 == "," }.count
         func grouped(_ t: Substring, by sep: Character) -> Double? {
             let parts = t.split(separator: sep, omittingEmptySubsequences: false)
             guard parts.count > 1, (1...3).contains(parts[0].count), parts[0].first != "0",
-                  parts.dropFirst().allSatisfy({ $0.count == 3 }),
-                  parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }) else { return nil }
+                parts.dropFirst().allSatisfy({ $0.count == 3 }),
+                parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) })
+            else { return nil }
             return Double(parts.joined())
         }
         func plain(_ t: Substring, decimal sep: Character) -> Double? {
@@ -220,7 +286,8 @@ public enum ValueParser {
             if let decimal = plain(Substring(s), decimal: sep), !readings.contains(decimal) { readings.append(decimal) }
         default:
             // Both separators: the last one is the decimal mark, the other groups thousands.
-            let lastDot = s.lastIndex(of: ".")!, lastComma = s.lastIndex(of: ",")!
+            let lastDot = s.lastIndex(of: ".")!
+            let lastComma = s.lastIndex(of: ",")!
             let (decSep, groupSep): (Character, Character) = lastDot > lastComma ? (".", ",") : (",", ".")
             let parts = s.split(separator: decSep, omittingEmptySubsequences: false)
             guard parts.count == 2, parts[1].allSatisfy(\.isASCIIDigit), !parts[1].isEmpty else { return nil }
@@ -232,11 +299,16 @@ public enum ValueParser {
 
     static func parseNumber(_ text: String, for field: Field) -> Result<Value, InputProblem> {
         guard let all = numberReadings(text) else {
-            return .failure(InputProblem(L("'\(text)' không phải là số. Ví dụ: \(example(field, .vi))",
-                                           "'\(text)' is not a number. Example: \(example(field, .en))")))
+            return .failure(
+                InputProblem(
+                    L(
+                        "'\(text)' không phải là số. Ví dụ: \(example(field, .vi))",
+                        "'\(text)' is not a number. Example: \(example(field, .en))")))
         }
         // The same rule as for numbers in files: kept exactly, or asked again.
-        if let problem = NumberRules.problem(all[0], significant: NumberRules.significantDigitCount(text.utf8), written: text) {
+        if let problem = NumberRules.problem(
+            all[0], significant: NumberRules.significantDigitCount(text.utf8), written: text)
+        {
             return .failure(InputProblem(problem))
         }
         // Keep the readings the field can hold: a whole number for an integer, within bounds.
@@ -247,10 +319,13 @@ public enum ValueParser {
         if fitting.count > 1 {
             let shown = fitting.map { vnNumber($0) }.joined(separator: " hoặc ")
             let shownEn = fitting.map { formatNumber($0) }.joined(separator: " or ")
-            return .failure(InputProblem(
-                L("'\(text)' chưa rõ: có thể là \(shown). Gõ số không có dấu phân cách hàng nghìn (ví dụ 1234), hoặc phần thập phân có số chữ số khác 3 (ví dụ 1,2340)",
-                  "'\(text)' is ambiguous: it could be \(shownEn). Type it without thousands separators (e.g. 1234), or with a decimal part of other than 3 digits (e.g. 1.2340)"),
-                candidates: fitting.map { .number($0) }))
+            return .failure(
+                InputProblem(
+                    L(
+                        "'\(text)' chưa rõ: có thể là \(shown). Gõ số không có dấu phân cách hàng nghìn (ví dụ 1234), hoặc phần thập phân có số chữ số khác 3 (ví dụ 1,2340)",
+                        "'\(text)' is ambiguous: it could be \(shownEn). Type it without thousands separators (e.g. 1234), or with a decimal part of other than 3 digits (e.g. 1.2340)"
+                    ),
+                    candidates: fitting.map { .number($0) }))
         }
         // No reading fits: keep the most likely one and let `check` say what is wrong with it.
         if all.count > 1, field.type == .integer, let whole = all.first(where: { $0.rounded() == $0 }) {
@@ -264,7 +339,10 @@ public enum ValueParser {
         let whole = formatNumber(n.rounded(.towardZero))
         var digits = Array(whole.hasPrefix("-") ? String(whole.dropFirst()) : whole)
         var grouped = ""
-        while digits.count > 3 { grouped = "." + String(digits.suffix(3)) + grouped; digits.removeLast(3) }
+        while digits.count > 3 {
+            grouped = "." + String(digits.suffix(3)) + grouped
+            digits.removeLast(3)
+        }
         grouped = (n < 0 ? "-" : "") + String(digits) + grouped
         let frac = abs(n - n.rounded(.towardZero))
         if frac > 0 {
@@ -282,7 +360,10 @@ public enum ValueParser {
     /// One '@' after a non-empty name, then two or more non-empty dot-separated labels; no
     /// white space anywhere. One pass over the scalars.
     static func isEmail(_ s: String) -> Bool {
-        var ats = 0, name = 0, labels = 0, label = 0
+        var ats = 0
+        var name = 0
+        var labels = 0
+        var label = 0
         for u in s.unicodeScalars {
             if u.isSpace { return false }
             if u == "@" {
@@ -333,7 +414,10 @@ public enum ValueParser {
                 break
             }
         }
-        var labels = 0, labelLength = 0, inPort = false, portDigits = 0
+        var labels = 0
+        var labelLength = 0
+        var inPort = false
+        var portDigits = 0
         for b in bytes {
             if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { return false }
             if b == UInt8(ascii: "/") { break }
@@ -358,7 +442,9 @@ public enum ValueParser {
     public static func parseDate(_ s: String) -> String? {
         // Three groups of ASCII digits between '/', '-' or '.' (runs of them count as one),
         // read byte by byte: every date of every file read goes through here.
-        var values = [0, 0, 0], lengths = [0, 0, 0], count = 0
+        var values = [0, 0, 0]
+        var lengths = [0, 0, 0]
+        var count = 0
         for b in s.utf8 {
             if b >= 0x30 && b <= 0x39 {
                 if count == 0 || lengths[count - 1] < 0 {
@@ -379,15 +465,21 @@ public enum ValueParser {
         guard count == 3 else { return nil }
         let length = lengths.map(abs)
         let (d, m, y): (Int, Int, Int)
-        if length[0] == 4 { (y, m, d) = (values[0], values[1], values[2]) }
-        else if length[2] == 4 { (d, m, y) = (values[0], values[1], values[2]) }
-        else { return nil }
+        if length[0] == 4 {
+            (y, m, d) = (values[0], values[1], values[2])
+        } else if length[2] == 4 {
+            (d, m, y) = (values[0], values[1], values[2])
+        } else {
+            return nil
+        }
         guard (1...12).contains(m), (1900...2200).contains(y) else { return nil }
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
         guard (1...days).contains(d) else { return nil }
-        let iso: [UInt8] = [UInt8(0x30 + y / 1000), UInt8(0x30 + y / 100 % 10), UInt8(0x30 + y / 10 % 10), UInt8(0x30 + y % 10), 0x2D,
-                            UInt8(0x30 + m / 10), UInt8(0x30 + m % 10), 0x2D, UInt8(0x30 + d / 10), UInt8(0x30 + d % 10)]
+        let iso: [UInt8] = [
+            UInt8(0x30 + y / 1000), UInt8(0x30 + y / 100 % 10), UInt8(0x30 + y / 10 % 10), UInt8(0x30 + y % 10), 0x2D,
+            UInt8(0x30 + m / 10), UInt8(0x30 + m % 10), 0x2D, UInt8(0x30 + d / 10), UInt8(0x30 + d % 10)
+        ]
         // Already in that form (every date in a file): the same text back, nothing new made.
         if s.utf8.elementsEqual(iso) { return s }
         return String(decoding: iso, as: UTF8.self)
@@ -407,15 +499,23 @@ public enum ValueParser {
         let key = s.matchKey
         let exact = choices.filter { $0.label.vi.matchKey == key || ($0.label.en?.matchKey == key) }
         if exact.count == 1 { return .success(exact[0].id) }
-        let partial = choices.filter { $0.label.vi.matchKey.contains(key) || ($0.label.en?.matchKey.contains(key) ?? false) }
+        let partial = choices.filter {
+            $0.label.vi.matchKey.contains(key) || ($0.label.en?.matchKey.contains(key) ?? false)
+        }
         if partial.count == 1 { return .success(partial[0].id) }
         let range = "1–\(choices.count)"
         if partial.count > 1 {
-            return .failure(InputProblem(L("'\(s)' khớp với nhiều lựa chọn; hãy gõ số thứ tự (\(range))",
-                                           "'\(s)' matches several options; type its number (\(range))")))
+            return .failure(
+                InputProblem(
+                    L(
+                        "'\(s)' khớp với nhiều lựa chọn; hãy gõ số thứ tự (\(range))",
+                        "'\(s)' matches several options; type its number (\(range))")))
         }
-        return .failure(InputProblem(L("'\(s)' không có trong danh sách; hãy gõ số thứ tự (\(range))",
-                                       "'\(s)' is not in the list; type its number (\(range))")))
+        return .failure(
+            InputProblem(
+                L(
+                    "'\(s)' không có trong danh sách; hãy gõ số thứ tự (\(range))",
+                    "'\(s)' is not in the list; type its number (\(range))")))
     }
 
     /// Numbers or ids separated by commas, semicolons or spaces: "1, 3" or "1 3".
@@ -426,8 +526,11 @@ public enum ValueParser {
             guard case .success(let id) = parseChoice(t, in: choices) else {
                 // Maybe the whole input is one label with spaces in it.
                 if case .success(let id) = parseChoice(s, in: choices) { return .success([id]) }
-                return .failure(InputProblem(L("'\(t)' không có trong danh sách; gõ các số thứ tự cách nhau bởi dấu phẩy, ví dụ: 1, 3",
-                                               "'\(t)' is not in the list; type the numbers separated by commas, e.g. 1, 3")))
+                return .failure(
+                    InputProblem(
+                        L(
+                            "'\(t)' không có trong danh sách; gõ các số thứ tự cách nhau bởi dấu phẩy, ví dụ: 1, 3",
+                            "'\(t)' is not in the list; type the numbers separated by commas, e.g. 1, 3")))
             }
             if !ids.contains(id) { ids.append(id) }
         }
@@ -459,7 +562,8 @@ struct ValueRules: Sendable {
         case .year:
             min = field.min ?? ValueRules.firstYear
             max = field.max ?? ValueRules.lastYear
-        case .integer, .decimal, .text, .long_text, .email, .phone, .url, .date, .boolean, .choice, .multi_choice, .table:
+        case .integer, .decimal, .text, .long_text, .email, .phone, .url, .date, .boolean, .choice, .multi_choice,
+            .table:
             min = field.min
             max = field.max
         }

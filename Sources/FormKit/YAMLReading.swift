@@ -21,33 +21,44 @@ package final class YAMLReader {
             // (No '*' in the text, no alias: nothing to count.)
             var budget = InputLimits.values
             if text.utf8.contains(UInt8(ascii: "*")), let place = YAMLReader.exceeds(node, &budget) {
-                error(at: SourceLocation(file: file, line: place.mark?.line ?? 1, column: place.mark?.column ?? 1),
-                      L("tệp có quá \(InputLimits.values) giá trị khi khai triển các bí danh YAML ('*tên'); hãy viết các giá trị ra thay vì dùng bí danh lồng nhau",
-                        "the file holds more than \(InputLimits.values) values once its YAML aliases ('*name') are expanded; write the values out instead of nesting aliases"))
+                error(
+                    at: SourceLocation(file: file, line: place.mark?.line ?? 1, column: place.mark?.column ?? 1),
+                    L(
+                        "tệp có quá \(InputLimits.values) giá trị khi khai triển các bí danh YAML ('*tên'); hãy viết các giá trị ra thay vì dùng bí danh lồng nhau",
+                        "the file holds more than \(InputLimits.values) values once its YAML aliases ('*name') are expanded; write the values out instead of nesting aliases"
+                    ))
                 return nil
             }
             return node
         } catch let e as YamlError {
             switch e {
             case .parser(_, let problem, let mark, _) where problem.hasPrefix("Maximum nesting level"):
-                error(at: SourceLocation(file: file, line: mark.line, column: mark.column),
-                      L("các danh sách/bảng khoá lồng nhau quá sâu", "lists and mappings nest too deep"))
+                error(
+                    at: SourceLocation(file: file, line: mark.line, column: mark.column),
+                    L("các danh sách/bảng khoá lồng nhau quá sâu", "lists and mappings nest too deep"))
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-                 .composer(_, let problem, let mark, _):
-                error(at: SourceLocation(file: file, line: mark.line, column: mark.column),
-                      L("cú pháp YAML: \(problem)", "YAML syntax: \(problem)"))
+                .composer(_, let problem, let mark, _):
+                error(
+                    at: SourceLocation(file: file, line: mark.line, column: mark.column),
+                    L("cú pháp YAML: \(problem)", "YAML syntax: \(problem)"))
             case .duplicatedKeysInMapping(let duplicates, let context):
                 let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-                error(at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
-                      L("khoá \(keys) bị lặp lại trong cùng một bảng khoá", "duplicate key \(keys) in the same mapping"))
+                error(
+                    at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
+                    L("khoá \(keys) bị lặp lại trong cùng một bảng khoá", "duplicate key \(keys) in the same mapping"))
             case .reader(let problem, _, _, _):
-                error(at: SourceLocation(file: file, line: 1, column: 1),
-                      L("không đọc được tệp (mã hoá phải là UTF-8): \(problem)", "cannot read the file (it must be UTF-8): \(problem)"))
+                error(
+                    at: SourceLocation(file: file, line: 1, column: 1),
+                    L(
+                        "không đọc được tệp (mã hoá phải là UTF-8): \(problem)",
+                        "cannot read the file (it must be UTF-8): \(problem)"))
             default:
                 error(at: SourceLocation(file: file, line: 1, column: 1), L("cú pháp YAML: \(e)", "YAML syntax: \(e)"))
             }
         } catch {
-            self.error(at: SourceLocation(file: file, line: 1, column: 1), L("cú pháp YAML: \(error)", "YAML syntax: \(error)"))
+            self.error(
+                at: SourceLocation(file: file, line: 1, column: 1), L("cú pháp YAML: \(error)", "YAML syntax: \(error)")
+            )
         }
         return nil
     }
@@ -91,7 +102,9 @@ package final class YAMLReader {
     package func mapping(_ node: Node?, what: LocalizedText, allowed: [String]) -> YAMLMapping? {
         guard let node else { return nil }
         guard case .mapping(let m) = node else {
-            error(node, L("\(what.vi) phải là một bảng khoá: giá trị", "\(what.text(.en)) must be a mapping of key: value"))
+            error(
+                node,
+                L("\(what.vi) phải là một bảng khoá: giá trị", "\(what.text(.en)) must be a mapping of key: value"))
             return nil
         }
         var pairs: [String: (key: Node, value: Node)] = [:]
@@ -105,8 +118,11 @@ package final class YAMLReader {
                 continue
             }
             if !allowed.contains(key) {
-                error(k, L("khoá không được biết '\(key)' trong \(what.vi)",
-                           "unknown key '\(key)' in \(what.text(.en))") + didYouMean(key, in: allowed))
+                error(
+                    k,
+                    L(
+                        "khoá không được biết '\(key)' trong \(what.vi)",
+                        "unknown key '\(key)' in \(what.text(.en))") + didYouMean(key, in: allowed))
                 continue
             }
             pairs[key] = (k, v)
@@ -118,8 +134,11 @@ package final class YAMLReader {
     package func sequence(_ node: Node?, what: LocalizedText) -> [Node] {
         guard let node else { return [] }
         guard case .sequence(let s) = node else {
-            error(node, L("\(what.vi) phải là một danh sách (mỗi mục bắt đầu bằng '- ')",
-                          "\(what.text(.en)) must be a list (each item starting with '- ')"))
+            error(
+                node,
+                L(
+                    "\(what.vi) phải là một danh sách (mỗi mục bắt đầu bằng '- ')",
+                    "\(what.text(.en)) must be a list (each item starting with '- ')"))
             return []
         }
         return Array(s)
@@ -145,7 +164,9 @@ package struct YAMLMapping {
             return nil
         }
         guard let s = v.scalar?.string else {
-            reader.error(v, L("'\(key)' phải là một giá trị đơn (chữ hoặc số)", "'\(key)' must be a single value (text or number)"))
+            reader.error(
+                v,
+                L("'\(key)' phải là một giá trị đơn (chữ hoặc số)", "'\(key)' must be a single value (text or number)"))
             return nil
         }
         return s.nfc

@@ -1,7 +1,7 @@
-import Foundation
-import FormKit
-import Submissions
 import Consolidation
+import FormKit
+import Foundation
+import Submissions
 
 /// One function per fuzz target: each takes arbitrary bytes and runs a reader on them through
 /// its public API. None of them traps on its own: a trap, overflow or stack overflow seen while
@@ -17,7 +17,7 @@ public enum FuzzTargets {
         ("expression", expression),
         ("form", form),
         ("units", units),
-        ("layout", layout),
+        ("layout", layout)
     ]
 
     public static var names: [String] { all.map(\.name) }
@@ -39,8 +39,12 @@ public enum FuzzTargets {
         let header = SubmissionLoader.load(bytes: bytes, file: "fuzz.json", form: ctx.form, yaml: false, answers: false)
         _ = SubmissionCheck(header, validator: ctx.validator).errorCount
         // A file is judged once: what the merge's scan accepts, the full read accepts, for the same unit.
-        if (header.rejection == nil) != (loaded.rejection == nil) || header.submission?.unitId != loaded.submission?.unitId {
-            fatalError("the scan and the full read disagree: \(header.rejection?.text(.en) ?? "accepted") / \(loaded.rejection?.text(.en) ?? "accepted")")
+        if (header.rejection == nil) != (loaded.rejection == nil)
+            || header.submission?.unitId != loaded.submission?.unitId
+        {
+            fatalError(
+                "the scan and the full read disagree: \(header.rejection?.text(.en) ?? "accepted") / \(loaded.rejection?.text(.en) ?? "accepted")"
+            )
         }
     }
 
@@ -93,8 +97,12 @@ public enum FuzzTargets {
             _ = compiled.expression.evaluate(ctx.example)
         }
         guard let form = FormLoader.lint(expressionForm(text), file: "fuzz.yaml").form else { return }
-        let answers = Answers(["s": ["n": .number(3), "c": .text("a"), "m": .list(["a"]), "d": .text("2024-05-01"),
-                                     "t": .rows([["x": .number(50), "y": .text("y")], [:]])]])
+        let answers = Answers([
+            "s": [
+                "n": .number(3), "c": .text("a"), "m": .list(["a"]), "d": .text("2024-05-01"),
+                "t": .rows([["x": .number(50), "y": .text("y")], [:]])
+            ]
+        ])
         _ = Validator(form: form).assess(answers)
     }
 
@@ -103,7 +111,8 @@ public enum FuzzTargets {
     /// percent and y text, r text).
     public static func expressionForm(_ expression: String) -> String {
         // A literal block scalar, indented deeper than every key, keeps the text as it is.
-        let block = expression.split(separator: "\n", omittingEmptySubsequences: false).map { "                " + $0 }.joined(separator: "\n")
+        let block = expression.split(separator: "\n", omittingEmptySubsequences: false).map { "                " + $0 }
+            .joined(separator: "\n")
         return """
             id: fuzz
             version: "1"
@@ -167,14 +176,17 @@ public enum FuzzTargets {
 
     /// A unit list (Forms/units.yaml).
     public static func units(_ bytes: [UInt8]) {
-        guard let registry = try? UnitRegistry.parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml") else { return }
+        guard let registry = try? UnitRegistry.parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml") else {
+            return
+        }
         _ = registry.match("cuc")
         _ = registry.suggestions("vu phap che")
     }
 
     /// A workbook layout (Templates/*.yaml) checked against the form.
     public static func layout(_ bytes: [UInt8]) {
-        _ = try? WorkbookLayout.parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml", form: Context.shared.form)
+        _ = try? WorkbookLayout.parse(
+            String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml", form: Context.shared.form)
     }
 
     // MARK: the real form, loaded once
@@ -213,10 +225,13 @@ public enum FuzzTargets {
         private init() {
             let env = ProcessInfo.processInfo.environment
             let root = repositoryRoot()
-            let formURL = env["ICTREPORT_FORM"].map { URL(fileURLWithPath: $0) }
+            let formURL =
+                env["ICTREPORT_FORM"].map { URL(fileURLWithPath: $0) }
                 ?? root?.appendingPathComponent("Forms/ict-annual-report.yaml")
             guard let formURL else {
-                fatalError("FuzzTargets: cannot find Forms/ict-annual-report.yaml; run from the repository or set ICTREPORT_FORM")
+                fatalError(
+                    "FuzzTargets: cannot find Forms/ict-annual-report.yaml; run from the repository or set ICTREPORT_FORM"
+                )
             }
             do { form = try FormLoader.load(contentsOf: formURL) } catch {
                 fatalError("FuzzTargets: the form \(formURL.path) does not load: \(error)")
@@ -224,7 +239,8 @@ public enum FuzzTargets {
             validator = Validator(form: form)
             fields = form.sections.flatMap { s in s.fields.flatMap { [$0] + $0.columns } }
             if let root {
-                let loaded = SubmissionLoader.load(path: root.appendingPathComponent("Examples/cuc-shtt.json").path, form: form)
+                let loaded = SubmissionLoader.load(
+                    path: root.appendingPathComponent("Examples/cuc-shtt.json").path, form: form)
                 example = loaded.submission?.answers ?? Answers()
             } else {
                 example = Answers()

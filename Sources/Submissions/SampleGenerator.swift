@@ -1,5 +1,5 @@
-import Foundation
 import FormKit
+import Foundation
 
 /// A small, fast, seedable generator: the same seed gives the same samples on every machine.
 public struct SplitMix64: RandomNumberGenerator {
@@ -56,9 +56,12 @@ public struct SampleGenerator {
     public static func units(_ registry: UnitRegistry, count: Int?) -> [ReportingUnit] {
         let n = min(count ?? registry.units.count, maxCount)
         if n <= registry.units.count { return Array(registry.units.prefix(n)) }
-        return registry.units + (registry.units.count..<n).map {
-            ReportingUnit(id: String(format: "don-vi-%05d", $0 + 1), name: "Đơn vị mẫu số \($0 + 1)", shortName: "ĐV \($0 + 1)")
-        }
+        return registry.units
+            + (registry.units.count..<n).map {
+                ReportingUnit(
+                    id: String(format: "don-vi-%05d", $0 + 1), name: "Đơn vị mẫu số \($0 + 1)",
+                    shortName: "ĐV \($0 + 1)")
+            }
     }
 
     /// Writes the submissions into `directory` (and the units sampled, as units.yaml).
@@ -69,14 +72,19 @@ public struct SampleGenerator {
             var rng = SplitMix64(seed: seed &* 1_000_003 &+ UInt64(i))
             summary.units += 1
             let roll = Double.random(in: 0..<1, using: &rng)
-            let created = reportStart.addingTimeInterval(Double(Int.random(in: 0...20, using: &rng)) * 86_400 + Double(i % 600) * 60)
+            let created = reportStart.addingTimeInterval(
+                Double(Int.random(in: 0...20, using: &rng)) * 86_400 + Double(i % 600) * 60)
             var answers = vary(for: unit, &rng)
-            if roll < 0.05 { summary.missing += 1; continue }
+            if roll < 0.05 {
+                summary.missing += 1
+                continue
+            }
             if roll < 0.10 {
                 // A draft left half-done: the later sections are not answered yet.
                 let keep = Int.random(in: 1...max(1, form.sections.count / 2), using: &rng)
                 for s in form.sections.dropFirst(keep) { answers.sections[s.id] = nil }
-                var draft = Submission(form: form, unitId: unit.id, unitName: unit.name, status: .draft, answers: answers, now: created)
+                var draft = Submission(
+                    form: form, unitId: unit.id, unitName: unit.name, status: .draft, answers: answers, now: created)
                 draft.resumeAt = form.sections[keep].id
                 try draft.save(to: directory.appendingPathComponent("\(unit.id).draft.json"))
                 summary.draftsOnly += 1
@@ -95,8 +103,9 @@ public struct SampleGenerator {
             var revision = 1
             if Double.random(in: 0..<1, using: &rng) < 0.15 {
                 // An earlier final revision, superseded by the one below.
-                var old = Submission(form: form, unitId: unit.id, unitName: unit.name, status: .final, revision: 1,
-                                     answers: vary(for: unit, &rng), now: created)
+                var old = Submission(
+                    form: form, unitId: unit.id, unitName: unit.name, status: .final, revision: 1,
+                    answers: vary(for: unit, &rng), now: created)
                 old.updatedAt = created.addingTimeInterval(3_600)
                 try old.save(to: directory.appendingPathComponent("\(unit.id).r1.json"))
                 summary.superseded += 1
@@ -104,8 +113,9 @@ public struct SampleGenerator {
                 revision = 2
             }
             let finalized = created.addingTimeInterval(Double(revision) * 86_400)
-            var s = Submission(form: form, unitId: unit.id, unitName: unit.name, status: .final, revision: revision,
-                               answers: answers, explanations: explanations, now: created)
+            var s = Submission(
+                form: form, unitId: unit.id, unitName: unit.name, status: .final, revision: revision,
+                answers: answers, explanations: explanations, now: created)
             s.updatedAt = finalized
             s.finalizedAt = finalized
             try s.save(to: directory.appendingPathComponent("\(unit.id).json"))
@@ -114,7 +124,8 @@ public struct SampleGenerator {
         }
         var yaml = "# Các đơn vị của bộ dữ liệu mẫu (ictreport sample, seed \(seed)).\nunits:\n"
         for u in units {
-            yaml += "  - {id: \(u.id), name: \"\(u.name.replacingOccurrences(of: "\"", with: "'"))\", short: \"\(u.shortName.replacingOccurrences(of: "\"", with: "'"))\"}\n"
+            yaml +=
+                "  - {id: \(u.id), name: \"\(u.name.replacingOccurrences(of: "\"", with: "'"))\", short: \"\(u.shortName.replacingOccurrences(of: "\"", with: "'"))\"}\n"
         }
         try writeAtomically(Data(yaml.utf8), to: directory.appendingPathComponent("units.yaml"))
         return summary
@@ -130,7 +141,7 @@ public struct SampleGenerator {
         "Một số cán bộ đang đi học, chưa có văn bằng chuyên ngành CNTT.",
         "Đơn vị có thủ tục được cung cấp ở nhiều mức độ khác nhau.",
         "Số liệu tính cả các đơn vị sự nghiệp trực thuộc.",
-        "Đơn vị đang rà soát danh sách, sẽ cập nhật trong kỳ sau.",
+        "Đơn vị đang rà soát danh sách, sẽ cập nhật trong kỳ sau."
     ]
 
     // MARK: Varying the example
@@ -145,14 +156,15 @@ public struct SampleGenerator {
                 guard let v = base[section.id, field.id] else { continue }
                 if field.type == .table, let rows = v.rows, !rows.isEmpty {
                     let n = Int.random(in: 0...(rows.count + 2), using: &rng)
-                    a[section.id, field.id] = .rows((0..<n).map { i in
-                        var row: Row = [:]
-                        for col in field.columns {
-                            guard let cell = rows[i % rows.count][col.id] else { continue }
-                            row[col.id] = varied(cell, col, unit: unit, scale: scale, copy: i / rows.count, &rng)
-                        }
-                        return row
-                    })
+                    a[section.id, field.id] = .rows(
+                        (0..<n).map { i in
+                            var row: Row = [:]
+                            for col in field.columns {
+                                guard let cell = rows[i % rows.count][col.id] else { continue }
+                                row[col.id] = varied(cell, col, unit: unit, scale: scale, copy: i / rows.count, &rng)
+                            }
+                            return row
+                        })
                 } else {
                     a[section.id, field.id] = varied(v, field, unit: unit, scale: scale, copy: 0, &rng)
                 }
@@ -161,7 +173,9 @@ public struct SampleGenerator {
         return repaired(a, unit: unit, scale: scale, &rng) ?? baseFor(unit)
     }
 
-    func varied(_ v: Value, _ field: Field, unit: ReportingUnit, scale: Double, copy: Int, _ rng: inout SplitMix64) -> Value {
+    func varied(_ v: Value, _ field: Field, unit: ReportingUnit, scale: Double, copy: Int, _ rng: inout SplitMix64)
+        -> Value
+    {
         switch field.type {
         case .integer, .decimal, .percent:
             guard case .number(let n) = v else { return v }
@@ -176,7 +190,8 @@ public struct SampleGenerator {
         case .year:
             // The example's year, or another within the field's bounds (never scaled).
             guard case .number(let n) = v, Double.random(in: 0..<1, using: &rng) >= 0.5 else { return v }
-            let lo = field.min ?? n - 10, hi = field.max ?? n
+            let lo = field.min ?? n - 10
+            let hi = field.max ?? n
             return lo <= hi ? .number(Double.random(in: lo...hi, using: &rng).rounded()) : v
         case .email:
             guard case .text(let s) = v else { return v }
@@ -186,7 +201,11 @@ public struct SampleGenerator {
             return .text("https://\(unit.id).most.gov.vn")
         case .phone:
             guard case .text = v else { return v }
-            return .text("024 3" + String(format: "%03d %04d", Int.random(in: 0...999, using: &rng), Int.random(in: 0...9999, using: &rng)))
+            return .text(
+                "024 3"
+                    + String(
+                        format: "%03d %04d", Int.random(in: 0...999, using: &rng), Int.random(in: 0...9999, using: &rng)
+                    ))
         case .text, .long_text:
             guard case .text(let s) = v else { return v }
             let own = s.replacingOccurrences(of: baseUnitName, with: unit.name)
@@ -208,11 +227,15 @@ public struct SampleGenerator {
             if errors.isEmpty { return a }
             for issue in errors {
                 for path in issue.fields {
-                    guard let (s, f, column) = form.field(at: path), (column ?? f).type.isNumeric, let baseValue = base[s.id, f.id] else { continue }
+                    guard let (s, f, column) = form.field(at: path), (column ?? f).type.isNumeric,
+                        let baseValue = base[s.id, f.id]
+                    else { continue }
                     if let column, let rows = a[s.id, f.id]?.rows, let baseRows = baseValue.rows, !baseRows.isEmpty {
                         var rows = rows
                         let i = (issue.row ?? 1) - 1
-                        guard rows.indices.contains(i), let b = baseRows[i % baseRows.count][column.id] else { continue }
+                        guard rows.indices.contains(i), let b = baseRows[i % baseRows.count][column.id] else {
+                            continue
+                        }
                         rows[i][column.id] = varied(b, column, unit: unit, scale: scale, copy: 0, &rng)
                         a[s.id, f.id] = .rows(rows)
                     } else if column == nil {
@@ -228,16 +251,23 @@ public struct SampleGenerator {
     func baseFor(_ unit: ReportingUnit) -> Answers {
         var a = base
         for (sid, fields) in base.sections {
-            for (fid, v) in fields { if case .text(let s) = v { a[sid, fid] = .text(s.replacingOccurrences(of: baseUnitName, with: unit.name)) } }
+            for (fid, v) in fields {
+                if case .text(let s) = v {
+                    a[sid, fid] = .text(s.replacingOccurrences(of: baseUnitName, with: unit.name))
+                }
+            }
         }
         return a
     }
 
     /// Nudges a number a rule reads until that rule (and no error) fires; the issue, if it worked.
     func breakRule(severity: Severity, in answers: inout Answers, _ rng: inout SplitMix64) -> ValidationIssue? {
-        let rules = (form.sections.flatMap(\.rules) + form.rules).filter { $0.severity == severity }.shuffled(using: &rng)
+        let rules = (form.sections.flatMap(\.rules) + form.rules).filter { $0.severity == severity }.shuffled(
+            using: &rng)
         for rule in rules {
-            let numeric = rule.condition.references.compactMap { form.field(at: $0) }.filter { $0.column == nil && $0.field.type.isNumeric }
+            let numeric = rule.condition.references.compactMap { form.field(at: $0) }.filter {
+                $0.column == nil && $0.field.type.isNumeric
+            }
             for target in numeric.shuffled(using: &rng) {
                 for delta in [1.0, 3, 7, 20, -1, -3, -7, -20, 100] {
                     var a = answers

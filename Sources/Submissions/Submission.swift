@@ -1,5 +1,5 @@
-import Foundation
 import FormKit
+import Foundation
 
 /// One unit's report: the answers and everything needed to trust and merge them.
 public struct Submission: Sendable {
@@ -28,8 +28,10 @@ public struct Submission: Sendable {
     /// Where the collector stopped in a draft (a field path), to resume there.
     public var resumeAt: String?
 
-    public init(form: Form, unitId: String, unitName: String, status: Status = .draft, revision: Int = 0,
-                answers: Answers = Answers(), explanations: [String: String] = [:], now: Date = Date()) {
+    public init(
+        form: Form, unitId: String, unitName: String, status: Status = .draft, revision: Int = 0,
+        answers: Answers = Answers(), explanations: [String: String] = [:], now: Date = Date()
+    ) {
         self.formId = form.id
         self.formVersion = form.version
         self.parameters = form.parameterDictionary
@@ -59,7 +61,8 @@ public struct Submission: Sendable {
     /// `content` is `{"answers":` and the compact answers; the explanations and the end follow.
     private static func contentHash(_ content: inout [UInt8], explanations: [String: String]) -> String {
         content.append(contentsOf: #","explanations":"#.utf8)
-        content.append(contentsOf: JSON.object(explanations.keys.sorted().map { ($0, .string(explanations[$0]!)) }).bytes())
+        content.append(
+            contentsOf: JSON.object(explanations.keys.sorted().map { ($0, .string(explanations[$0]!)) }).bytes())
         content.append(125)
         return "sha256:" + ContentHash.hex(content)
     }
@@ -68,11 +71,14 @@ public struct Submission: Sendable {
         var pairs: [(String, JSON)] = [
             ("format", .string(Submission.format)),
             ("format_version", .number(Double(Submission.formatVersion))),
-            ("form", .object([
-                ("id", .string(formId)),
-                ("version", .string(formVersion)),
-                ("parameters", .object(parameters.keys.sorted().map { ($0, .string(parameters[$0]!)) })),
-            ])),
+            (
+                "form",
+                .object([
+                    ("id", .string(formId)),
+                    ("version", .string(formVersion)),
+                    ("parameters", .object(parameters.keys.sorted().map { ($0, .string(parameters[$0]!)) }))
+                ])
+            ),
             ("unit", .object([("id", .string(unitId)), ("name", .string(unitName))])),
             ("status", .string(status.rawValue)),
             ("revision", .number(Double(revision))),
@@ -82,7 +88,7 @@ public struct Submission: Sendable {
             ("tool_version", .string(toolVersion)),
             ("content_hash", .string(contentHash)),
             ("answers", JSON(answers)),
-            ("explanations", .object(explanations.keys.sorted().map { ($0, .string(explanations[$0]!)) })),
+            ("explanations", .object(explanations.keys.sorted().map { ($0, .string(explanations[$0]!)) }))
         ]
         if let resumeAt { pairs.append(("resume_at", .string(resumeAt))) }
         return .object(pairs)
@@ -112,10 +118,13 @@ public struct Submission: Sendable {
             return n
         }
         guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10),
-              let hh = number(11..<13), let mm = number(14..<16), let ss = number(17..<19),
-              (1...12).contains(m), hh < 24, mm < 60, ss < 60 else { return nil }
+            let hh = number(11..<13), let mm = number(14..<16), let ss = number(17..<19),
+            (1...12).contains(m), hh < 24, mm < 60, ss < 60
+        else { return nil }
         var offset = 0
-        if b.count == 25, b[19] == 0x2B || b[19] == 0x2D, b[22] == 0x3A, let oh = number(20..<22), let om = number(23..<25), oh < 24, om < 60 {
+        if b.count == 25, b[19] == 0x2B || b[19] == 0x2D, b[22] == 0x3A, let oh = number(20..<22),
+            let om = number(23..<25), oh < 24, om < 60
+        {
             offset = (b[19] == 0x2B ? 1 : -1) * (oh * 3600 + om * 60)
         } else if !(b.count == 20 && b[19] == 0x5A) {
             return nil

@@ -1,5 +1,5 @@
-import Foundation
 import FormKit
+import Foundation
 
 /// One file read and validated: what `validate` prints and what a merge records.
 public struct SubmissionCheck: Sendable {
@@ -16,7 +16,8 @@ public struct SubmissionCheck: Sendable {
         relevantAnswers = assessed?.relevant
         self.issues = (assessed?.issues ?? []).filter { issue in
             guard issue.rule == "required", issue.row == nil, let field = issue.field else { return true }
-            return !unreadable.contains("$.answers.\(issue.section).\(field)") && !unreadable.contains("$.\(issue.section).\(field)")
+            return !unreadable.contains("$.answers.\(issue.section).\(field)")
+                && !unreadable.contains("$.\(issue.section).\(field)")
         }
     }
 
@@ -51,7 +52,9 @@ public struct SubmissionCheck: Sendable {
         if let s = loaded.submission {
             var about: [String] = []
             if !s.unitId.isEmpty { about.append(s.unitName.isEmpty ? s.unitId : "\(s.unitName) (\(s.unitId))") }
-            about.append(s.status == .final ? (L("bản chính thức", "final").text(language)) : (L("bản nháp", "draft").text(language)))
+            about.append(
+                s.status == .final
+                    ? (L("bản chính thức", "final").text(language)) : (L("bản nháp", "draft").text(language)))
             if s.revision > 0 { about.append((L("lần ", "revision ").text(language)) + "\(s.revision)") }
             out += " — " + about.joined(separator: ", ")
         }
@@ -60,7 +63,10 @@ public struct SubmissionCheck: Sendable {
             return out + "  \(Severity.error.label(language)): \(reason.text(language))\n"
         }
         for p in loaded.problems {
-            out += "  \(Severity.error.label(language)): \(p.path) (" + (L("dòng \(p.line), cột \(p.column)", "line \(p.line), column \(p.column)").text(language)) + "): \(p.message.text(language))\n"
+            out +=
+                "  \(Severity.error.label(language)): \(p.path) ("
+                + (L("dòng \(p.line), cột \(p.column)", "line \(p.line), column \(p.column)").text(language))
+                + "): \(p.message.text(language))\n"
         }
         for issue in issues.sorted(by: { $0.severity < $1.severity }) {
             out += "  \(issue.severity.label(language)): \(issue.place(language)): \(issue.message.text(language))"
@@ -69,7 +75,9 @@ public struct SubmissionCheck: Sendable {
             }
             out += "\n"
         }
-        if errorCount == 0 && warningCount == 0 { out += L("  hợp lệ, không có lỗi\n", "  valid, no problems\n").text(language) }
+        if errorCount == 0 && warningCount == 0 {
+            out += L("  hợp lệ, không có lỗi\n", "  valid, no problems\n").text(language)
+        }
         return out
     }
 }

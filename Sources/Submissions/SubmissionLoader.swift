@@ -1,7 +1,7 @@
 import AtomicFiles
 import Dispatch
-import Foundation
 import FormKit
+import Foundation
 
 /// What reading one submission or answers file gave: the submission when it could be read,
 /// and every problem with its JSON path and line:column.
@@ -23,7 +23,10 @@ public struct LoadedSubmission: Sendable {
 
     public var isUsable: Bool { rejection == nil && submission != nil }
 
-    public init(file: String, submission: Submission?, problems: [DataProblem], rejection: LocalizedText?, answersRead: Bool = true) {
+    public init(
+        file: String, submission: Submission?, problems: [DataProblem], rejection: LocalizedText?,
+        answersRead: Bool = true
+    ) {
         self.file = file
         self.submission = submission
         self.problems = problems
@@ -53,7 +56,9 @@ public enum SubmissionLoader {
             return LoadedSubmission(file: name, submission: nil, problems: [], rejection: error.message)
         }
         let lower = path.lowercased()
-        var loaded = load(bytes: file.bytes, file: name, form: form, yaml: lower.hasSuffix(".yaml") || lower.hasSuffix(".yml"), answers: answers)
+        var loaded = load(
+            bytes: file.bytes, file: name, form: form, yaml: lower.hasSuffix(".yaml") || lower.hasSuffix(".yml"),
+            answers: answers)
         loaded.identity = file.identity
         // What a merge's first pass sorts copies from conflicts by; a full read has no use for it.
         if !answers {
@@ -65,21 +70,34 @@ public enum SubmissionLoader {
     }
 
     /// Reads a file's bytes (JSON, or YAML when `yaml`); `file` is the name its messages give.
-    public static func load(bytes: [UInt8], file name: String, form: Form, yaml: Bool, answers: Bool = true) -> LoadedSubmission {
+    public static func load(bytes: [UInt8], file name: String, form: Form, yaml: Bool, answers: Bool = true)
+        -> LoadedSubmission
+    {
         let tree: DataTree
         do {
-            tree = yaml ? try DataTree.parse(bytes, yaml: true) : try DataTree.parseJSON(bytes, skippingTopLevel: answers ? [] : ["answers"])
+            tree =
+                yaml
+                ? try DataTree.parse(bytes, yaml: true)
+                : try DataTree.parseJSON(bytes, skippingTopLevel: answers ? [] : ["answers"])
         } catch {
-            return LoadedSubmission(file: name, submission: nil, problems: [],
-                                    rejection: L("dòng \(error.line), cột \(error.column): \(error.message.vi)", "line \(error.line), column \(error.column): \(error.message.text(.en))"))
+            return LoadedSubmission(
+                file: name, submission: nil, problems: [],
+                rejection: L(
+                    "dòng \(error.line), cột \(error.column): \(error.message.vi)",
+                    "line \(error.line), column \(error.column): \(error.message.text(.en))"))
         }
         return load(tree, file: name, form: form, answers: answers || yaml)
     }
 
-    package static func load(_ tree: DataTree, file: String, form: Form, answers readAnswers: Bool = true, now: Date = Date()) -> LoadedSubmission {
+    package static func load(
+        _ tree: DataTree, file: String, form: Form, answers readAnswers: Bool = true, now: Date = Date()
+    ) -> LoadedSubmission {
         guard case .object = tree.kind else {
-            return LoadedSubmission(file: file, submission: nil, problems: [],
-                                    rejection: L("tệp phải chứa một bảng khoá JSON/YAML ở ngoài cùng", "the file must hold a JSON/YAML object at the top"))
+            return LoadedSubmission(
+                file: file, submission: nil, problems: [],
+                rejection: L(
+                    "tệp phải chứa một bảng khoá JSON/YAML ở ngoài cùng",
+                    "the file must hold a JSON/YAML object at the top"))
         }
         var problems: [DataProblem] = []
         let isSubmission = tree["format"]?.string == Submission.format
@@ -90,7 +108,8 @@ public enum SubmissionLoader {
             if tree["answers"] == nil, case .object(let pairs) = tree.kind {
                 answersOnly.kind = .object(pairs.filter { $0.key != "unit" })
             }
-            let (answers, p) = AnswersDecoder.decode(answersOnly, form: form, path: tree["answers"] == nil ? "$" : "$.answers")
+            let (answers, p) = AnswersDecoder.decode(
+                answersOnly, form: form, path: tree["answers"] == nil ? "$" : "$.answers")
             let unitId = tree["unit"]?["id"]?.string ?? tree["unit"]?.string ?? ""
             let unitName = tree["unit"]?["name"]?.string ?? ""
             let s = Submission(form: form, unitId: unitId, unitName: unitName.nfc, status: .draft, answers: answers)
@@ -99,31 +118,44 @@ public enum SubmissionLoader {
 
         if let node = tree["format_version"] {
             guard case .number(let v) = node.kind, v >= 1, v == v.rounded() else {
-                return LoadedSubmission(file: file, submission: nil, problems: [],
-                                        rejection: L("dòng \(node.line): 'format_version' phải là một số nguyên từ 1 trở lên", "line \(node.line): 'format_version' must be a whole number of at least 1"))
+                return LoadedSubmission(
+                    file: file, submission: nil, problems: [],
+                    rejection: L(
+                        "dòng \(node.line): 'format_version' phải là một số nguyên từ 1 trở lên",
+                        "line \(node.line): 'format_version' must be a whole number of at least 1"))
             }
             if v > Double(Submission.formatVersion) {
-                return LoadedSubmission(file: file, submission: nil, problems: [],
-                                        rejection: L("tệp được tạo bởi phiên bản mới hơn của công cụ (định dạng \(formatNumber(v))); hãy cập nhật ictreport",
-                                                     "the file was written by a newer version of the tool (format \(formatNumber(v))); update ictreport"))
+                return LoadedSubmission(
+                    file: file, submission: nil, problems: [],
+                    rejection: L(
+                        "tệp được tạo bởi phiên bản mới hơn của công cụ (định dạng \(formatNumber(v))); hãy cập nhật ictreport",
+                        "the file was written by a newer version of the tool (format \(formatNumber(v))); update ictreport"
+                    ))
             }
         }
         let formId = tree["form"]?["id"]?.string ?? ""
         let formVersion = tree["form"]?["version"]?.string ?? ""
         if formId != form.id || formVersion != form.version {
-            return LoadedSubmission(file: file, submission: nil, problems: [],
-                                    rejection: L("tệp thuộc biểu mẫu '\(formId)' phiên bản '\(formVersion)', không phải '\(form.id)' phiên bản '\(form.version)'",
-                                                 "the file belongs to form '\(formId)' version '\(formVersion)', not '\(form.id)' version '\(form.version)'"))
+            return LoadedSubmission(
+                file: file, submission: nil, problems: [],
+                rejection: L(
+                    "tệp thuộc biểu mẫu '\(formId)' phiên bản '\(formVersion)', không phải '\(form.id)' phiên bản '\(form.version)'",
+                    "the file belongs to form '\(formId)' version '\(formVersion)', not '\(form.id)' version '\(form.version)'"
+                ))
         }
         func problem(_ path: String, _ node: DataTree?, _ message: LocalizedText) {
-            problems.append(DataProblem(path: path, line: node?.line ?? tree.line, column: node?.column ?? tree.column, message: message))
+            problems.append(
+                DataProblem(
+                    path: path, line: node?.line ?? tree.line, column: node?.column ?? tree.column, message: message))
         }
         func text(_ path: [String], required: Bool = true) -> String? {
             var node: DataTree? = tree
             for k in path { node = node?[k] }
             guard let s = node?.string else {
                 if required || !(node?.isNull ?? true) {
-                    problem("$." + path.joined(separator: "."), node, L("thiếu hoặc sai kiểu (cần chuỗi)", "missing or not a string"))
+                    problem(
+                        "$." + path.joined(separator: "."), node,
+                        L("thiếu hoặc sai kiểu (cần chuỗi)", "missing or not a string"))
                 }
                 return nil
             }
@@ -132,12 +164,20 @@ public enum SubmissionLoader {
         func time(_ key: String) -> Date? {
             guard let s = text([key], required: false) else { return nil }
             guard let d = Submission.parseTimestamp(s) else {
-                problem("$.\(key)", tree[key], L("'\(s)' không phải thời điểm hợp lệ (dạng 2018-12-01T09:30:00Z)", "'\(s)' is not a valid time (as 2018-12-01T09:30:00Z)"))
+                problem(
+                    "$.\(key)", tree[key],
+                    L(
+                        "'\(s)' không phải thời điểm hợp lệ (dạng 2018-12-01T09:30:00Z)",
+                        "'\(s)' is not a valid time (as 2018-12-01T09:30:00Z)"))
                 return nil
             }
             // A clock set wrong, or a hand edit to win a tie: said, never believed.
             if d.timeIntervalSince(now) > 3600 {
-                problem("$.\(key)", tree[key], L("thời điểm '\(s)' ở tương lai; kiểm tra đồng hồ của máy đã ghi tệp", "the time '\(s)' is in the future; check the clock of the computer that wrote the file"))
+                problem(
+                    "$.\(key)", tree[key],
+                    L(
+                        "thời điểm '\(s)' ở tương lai; kiểm tra đồng hồ của máy đã ghi tệp",
+                        "the time '\(s)' is in the future; check the clock of the computer that wrote the file"))
             }
             return d
         }
@@ -145,11 +185,17 @@ public enum SubmissionLoader {
         let unitName = text(["unit", "name"]) ?? ""
         let statusText = text(["status"]) ?? "draft"
         guard let status = Submission.Status(rawValue: statusText) else {
-            return LoadedSubmission(file: file, submission: nil, problems: problems,
-                                    rejection: L("trạng thái '\(statusText)' không hợp lệ (draft hoặc final)", "status '\(statusText)' is not valid (draft or final)"))
+            return LoadedSubmission(
+                file: file, submission: nil, problems: problems,
+                rejection: L(
+                    "trạng thái '\(statusText)' không hợp lệ (draft hoặc final)",
+                    "status '\(statusText)' is not valid (draft or final)"))
         }
-        let (answers, answerProblems) = readAnswers
-            ? AnswersDecoder.decode(tree["answers"] ?? DataTree(kind: .null, line: tree.line, column: tree.column), form: form, path: "$.answers")
+        let (answers, answerProblems) =
+            readAnswers
+            ? AnswersDecoder.decode(
+                tree["answers"] ?? DataTree(kind: .null, line: tree.line, column: tree.column), form: form,
+                path: "$.answers")
             : (Answers(), [])
         problems += answerProblems
         var s = Submission(form: form, unitId: unitId, unitName: unitName.nfc, status: status, answers: answers)
@@ -157,7 +203,11 @@ public enum SubmissionLoader {
             if case .number(let v) = node.kind, v >= 0, v <= Double(Submission.maxRevision), v == v.rounded() {
                 s.revision = Int(v)
             } else {
-                problem("$.revision", node, L("'revision' phải là một số nguyên từ 0 đến \(Submission.maxRevision)", "'revision' must be a whole number from 0 to \(Submission.maxRevision)"))
+                problem(
+                    "$.revision", node,
+                    L(
+                        "'revision' phải là một số nguyên từ 0 đến \(Submission.maxRevision)",
+                        "'revision' must be a whole number from 0 to \(Submission.maxRevision)"))
             }
         }
         s.createdAt = time("created_at") ?? Date(timeIntervalSince1970: 0)
@@ -168,16 +218,25 @@ public enum SubmissionLoader {
         if let node = tree["explanations"] {
             if case .object(let pairs) = node.kind {
                 for (k, v) in pairs {
-                    if let t = v.string { s.explanations[k] = t.nfc } else { problem("$.explanations.\(k)", v, L("giải trình phải là văn bản", "an explanation must be text")) }
+                    if let t = v.string {
+                        s.explanations[k] = t.nfc
+                    } else {
+                        problem(
+                            "$.explanations.\(k)", v, L("giải trình phải là văn bản", "an explanation must be text"))
+                    }
                 }
             } else if !node.isNull {
-                problem("$.explanations", node, L("'explanations' phải là bảng khoá", "'explanations' must be an object"))
+                problem(
+                    "$.explanations", node, L("'explanations' phải là bảng khoá", "'explanations' must be an object"))
             }
         }
         let storedHash = text(["content_hash"], required: false)
         if readAnswers, let storedHash, answerProblems.isEmpty, storedHash != s.contentHash {
-            problem("$.content_hash", tree["content_hash"],
-                    L("mã kiểm tra nội dung không khớp: tệp đã bị sửa bằng tay sau khi lưu", "the content hash does not match: the file was edited by hand after it was saved"))
+            problem(
+                "$.content_hash", tree["content_hash"],
+                L(
+                    "mã kiểm tra nội dung không khớp: tệp đã bị sửa bằng tay sau khi lưu",
+                    "the content hash does not match: the file was edited by hand after it was saved"))
         }
         return LoadedSubmission(file: file, submission: s, problems: problems, rejection: nil, answersRead: readAnswers)
     }
@@ -200,22 +259,32 @@ public enum SubmissionLoader {
         var files: [String] = []
         var missing: [String] = []
         var repeated: [String] = []
-        var seenFiles: Set<String> = [], seenFolders: Set<String> = []
+        var seenFiles: Set<String> = []
+        var seenFolders: Set<String> = []
         var fileArguments: [(path: String, resolved: String)] = []
         let fm = FileManager.default
         for p in paths {
             var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: p, isDirectory: &isDir) else { missing.append(p); continue }
+            guard fm.fileExists(atPath: p, isDirectory: &isDir) else {
+                missing.append(p)
+                continue
+            }
             let resolved = AtomicOutput.resolvingLinks(p)
             if isDir.boolValue {
-                guard seenFolders.insert(resolved).inserted else { repeated.append(p); continue }
+                guard seenFolders.insert(resolved).inserted else {
+                    repeated.append(p)
+                    continue
+                }
                 // Names as strings: URL operations on thousands of files cost more than reading them.
                 let names = ((try? fm.contentsOfDirectory(atPath: p)) ?? [])
                     .filter { $0.lowercased().hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
                 let dir = p.hasSuffix("/") ? p : p + "/"
                 files += names.map { dir + $0 }
             } else {
-                guard seenFiles.insert(resolved).inserted else { repeated.append(p); continue }
+                guard seenFiles.insert(resolved).inserted else {
+                    repeated.append(p)
+                    continue
+                }
                 fileArguments.append((p, resolved))
                 files.append(p)
             }
@@ -223,8 +292,10 @@ public enum SubmissionLoader {
         // A file named that a folder given also lists: read once, through the folder.
         for argument in fileArguments {
             let name = (argument.resolved as NSString).lastPathComponent
-            if seenFolders.contains((argument.resolved as NSString).deletingLastPathComponent), name.lowercased().hasSuffix(".json"), !name.hasPrefix("."),
-               let k = files.lastIndex(of: argument.path) {
+            if seenFolders.contains((argument.resolved as NSString).deletingLastPathComponent),
+                name.lowercased().hasSuffix(".json"), !name.hasPrefix("."),
+                let k = files.lastIndex(of: argument.path)
+            {
                 files.remove(at: k)
                 repeated.append(argument.path)
             }

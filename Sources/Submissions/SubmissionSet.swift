@@ -1,5 +1,5 @@
-import Foundation
 import FormKit
+import Foundation
 
 /// Many loaded submissions sorted out per unit: which one counts, which were set aside and why.
 public struct SubmissionSet: Sendable {
@@ -35,14 +35,23 @@ public struct SubmissionSet: Sendable {
             }
             guard let s = item.submission else { continue }
             guard registry.unit(s.unitId) != nil else {
-                rejected.append((item.file, s.unitId.isEmpty
-                    ? L("tệp không ghi mã đơn vị (unit.id)", "the file names no unit (unit.id)")
-                    : L("đơn vị '\(s.unitId)' không có trong danh sách đơn vị", "unit '\(s.unitId)' is not in the unit list")))
+                rejected.append(
+                    (
+                        item.file,
+                        s.unitId.isEmpty
+                            ? L("tệp không ghi mã đơn vị (unit.id)", "the file names no unit (unit.id)")
+                            : L(
+                                "đơn vị '\(s.unitId)' không có trong danh sách đơn vị",
+                                "unit '\(s.unitId)' is not in the unit list")
+                    ))
                 continue
             }
             if s.status == .draft {
                 if let other = draftsOnly[s.unitId] {
-                    let newer = (s.updatedAt, s.revision, item.file) > (other.submission!.updatedAt, other.submission!.revision, other.file)
+                    let newer =
+                        (s.updatedAt, s.revision, item.file) > (
+                            other.submission!.updatedAt, other.submission!.revision, other.file
+                        )
                     draftsOnly[s.unitId] = newer ? item : other
                     otherDrafts.append(newer ? other : item)
                 } else {

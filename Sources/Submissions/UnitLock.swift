@@ -1,5 +1,6 @@
-import Foundation
 import FormKit
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,7 +19,9 @@ public final class UnitLock {
         static func current(started: Date) -> Holder {
             var name = [CChar](repeating: 0, count: 256)
             gethostname(&name, name.count - 1)
-            return Holder(host: String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), process: getpid(), started: started)
+            return Holder(
+                host: String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self),
+                process: getpid(), started: started)
         }
 
         var text: String { "host=\(host)\npid=\(process)\nstarted=\(Submission.timestamp(started))\n" }
@@ -30,7 +33,8 @@ public final class UnitLock {
                 if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
             }
             guard let host = fields["host"], let pid = fields["pid"].flatMap({ Int32($0) }),
-                  let started = fields["started"].flatMap(Submission.parseTimestamp) else { return nil }
+                let started = fields["started"].flatMap(Submission.parseTimestamp)
+            else { return nil }
             return Holder(host: host, process: pid, started: started)
         }
     }
@@ -105,14 +109,20 @@ public enum UnitLockError: Error, Sendable {
     public var message: LocalizedText {
         switch self {
         case .held(let holder, _):
-            let who = holder.map { h in
-                L("trên máy \(h.host), tiến trình \(h.process), mở từ \(UnitLockError.display(h.started))",
-                  "on \(h.host), process \(h.process), open since \(UnitLockError.display(h.started))")
-            } ?? L("không rõ phiên nào", "by an unknown session")
-            return L("Báo cáo của đơn vị này đang được mở trong một phiên khác (\(who.vi)). Hãy hoàn tất hoặc thoát phiên đó rồi chạy lại; không có gì bị thay đổi.",
-                     "This unit's report is open in another session (\(who.text(.en))). Finish or leave that session, then run again; nothing was changed.")
+            let who =
+                holder.map { h in
+                    L(
+                        "trên máy \(h.host), tiến trình \(h.process), mở từ \(UnitLockError.display(h.started))",
+                        "on \(h.host), process \(h.process), open since \(UnitLockError.display(h.started))")
+                } ?? L("không rõ phiên nào", "by an unknown session")
+            return L(
+                "Báo cáo của đơn vị này đang được mở trong một phiên khác (\(who.vi)). Hãy hoàn tất hoặc thoát phiên đó rồi chạy lại; không có gì bị thay đổi.",
+                "This unit's report is open in another session (\(who.text(.en))). Finish or leave that session, then run again; nothing was changed."
+            )
         case .cannotLock(let path, let reason):
-            return L("Không khoá được \(path) (\(reason)); không có gì bị thay đổi.", "Cannot lock \(path) (\(reason)); nothing was changed.")
+            return L(
+                "Không khoá được \(path) (\(reason)); không có gì bị thay đổi.",
+                "Cannot lock \(path) (\(reason)); nothing was changed.")
         }
     }
 

@@ -1,5 +1,5 @@
-import Foundation
 import FormKit
+import Foundation
 
 /// A reporting unit of the ministry.
 public struct ReportingUnit: Sendable, Hashable {
@@ -39,12 +39,15 @@ public struct UnitRegistry: Sendable {
     /// A unit id: lower-case ASCII letters and digits in groups joined by single '-'.
     static func isValidId(_ id: String) -> Bool {
         let groups = id.split(separator: "-", omittingEmptySubsequences: false)
-        return groups.allSatisfy { g in !g.isEmpty && g.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) } }
+        return groups.allSatisfy { g in
+            !g.isEmpty && g.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) }
+        }
     }
 
     /// Loads Forms/units.yaml; every problem is reported with file:line:col.
     public static func load(contentsOf url: URL) throws -> UnitRegistry {
-        let text = try InputFile.yamlText(url.path, what: L("không mở được danh sách đơn vị", "cannot open the unit list"))
+        let text = try InputFile.yamlText(
+            url.path, what: L("không mở được danh sách đơn vị", "cannot open the unit list"))
         return try parse(text, file: FormLoader.displayPath(url))
     }
 
@@ -56,15 +59,20 @@ public struct UnitRegistry: Sendable {
         for entry in yamlEntries(text, reader) {
             let (id, name) = (entry.id, entry.name)
             if !isValidId(id) {
-                reader.error(at: entry.idAt, L("mã đơn vị '\(id)' phải là chữ thường không dấu, chữ số và '-' (ví dụ cuc-shtt)",
-                                               "unit id '\(id)' must be lower-case ASCII letters, digits and '-' (e.g. cuc-shtt)"))
+                reader.error(
+                    at: entry.idAt,
+                    L(
+                        "mã đơn vị '\(id)' phải là chữ thường không dấu, chữ số và '-' (ví dụ cuc-shtt)",
+                        "unit id '\(id)' must be lower-case ASCII letters, digits and '-' (e.g. cuc-shtt)"))
             }
             if !seenIds.insert(id).inserted {
                 reader.error(at: entry.idAt, L("mã đơn vị '\(id)' bị lặp", "duplicate unit id '\(id)'"))
             }
             let key = name.lowercased()
             if let line = seenKeys[key] {
-                reader.error(at: entry.nameAt, L("tên đơn vị '\(name)' trùng với dòng \(line)", "unit name '\(name)' repeats line \(line)"))
+                reader.error(
+                    at: entry.nameAt,
+                    L("tên đơn vị '\(name)' trùng với dòng \(line)", "unit name '\(name)' repeats line \(line)"))
             }
             seenKeys[key] = entry.nameAt.line
             units.append(ReportingUnit(id: id, name: name, shortName: entry.short ?? name))
@@ -84,11 +92,15 @@ public struct UnitRegistry: Sendable {
 
     /// The units through the YAML reader, its problems reported to it.
     static func yamlEntries(_ text: String, _ reader: YAMLReader) -> [Entry] {
-        guard let root = reader.compose(text), let top = reader.mapping(root, what: L("danh sách đơn vị", "the unit list"), allowed: ["units"]) else { return [] }
+        guard let root = reader.compose(text),
+            let top = reader.mapping(root, what: L("danh sách đơn vị", "the unit list"), allowed: ["units"])
+        else { return [] }
         return reader.sequence(top.node("units"), what: L("'units'", "'units'")).compactMap { node in
             guard let m = reader.mapping(node, what: L("đơn vị", "a unit"), allowed: ["id", "name", "short"]),
-                  let id = m.string("id", required: true), let name = m.string("name", required: true) else { return nil }
-            return Entry(id: id, name: name, short: m.string("short"), idAt: m.location("id"), nameAt: m.location("name"))
+                let id = m.string("id", required: true), let name = m.string("name", required: true)
+            else { return nil }
+            return Entry(
+                id: id, name: name, short: m.string("short"), idAt: m.location("id"), nameAt: m.location("name"))
         }
     }
 
@@ -115,7 +127,9 @@ public struct UnitRegistry: Sendable {
             let nameWords = (u.name.matchKey + " " + u.shortName.matchKey).split(separator: " ").map(String.init)
             // A word spelt right counts twice a word spelt nearly right.
             let score = words.reduce(0) { total, w in
-                total + (nameWords.contains(w) ? 2 : nameWords.contains { editDistance(w, $0) <= max(1, w.count / 4) } ? 1 : 0)
+                total
+                    + (nameWords.contains(w)
+                        ? 2 : nameWords.contains { editDistance(w, $0) <= max(1, w.count / 4) } ? 1 : 0)
             }
             return (u, score)
         }

@@ -25,7 +25,10 @@ enum TextNormalization {
         while i < n {
             let b = bytes[i]
             // U+0000–U+02FF (lead bytes below 0xCC, and the continuation bytes of these).
-            if b < 0xCC { i += 1; continue }
+            if b < 0xCC {
+                i += 1
+                continue
+            }
             let length = b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
             guard i + length <= n else { return false }
             var value = UInt32(b & (0xFF >> (length + 1)))

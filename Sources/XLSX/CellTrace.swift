@@ -24,20 +24,30 @@ public final class CellTrace: WorkbookObserver {
     func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
     func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
     func f64(_ v: Double) { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-    func string(_ s: String) { let b = Array(s.utf8); u32(UInt32(b.count)); data.append(contentsOf: b) }
+    func string(_ s: String) {
+        let b = Array(s.utf8)
+        u32(UInt32(b.count))
+        data.append(contentsOf: b)
+    }
 
     public func addedSheet(_ name: String) {
-        u8(1); string(name)
+        u8(1)
+        string(name)
         current = sheets
         sheets += 1
     }
 
-    public func wrote(_ cell: Cell, storedText: String?, at row: Int, _ col: Int, format: CellFormat?, in sheet: Worksheet) {
+    public func wrote(
+        _ cell: Cell, storedText: String?, at row: Int, _ col: Int, format: CellFormat?, in sheet: Worksheet
+    ) {
         select(sheet.index)
         self.cell(row, col, cell, self.format(format, font: sheet.workbook.fontName), storedText: storedText)
     }
 
-    public func merged(_ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int, text: String, format: CellFormat?, in sheet: Worksheet) {
+    public func merged(
+        _ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int, text: String, format: CellFormat?,
+        in sheet: Worksheet
+    ) {
         select(sheet.index)
         merge(firstRow, firstCol, lastRow, lastCol, self.format(format, font: sheet.workbook.fontName), text)
     }
@@ -55,7 +65,8 @@ public final class CellTrace: WorkbookObserver {
     /// Makes the following records go to sheet `index` (0-based, in the order added).
     func select(_ index: Int) {
         guard index != current else { return }
-        u8(10); u16(UInt16(index))
+        u8(10)
+        u16(UInt16(index))
         current = index
     }
 
@@ -64,7 +75,8 @@ public final class CellTrace: WorkbookObserver {
         if let id = formatIds[spec] { return id }
         let id = UInt16(formatIds.count)
         formatIds[spec] = id
-        u8(2); u16(id)
+        u8(2)
+        u16(id)
         var flags: UInt8 = 0
         if spec.bold { flags |= 1 }
         if spec.italic { flags |= 2 }
@@ -72,7 +84,12 @@ public final class CellTrace: WorkbookObserver {
         if spec.border { flags |= 8 }
         if spec.verticalCenter { flags |= 16 }
         u8(flags)
-        switch spec.align { case .left: u8(1); case .center: u8(2); case .right: u8(3); case nil: u8(0) }
+        switch spec.align {
+        case .left: u8(1)
+        case .center: u8(2)
+        case .right: u8(3)
+        case nil: u8(0)
+        }
         f64(spec.fontSize)
         u32(spec.background ?? 0xFFFF_FFFF)
         string(spec.numberFormat ?? "")
@@ -87,19 +104,38 @@ public final class CellTrace: WorkbookObserver {
         case .formula: u8(5)
         case .blank: u8(6)
         }
-        u32(UInt32(row)); u16(UInt16(col)); u16(format)
+        u32(UInt32(row))
+        u16(UInt16(col))
+        u16(format)
         switch cell {
         case .text: string(storedText ?? "")
         case .number(let n): f64(n)
-        case .formula(let f, let cached): f64(cached ?? 0); string(f)
+        case .formula(let f, let cached):
+            f64(cached ?? 0)
+            string(f)
         case .blank: break
         }
     }
 
     func merge(_ r1: Int, _ c1: Int, _ r2: Int, _ c2: Int, _ format: UInt16, _ text: String) {
-        u8(7); u32(UInt32(r1)); u16(UInt16(c1)); u32(UInt32(r2)); u16(UInt16(c2)); u16(format); string(text)
+        u8(7)
+        u32(UInt32(r1))
+        u16(UInt16(c1))
+        u32(UInt32(r2))
+        u16(UInt16(c2))
+        u16(format)
+        string(text)
     }
 
-    func column(_ first: Int, _ last: Int, _ width: Double) { u8(8); u16(UInt16(first)); u16(UInt16(last)); f64(width) }
-    func row(_ row: Int, _ height: Double) { u8(9); u32(UInt32(row)); f64(height) }
+    func column(_ first: Int, _ last: Int, _ width: Double) {
+        u8(8)
+        u16(UInt16(first))
+        u16(UInt16(last))
+        f64(width)
+    }
+    func row(_ row: Int, _ height: Double) {
+        u8(9)
+        u32(UInt32(row))
+        f64(height)
+    }
 }

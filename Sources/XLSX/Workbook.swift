@@ -22,8 +22,9 @@ public struct XLSXError: Error, CustomStringConvertible, Sendable {
 
     /// A write, format or set-up asked of a workbook already closed or discarded.
     static func closed(sheet: String?) -> XLSXError {
-        XLSXError(sheet: sheet, message: "the workbook is already closed or discarded: nothing more can be written to it",
-                  vietnamese: "bảng tính đã đóng hoặc đã huỷ: không ghi thêm được gì vào đó")
+        XLSXError(
+            sheet: sheet, message: "the workbook is already closed or discarded: nothing more can be written to it",
+            vietnamese: "bảng tính đã đóng hoặc đã huỷ: không ghi thêm được gì vào đó")
     }
 
     /// Vietnamese first, English after, as the tool's other messages.
@@ -31,7 +32,8 @@ public struct XLSXError: Error, CustomStringConvertible, Sendable {
         var place: [String] = []
         if let sheet { place.append("sheet '\(sheet)'") }
         if let cell { place.append("cell \(cell)") }
-        return (place.isEmpty ? "" : place.joined(separator: ", ") + ": ") + (vietnamese.map { "\($0) (\(message))" } ?? message)
+        return (place.isEmpty ? "" : place.joined(separator: ", ") + ": ")
+            + (vietnamese.map { "\($0) (\(message))" } ?? message)
     }
 }
 
@@ -95,15 +97,17 @@ public final class Workbook {
         do {
             output = try AtomicOutput(url.path)
         } catch {
-            throw XLSXError(message: "cannot write the workbook at \(url.path): \(error)",
-                            vietnamese: "không ghi được bảng tính tại \(url.path): \(error)")
+            throw XLSXError(
+                message: "cannot write the workbook at \(url.path): \(error)",
+                vietnamese: "không ghi được bảng tính tại \(url.path): \(error)")
         }
         temporaryURL = URL(fileURLWithPath: output.temporary)
         var options = lxw_workbook_options(constant_memory: constantMemory ? 1 : 0, tmpdir: nil, use_zip64: 1)
         handle = temporaryURL.path.withCString { workbook_new_opt($0, &options) }
         guard handle != nil else {
-            throw XLSXError(message: "cannot create a workbook at \(temporaryURL.path)",
-                            vietnamese: "không tạo được bảng tính tại \(temporaryURL.path)")
+            throw XLSXError(
+                message: "cannot create a workbook at \(temporaryURL.path)",
+                vietnamese: "không tạo được bảng tính tại \(temporaryURL.path)")
         }
     }
 
@@ -130,7 +134,9 @@ public final class Workbook {
         let handle = try openHandle()
         let name = SheetName.make(requested, avoiding: sheetKeys)
         guard let ws = name.withCString({ workbook_add_worksheet(handle, $0) }) else {
-            throw XLSXError(sheet: name, message: "libxlsxwriter refused the sheet name", vietnamese: "libxlsxwriter không nhận tên trang tính")
+            throw XLSXError(
+                sheet: name, message: "libxlsxwriter refused the sheet name",
+                vietnamese: "libxlsxwriter không nhận tên trang tính")
         }
         sheetKeys.insert(SheetName.key(name))
         if name != requested { notices.append(.sheetRenamed(from: requested, to: name)) }
@@ -145,7 +151,8 @@ public final class Workbook {
     private var recentFormats: [(spec: CellFormat, format: UnsafeMutablePointer<lxw_format>)] = []
 
     /// The C format of a spec, made once per workbook. Call only while open (checked by the caller).
-    func format(_ spec: CellFormat?, _ handle: UnsafeMutablePointer<lxw_workbook>) -> UnsafeMutablePointer<lxw_format>? {
+    func format(_ spec: CellFormat?, _ handle: UnsafeMutablePointer<lxw_workbook>) -> UnsafeMutablePointer<lxw_format>?
+    {
         guard let spec else { return nil }
         if let hit = recentFormats.first(where: { $0.spec == spec }) { return hit.format }
         if let f = formats[spec] {
@@ -192,15 +199,19 @@ public final class Workbook {
 
     public func setProperties(title: String, subject: String = "", author: String = "") throws {
         let handle = try openHandle()
-        try title.withCString { t in try subject.withCString { s in try author.withCString { a in
-            var p = lxw_doc_properties()
-            // libxlsxwriter copies the strings: the pointers need live only through the call.
-            p.title = UnsafeMutablePointer(mutating: t)
-            p.subject = UnsafeMutablePointer(mutating: s)
-            p.author = UnsafeMutablePointer(mutating: a)
-            let err = workbook_set_properties(handle, &p)
-            guard err == LXW_NO_ERROR else { throw XLSXError(message: String(cString: lxw_strerror(err))) }
-        } } }
+        try title.withCString { t in
+            try subject.withCString { s in
+                try author.withCString { a in
+                    var p = lxw_doc_properties()
+                    // libxlsxwriter copies the strings: the pointers need live only through the call.
+                    p.title = UnsafeMutablePointer(mutating: t)
+                    p.subject = UnsafeMutablePointer(mutating: s)
+                    p.author = UnsafeMutablePointer(mutating: a)
+                    let err = workbook_set_properties(handle, &p)
+                    guard err == LXW_NO_ERROR else { throw XLSXError(message: String(cString: lxw_strerror(err))) }
+                }
+            }
+        }
     }
 
     /// Writes the file and puts it in place. On failure the target is left as it was.
@@ -215,8 +226,9 @@ public final class Workbook {
         do {
             try output.commit()
         } catch {
-            throw XLSXError(message: "cannot put the workbook in place at \(url.path): \(error)",
-                            vietnamese: "không đặt được bảng tính vào \(url.path): \(error)")
+            throw XLSXError(
+                message: "cannot put the workbook in place at \(url.path): \(error)",
+                vietnamese: "không đặt được bảng tính vào \(url.path): \(error)")
         }
     }
 

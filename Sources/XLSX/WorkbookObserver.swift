@@ -9,7 +9,9 @@ public protocol WorkbookObserver: AnyObject {
     /// A cell; `storedText` is a text cell's text as stored (NFC, cleaned, cut at the limit).
     func wrote(_ cell: Cell, storedText: String?, at row: Int, _ col: Int, format: CellFormat?, in sheet: Worksheet)
     /// A merged range holding `text` as stored.
-    func merged(_ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int, text: String, format: CellFormat?, in sheet: Worksheet)
+    func merged(
+        _ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int, text: String, format: CellFormat?,
+        in sheet: Worksheet)
     func setColumns(_ first: Int, _ last: Int, width: Double, in sheet: Worksheet)
     func setRow(_ row: Int, height: Double, in sheet: Worksheet)
 }

@@ -26,8 +26,10 @@ public struct CellFormat: Hashable, Sendable {
     public var verticalCenter = true
     public var background: UInt32?
 
-    public init(bold: Bool = false, italic: Bool = false, wrap: Bool = false, border: Bool = false, fontSize: Double = 11,
-                numberFormat: String? = nil, align: Align? = nil, background: UInt32? = nil) {
+    public init(
+        bold: Bool = false, italic: Bool = false, wrap: Bool = false, border: Bool = false, fontSize: Double = 11,
+        numberFormat: String? = nil, align: Align? = nil, background: UInt32? = nil
+    ) {
         self.bold = bold
         self.italic = italic
         self.wrap = wrap
@@ -149,7 +151,9 @@ public final class Worksheet {
 
     /// The C workbook and sheet, or the error of a closed workbook.
     @inline(__always)
-    private func openWithBook() throws -> (book: UnsafeMutablePointer<lxw_workbook>, sheet: UnsafeMutablePointer<lxw_worksheet>) {
+    private func openWithBook() throws -> (
+        book: UnsafeMutablePointer<lxw_workbook>, sheet: UnsafeMutablePointer<lxw_worksheet>
+    ) {
         (try workbook.openHandle(sheet: name), handle)
     }
 
@@ -160,7 +164,9 @@ public final class Worksheet {
 
     private func check(_ err: lxw_error, _ row: Int? = nil, _ col: Int? = nil) throws {
         guard err != LXW_NO_ERROR else { return }
-        throw XLSXError(sheet: name, cell: row.flatMap { r in col.map { cellName(r, $0) } }, message: String(cString: lxw_strerror(err)))
+        throw XLSXError(
+            sheet: name, cell: row.flatMap { r in col.map { cellName(r, $0) } },
+            message: String(cString: lxw_strerror(err)))
     }
 
     /// Text as a cell can hold it: NFC, no XML-invalid control characters, cut at Excel's limit.
@@ -168,14 +174,16 @@ public final class Worksheet {
         // Most cells: NFC already (told from the bytes), no control character, short.
         var s = text.nfc
         // One look at the bytes: a control character to drop, an underscore that may begin `_xHHHH_`.
-        var control = false, underscore = false
+        var control = false
+        var underscore = false
         s.withUTF8 { bytes in
             for b in bytes {
                 if b < 0x20 { control = control || (b != 10 && b != 9) } else if b == 0x5F { underscore = true }
             }
         }
         if control {
-            s = String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\n" || $0 == "\t" }))
+            s = String(
+                String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\n" || $0 == "\t" }))
         }
         if underscore { s = Worksheet.escapingUnderscoreCodes(s) }
         if s.utf8.count > Worksheet.maxCellLength, s.utf16.count > Worksheet.maxCellLength {
@@ -199,9 +207,12 @@ public final class Worksheet {
     /// itself has its underscore written `_x005F_`, as the standard (ECMA-376, ST_Xstring) says.
     static func escapingUnderscoreCodes(_ text: String) -> String {
         let b = Array(text.utf8)
-        func isHex(_ c: UInt8) -> Bool { (0x30...0x39).contains(c) || (0x41...0x46).contains(c) || (0x61...0x66).contains(c) }
+        func isHex(_ c: UInt8) -> Bool {
+            (0x30...0x39).contains(c) || (0x41...0x46).contains(c) || (0x61...0x66).contains(c)
+        }
         func isCode(at i: Int) -> Bool {
-            i + 6 < b.count && b[i] == 0x5F && (b[i + 1] == 0x78 || b[i + 1] == 0x58) && (2...5).allSatisfy { isHex(b[i + $0]) } && b[i + 6] == 0x5F
+            i + 6 < b.count && b[i] == 0x5F && (b[i + 1] == 0x78 || b[i + 1] == 0x58)
+                && (2...5).allSatisfy { isHex(b[i + $0]) } && b[i + 6] == 0x5F
         }
         guard b.contains(0x5F), b.indices.contains(where: isCode) else { return text }
         var out: [UInt8] = []
@@ -214,32 +225,45 @@ public final class Worksheet {
 
     public func write(_ row: Int, _ col: Int, _ cell: Cell, _ format: CellFormat? = nil) throws {
         let (book, _) = try openWithBook()
-        try write(row, col, cell, FormatRef(pointer: workbook.format(format, book), workbook: workbook.serial, wraps: false))
+        try write(
+            row, col, cell, FormatRef(pointer: workbook.format(format, book), workbook: workbook.serial, wraps: false))
     }
 
     public func write(_ row: Int, _ col: Int, _ cell: Cell, _ format: FormatRef) throws {
         let handle = try open()
         guard format.workbook == workbook.serial else {
-            throw XLSXError(sheet: name, cell: cellName(row, col), message: "the format was made by another workbook",
-                            vietnamese: "định dạng thuộc về một bảng tính khác")
+            throw XLSXError(
+                sheet: name, cell: cellName(row, col), message: "the format was made by another workbook",
+                vietnamese: "định dạng thuộc về một bảng tính khác")
         }
         let f = format.pointer
-        let r = lxw_row_t(row), c = lxw_col_t(col)
+        let r = lxw_row_t(row)
+        let c = lxw_col_t(col)
         workbook.cellsWritten += 1
         switch cell {
         case .text(let t):
             // Always a string cell: text that starts with '=' stays text.
             let s = storable(t, row: row, col: col)
-            if let observer = workbook.observer { observer.wrote(cell, storedText: s, at: row, col, format: workbook.spec(of: f), in: self) }
+            if let observer = workbook.observer {
+                observer.wrote(cell, storedText: s, at: row, col, format: workbook.spec(of: f), in: self)
+            }
             try check(s.withCString { worksheet_write_string(handle, r, c, $0, f) }, row, col)
         case .number(let n):
-            if let observer = workbook.observer { observer.wrote(cell, storedText: nil, at: row, col, format: workbook.spec(of: f), in: self) }
-            try check(n.isFinite ? worksheet_write_number(handle, r, c, n, f) : worksheet_write_blank(handle, r, c, f), row, col)
+            if let observer = workbook.observer {
+                observer.wrote(cell, storedText: nil, at: row, col, format: workbook.spec(of: f), in: self)
+            }
+            try check(
+                n.isFinite ? worksheet_write_number(handle, r, c, n, f) : worksheet_write_blank(handle, r, c, f), row,
+                col)
         case .formula(let formula, let cached):
-            if let observer = workbook.observer { observer.wrote(cell, storedText: nil, at: row, col, format: workbook.spec(of: f), in: self) }
+            if let observer = workbook.observer {
+                observer.wrote(cell, storedText: nil, at: row, col, format: workbook.spec(of: f), in: self)
+            }
             try check(formula.withCString { worksheet_write_formula_num(handle, r, c, $0, f, cached ?? 0) }, row, col)
         case .blank:
-            if let observer = workbook.observer { observer.wrote(cell, storedText: nil, at: row, col, format: workbook.spec(of: f), in: self) }
+            if let observer = workbook.observer {
+                observer.wrote(cell, storedText: nil, at: row, col, format: workbook.spec(of: f), in: self)
+            }
             try check(worksheet_write_blank(handle, r, c, f), row, col)
         }
     }
@@ -255,16 +279,22 @@ public final class Worksheet {
     }
 
     /// One cell over `rows` × `columns` (0-based, inclusive), holding `text`.
-    public func merge(rows: ClosedRange<Int>, columns: ClosedRange<Int>, _ text: String, _ format: CellFormat? = nil) throws {
-        let (firstRow, lastRow, firstCol, lastCol) = (rows.lowerBound, rows.upperBound, columns.lowerBound, columns.upperBound)
+    public func merge(rows: ClosedRange<Int>, columns: ClosedRange<Int>, _ text: String, _ format: CellFormat? = nil)
+        throws
+    {
+        let (firstRow, lastRow, firstCol, lastCol) = (
+            rows.lowerBound, rows.upperBound, columns.lowerBound, columns.upperBound
+        )
         let (book, handle) = try openWithBook()
         let s = storable(text, row: firstRow, col: firstCol)
         workbook.cellsWritten += 1
         observer?.merged(firstRow, firstCol, lastRow, lastCol, text: s, format: format, in: self)
         let f = workbook.format(format, book)
-        try check(s.withCString {
-            worksheet_merge_range(handle, lxw_row_t(firstRow), lxw_col_t(firstCol), lxw_row_t(lastRow), lxw_col_t(lastCol), $0, f)
-        }, firstRow, firstCol)
+        try check(
+            s.withCString {
+                worksheet_merge_range(
+                    handle, lxw_row_t(firstRow), lxw_col_t(firstCol), lxw_row_t(lastRow), lxw_col_t(lastCol), $0, f)
+            }, firstRow, firstCol)
     }
 
     private var observer: (any WorkbookObserver)? { workbook.observer }
@@ -289,7 +319,9 @@ public final class Worksheet {
 
     /// In constant-memory mode, call this before writing the rows it covers.
     public func autofilter(_ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int) throws {
-        try check(worksheet_autofilter(try open(), lxw_row_t(firstRow), lxw_col_t(firstCol), lxw_row_t(lastRow), lxw_col_t(lastCol)))
+        try check(
+            worksheet_autofilter(
+                try open(), lxw_row_t(firstRow), lxw_col_t(firstCol), lxw_row_t(lastRow), lxw_col_t(lastCol)))
     }
 
     /// A drop-down of allowed values on one cell.
@@ -299,7 +331,7 @@ public final class Worksheet {
         dv.validate = UInt8(LXW_VALIDATION_TYPE_LIST.rawValue)
         // C copies of the values, freed on the way out, after libxlsxwriter copied them.
         let cStrings = values.map { strdup($0) }
-        defer { cStrings.forEach { free($0) } }
+        defer { for c in cStrings { free(c) } }
         var list: [UnsafeMutablePointer<CChar>?] = cStrings + [nil]
         // libxlsxwriter copies the list during the call: the buffer need live only through it.
         try list.withUnsafeMutableBufferPointer { buf in
@@ -314,7 +346,9 @@ public final class Worksheet {
         worksheet_set_paper(handle, 9)  // A4
         worksheet_set_margins(handle, 0.5, 0.5, 0.6, 0.6)
         if p.fitWidth > 0 { worksheet_fit_to_pages(handle, UInt16(p.fitWidth), 0) }
-        if let rows = p.repeatRows { try check(worksheet_repeat_rows(handle, lxw_row_t(rows.lowerBound), lxw_row_t(rows.upperBound))) }
+        if let rows = p.repeatRows {
+            try check(worksheet_repeat_rows(handle, lxw_row_t(rows.lowerBound), lxw_row_t(rows.upperBound)))
+        }
         try check(p.footer.withCString { worksheet_set_footer(handle, $0) })
         if let h = p.header { try check(h.withCString { worksheet_set_header(handle, $0) }) }
     }
@@ -344,10 +378,18 @@ public final class Worksheet {
         // One pass over the bytes: a scalar is a byte that does not continue one.
         return copy.withUTF8 { bytes in
             // Most cells fit their column on one line.
-            if bytes.count <= perLine && (bytes.isEmpty || memchr(bytes.baseAddress!, 10, bytes.count) == nil) { return 1 }
-            var n = 0, run = 0
+            if bytes.count <= perLine && (bytes.isEmpty || memchr(bytes.baseAddress!, 10, bytes.count) == nil) {
+                return 1
+            }
+            var n = 0
+            var run = 0
             for b in bytes {
-                if b == 10 { n += max(1, (run + perLine - 1) / perLine); run = 0 } else if b & 0xC0 != 0x80 { run += 1 }
+                if b == 10 {
+                    n += max(1, (run + perLine - 1) / perLine)
+                    run = 0
+                } else if b & 0xC0 != 0x80 {
+                    run += 1
+                }
             }
             return n + max(1, (run + perLine - 1) / perLine)
         }
@@ -362,8 +404,12 @@ public final class Worksheet {
         for s in spec.series {
             guard let series = chart_add_series(chart, nil, nil) else { continue }
             s.sheet.withCString { sheet in
-                chart_series_set_categories(series, sheet, lxw_row_t(s.firstRow), lxw_col_t(s.categoryColumn), lxw_row_t(s.lastRow), lxw_col_t(s.categoryColumn))
-                chart_series_set_values(series, sheet, lxw_row_t(s.firstRow), lxw_col_t(s.valueColumn), lxw_row_t(s.lastRow), lxw_col_t(s.valueColumn))
+                chart_series_set_categories(
+                    series, sheet, lxw_row_t(s.firstRow), lxw_col_t(s.categoryColumn), lxw_row_t(s.lastRow),
+                    lxw_col_t(s.categoryColumn))
+                chart_series_set_values(
+                    series, sheet, lxw_row_t(s.firstRow), lxw_col_t(s.valueColumn), lxw_row_t(s.lastRow),
+                    lxw_col_t(s.valueColumn))
             }
             s.name.withCString { chart_series_set_name(series, $0) }
         }

@@ -32,7 +32,10 @@ struct Fuzz {
     static func main() {
         let name = ProcessInfo.processInfo.environment["ICTREPORT_FUZZ_TARGET"] ?? ""
         guard let run = FuzzTargets.target(name) else {
-            FileHandle.standardError.write(Data("ictreport-fuzz: set ICTREPORT_FUZZ_TARGET to one of: \(FuzzTargets.names.joined(separator: ", "))\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "ictreport-fuzz: set ICTREPORT_FUZZ_TARGET to one of: \(FuzzTargets.names.joined(separator: ", "))\n"
+                        .utf8))
             exit(2)
         }
         selected = run
@@ -56,9 +59,11 @@ struct Replay {
         for path in args.dropFirst() {
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
-                print("ictreport-fuzz: no such file: \(path)"); exit(2)
+                print("ictreport-fuzz: no such file: \(path)")
+                exit(2)
             }
-            let files = isDir.boolValue
+            let files =
+                isDir.boolValue
                 ? ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted().map { "\(path)/\($0)" }
                 : [path]
             for file in files {

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Collector
 import Dispatch
-import Foundation
 import FormKit
+import Foundation
 import Submissions
 
 extension Palette.Mode: ExpressibleByArgument {}
@@ -12,10 +12,10 @@ struct CollectCommand: ParsableCommand {
         commandName: "collect",
         abstract: "Nhập báo cáo của một đơn vị, từng câu một. (Fill in one unit's report, question by question.)",
         discussion: """
-        Bản nháp được lưu sau mỗi câu trả lời; Ctrl-C hoặc hết dữ liệu nhập đều lưu và thoát. \
-        Mã thoát: 0 hoàn tất hoặc :save; 1 thiếu hoặc sai câu trả lời (--no-input), hoặc không lưu được; 3 hết dữ liệu nhập; \
-        4 báo cáo đang được mở trong phiên khác; 130 Ctrl-C.
-        """)
+            Bản nháp được lưu sau mỗi câu trả lời; Ctrl-C hoặc hết dữ liệu nhập đều lưu và thoát. \
+            Mã thoát: 0 hoàn tất hoặc :save; 1 thiếu hoặc sai câu trả lời (--no-input), hoặc không lưu được; 3 hết dữ liệu nhập; \
+            4 báo cáo đang được mở trong phiên khác; 130 Ctrl-C.
+            """)
 
     @Option(help: "Mã đơn vị hoặc tên đơn vị (gõ không dấu cũng được). (Unit id or name.)")
     var unit: String
@@ -49,7 +49,9 @@ struct CollectCommand: ParsableCommand {
 
     /// A word as a shell reads it back: quoted when it holds anything but plain characters.
     static func shellWord(_ word: String) -> String {
-        let plain = word.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_./:=@,+".unicodeScalars.contains($0) }
+        let plain = word.unicodeScalars.allSatisfy {
+            CharacterSet.alphanumerics.contains($0) || "-_./:=@,+".unicodeScalars.contains($0)
+        }
         return plain && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
@@ -63,8 +65,11 @@ struct CollectCommand: ParsableCommand {
         if let edit {
             let loaded = try loadSubmission(edit, form, lang)
             guard loaded.status == .final else {
-                printError(L("\(edit) là bản nháp, không phải bản chính thức: --edit chỉ mở lại bản chính thức. Để làm tiếp bản nháp, chạy: ictreport collect --unit \(loaded.unitId.isEmpty ? unit : loaded.unitId)",
-                                         "\(edit) is a draft, not a final submission: --edit reopens final ones only. To go on with a draft, run: ictreport collect --unit \(loaded.unitId.isEmpty ? unit : loaded.unitId)").text(lang))
+                printError(
+                    L(
+                        "\(edit) là bản nháp, không phải bản chính thức: --edit chỉ mở lại bản chính thức. Để làm tiếp bản nháp, chạy: ictreport collect --unit \(loaded.unitId.isEmpty ? unit : loaded.unitId)",
+                        "\(edit) is a draft, not a final submission: --edit reopens final ones only. To go on with a draft, run: ictreport collect --unit \(loaded.unitId.isEmpty ? unit : loaded.unitId)"
+                    ).text(lang))
                 throw ExitCode(1)
             }
             editing = loaded
@@ -73,19 +78,29 @@ struct CollectCommand: ParsableCommand {
             throw ValidationError(L("--no-input cần --answers FILE", "--no-input needs --answers FILE").text(lang))
         }
         let prefill = try answers.map { try loadSubmission($0, form, lang) }
-        guard let chosen = try chooseUnit(registry, terminal: terminal, lang: lang, interactive: !noInput) else { throw ExitCode(1) }
+        guard let chosen = try chooseUnit(registry, terminal: terminal, lang: lang, interactive: !noInput) else {
+            throw ExitCode(1)
+        }
         if let editing, editing.unitId != chosen.id {
-            printError(L("\(edit!) là báo cáo của \(editing.unitName), không phải \(chosen.name).", "\(edit!) is the report of \(editing.unitName), not \(chosen.name).").text(lang))
+            printError(
+                L(
+                    "\(edit!) là báo cáo của \(editing.unitName), không phải \(chosen.name).",
+                    "\(edit!) is the report of \(editing.unitName), not \(chosen.name)."
+                ).text(lang))
             throw ExitCode(1)
         }
         if let prefill, !prefill.unitId.isEmpty, prefill.unitId != chosen.id {
             let other = registry.unit(prefill.unitId)?.name ?? prefill.unitId
-            printError(L("\(answers!) là câu trả lời của \(other) (unit: \(prefill.unitId)), không phải \(chosen.name). Hãy chọn đúng tệp hoặc đúng đơn vị.",
-                                     "\(answers!) holds the answers of \(other) (unit: \(prefill.unitId)), not \(chosen.name). Choose the right file or the right unit.").text(lang))
+            printError(
+                L(
+                    "\(answers!) là câu trả lời của \(other) (unit: \(prefill.unitId)), không phải \(chosen.name). Hãy chọn đúng tệp hoặc đúng đơn vị.",
+                    "\(answers!) holds the answers of \(other) (unit: \(prefill.unitId)), not \(chosen.name). Choose the right file or the right unit."
+                ).text(lang))
             throw ExitCode(1)
         }
-        var options = CollectorSession.Options(draftURL: URL(fileURLWithPath: drafts).appendingPathComponent("\(chosen.id).json"),
-                                               outputDirectory: URL(fileURLWithPath: out))
+        var options = CollectorSession.Options(
+            draftURL: URL(fileURLWithPath: drafts).appendingPathComponent("\(chosen.id).json"),
+            outputDirectory: URL(fileURLWithPath: out))
         options.language = lang
         options.palette = palette
         options.editing = editing
@@ -94,15 +109,21 @@ struct CollectCommand: ParsableCommand {
         // One session per unit: the second says who holds the report and changes nothing.
         let lock: UnitLock
         do {
-            lock = try UnitLock.acquire([options.draftURL.path, options.outputDirectory.appendingPathComponent("\(chosen.id).json").path])
+            lock = try UnitLock.acquire([
+                options.draftURL.path, options.outputDirectory.appendingPathComponent("\(chosen.id).json").path
+            ])
         } catch {
             printError(error.message.text(lang))
             throw ExitCode(CollectorOutcome.busy.exitCode)
         }
         defer { lock.release() }
-        for holder in lock.takenOver where holder.host != ProcessInfo.processInfo.hostName || kill(holder.process, 0) != 0 {
-            printError(L("(Phiên trước trên máy \(holder.host), tiến trình \(holder.process) đã kết thúc mà chưa đóng; tiếp tục từ những gì nó đã lưu.)",
-                                     "(An earlier session on \(holder.host), process \(holder.process), ended without closing; going on from what it saved.)").text(lang))
+        for holder in lock.takenOver
+        where holder.host != ProcessInfo.processInfo.hostName || kill(holder.process, 0) != 0 {
+            printError(
+                L(
+                    "(Phiên trước trên máy \(holder.host), tiến trình \(holder.process) đã kết thúc mà chưa đóng; tiếp tục từ những gì nó đã lưu.)",
+                    "(An earlier session on \(holder.host), process \(holder.process), ended without closing; going on from what it saved.)"
+                ).text(lang))
         }
         let session = CollectorSession(form: form, unit: chosen, terminal: terminal, options: options)
         if noInput { throw ExitCode(session.runWithoutInput().exitCode) }
@@ -117,26 +138,36 @@ struct CollectCommand: ParsableCommand {
     }
 
     /// The unit typed: an id, or a name typed loosely; several matches are offered as a list.
-    func chooseUnit(_ registry: UnitRegistry, terminal: Terminal, lang: Language, interactive: Bool) throws -> ReportingUnit? {
+    func chooseUnit(_ registry: UnitRegistry, terminal: Terminal, lang: Language, interactive: Bool) throws
+        -> ReportingUnit?
+    {
         let matches = registry.match(unit)
         if matches.count == 1 { return matches[0] }
         if matches.isEmpty {
             printError(L("Không tìm thấy đơn vị '\(unit)'.", "No unit matches '\(unit)'.").text(lang))
             let close = registry.suggestions(unit)
             if !close.isEmpty {
-                printError((L("Có phải: ", "Did you mean: ").text(lang)) + close.map { "\($0.name) (--unit \($0.id))" }.joined(separator: "; "))
+                printError(
+                    (L("Có phải: ", "Did you mean: ").text(lang))
+                        + close.map { "\($0.name) (--unit \($0.id))" }.joined(separator: "; "))
             }
             printError(L("Danh sách đơn vị: Forms/units.yaml", "The unit list: Forms/units.yaml").text(lang))
             return nil
         }
-        terminal.write((L("Có \(matches.count) đơn vị khớp với '\(unit)':\n", "\(matches.count) units match '\(unit)':\n").text(lang)))
+        terminal.write(
+            (L("Có \(matches.count) đơn vị khớp với '\(unit)':\n", "\(matches.count) units match '\(unit)':\n").text(
+                lang)))
         for (i, u) in matches.enumerated() { terminal.write("  \(i + 1)) \(u.name) (\(u.id))\n") }
         guard interactive else { return nil }
         while true {
             switch terminal.read(prompt: L("Chọn số › ", "Choose a number › ").text(lang)) {
             case .line(let s):
-                if let n = Int(s.trimmingCharacters(in: .whitespaces)), matches.indices.contains(n - 1) { return matches[n - 1] }
-                terminal.write(L("Hãy gõ một số từ 1 đến \(matches.count).\n", "Type a number from 1 to \(matches.count).\n").text(lang))
+                if let n = Int(s.trimmingCharacters(in: .whitespaces)), matches.indices.contains(n - 1) {
+                    return matches[n - 1]
+                }
+                terminal.write(
+                    L("Hãy gõ một số từ 1 đến \(matches.count).\n", "Type a number from 1 to \(matches.count).\n").text(
+                        lang))
             case .end, .interrupt:
                 return nil
             }

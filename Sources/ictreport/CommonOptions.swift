@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import FormKit
+import Foundation
 import Submissions
 
 /// Options every command shares.
@@ -51,7 +51,9 @@ func loadForm(_ path: String?, _ language: Language) throws -> Form {
     let result = FormLoader.lint(contentsOf: locate(path, default: defaultFormPath))
     guard let form = result.form else {
         for d in result.diagnostics { printError(d.formatted(language)) }
-        printError(L("Biểu mẫu có lỗi; sửa các lỗi trên rồi chạy lại.", "The form has errors; fix them and run again.").text(language))
+        printError(
+            L("Biểu mẫu có lỗi; sửa các lỗi trên rồi chạy lại.", "The form has errors; fix them and run again.").text(
+                language))
         throw ExitCode(1)
     }
     return form
@@ -71,7 +73,9 @@ func loadSubmission(_ path: String, _ form: Form, _ language: Language) throws -
         throw ExitCode(1)
     }
     for p in loaded.problems {
-        printError("\(loaded.file): \(p.path) (" + (L("dòng \(p.line)", "line \(p.line)").text(language)) + "): \(p.message.text(language))")
+        printError(
+            "\(loaded.file): \(p.path) (" + (L("dòng \(p.line)", "line \(p.line)").text(language))
+                + "): \(p.message.text(language))")
     }
     return s
 }

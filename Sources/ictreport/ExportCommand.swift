@@ -1,7 +1,7 @@
 import ArgumentParser
 import Consolidation
-import Foundation
 import FormKit
+import Foundation
 import Submissions
 
 struct ExportCommand: ParsableCommand {
@@ -21,12 +21,17 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let lang = common.lang
         let layoutPath = locate(self.layout, default: "Templates/unit-report.yaml").path
-        if let problem = OutputTarget.problem(output, inputs: [submission, locate(formFile.form, default: defaultFormPath).path, layoutPath], fileExtension: "xlsx") {
+        if let problem = OutputTarget.problem(
+            output, inputs: [submission, locate(formFile.form, default: defaultFormPath).path, layoutPath],
+            fileExtension: "xlsx")
+        {
             printError((L("Không xuất: ", "Not exported: ").text(lang)) + problem.text(lang))
             throw ExitCode(2)
         }
         let form = try formFile.load(lang)
-        let layout = try loadOrExit(lang) { try UnitReportLayout.load(contentsOf: URL(fileURLWithPath: layoutPath), form: form) }
+        let layout = try loadOrExit(lang) {
+            try UnitReportLayout.load(contentsOf: URL(fileURLWithPath: layoutPath), form: form)
+        }
         let s = try loadSubmission(submission, form, lang)
         do {
             try UnitReportExporter(form: form, layout: layout).export(s, to: URL(fileURLWithPath: output))
@@ -34,6 +39,8 @@ struct ExportCommand: ParsableCommand {
             printError((L("Không tạo được tệp \(output): ", "Cannot write \(output): ").text(lang)) + "\(error)")
             throw ExitCode(1)
         }
-        print(L("Đã xuất báo cáo của \(s.unitName) ra \(output)", "Exported the report of \(s.unitName) to \(output)").text(lang))
+        print(
+            L("Đã xuất báo cáo của \(s.unitName) ra \(output)", "Exported the report of \(s.unitName) to \(output)")
+                .text(lang))
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import FormKit
+import Foundation
 
 struct FormCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,12 +21,17 @@ struct FormCommand: ParsableCommand {
             let url = locate(file, default: defaultFormPath)
             let result = FormLoader.lint(contentsOf: url)
             for d in result.diagnostics { print(d.formatted(common.lang)) }
-            let errors = result.errors.count, warnings = result.diagnostics.count - errors
+            let errors = result.errors.count
+            let warnings = result.diagnostics.count - errors
             let name = FormLoader.displayPath(url)
             if common.lang == .vi {
-                print(errors == 0 ? "\(name): hợp lệ (\(warnings) cảnh báo)" : "\(name): \(errors) lỗi, \(warnings) cảnh báo")
+                print(
+                    errors == 0
+                        ? "\(name): hợp lệ (\(warnings) cảnh báo)" : "\(name): \(errors) lỗi, \(warnings) cảnh báo")
             } else {
-                print(errors == 0 ? "\(name): valid (\(warnings) warnings)" : "\(name): \(errors) errors, \(warnings) warnings")
+                print(
+                    errors == 0
+                        ? "\(name): valid (\(warnings) warnings)" : "\(name): \(errors) errors, \(warnings) warnings")
             }
             if errors > 0 { throw ExitCode(1) }
         }

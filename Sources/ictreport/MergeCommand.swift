@@ -1,7 +1,7 @@
 import ArgumentParser
 import Consolidation
-import Foundation
 import FormKit
+import Foundation
 import Submissions
 import XLSX
 
@@ -10,9 +10,9 @@ struct MergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Tổng hợp các bài nộp thành một bảng Excel. (Merge submissions into the consolidated workbook.)",
         discussion: """
-        Mã thoát / exit codes: 0 khi mọi tệp đều được tổng hợp; 2 khi có tệp bị từ chối hoặc xung đột, hoặc thiếu đầu vào; \
-        1 với --strict khi có bản nộp có lỗi (hoặc khi không tạo được bảng tính).
-        """)
+            Mã thoát / exit codes: 0 khi mọi tệp đều được tổng hợp; 2 khi có tệp bị từ chối hoặc xung đột, hoặc thiếu đầu vào; \
+            1 với --strict khi có bản nộp có lỗi (hoặc khi không tạo được bảng tính).
+            """)
 
     @Argument(help: "Tệp bài nộp (.json) hoặc thư mục chứa chúng.")
     var inputs: [String]
@@ -24,7 +24,10 @@ struct MergeCommand: ParsableCommand {
     var layout: String?
     @Flag(help: "Mã thoát 1 khi có bản nộp có lỗi. (Exit 1 when any submission has an error.)")
     var strict = false
-    @Flag(help: "Vẫn ghi đè bảng tính đã có khi thiếu đầu vào hoặc không có bài nộp nào. (Replace an existing workbook even when inputs are missing or empty.)")
+    @Flag(
+        help:
+            "Vẫn ghi đè bảng tính đã có khi thiếu đầu vào hoặc không có bài nộp nào. (Replace an existing workbook even when inputs are missing or empty.)"
+    )
     var allowEmpty = false
     @Option(help: ArgumentHelp("Ghi lại mọi ô đã ghi (cho make bench).", visibility: .hidden))
     var trace: String?
@@ -41,23 +44,35 @@ struct MergeCommand: ParsableCommand {
         let unitsPath = locate(unitList.units, default: defaultUnitsPath).path
         let layoutPath = locate(self.layout, default: "Templates/consolidated.yaml").path
         let (files, missingInputs, _) = SubmissionLoader.expandPaths(inputs)
-        if let problem = OutputTarget.problem(output, inputs: files + [formPath, unitsPath, layoutPath], fileExtension: "xlsx") {
+        if let problem = OutputTarget.problem(
+            output, inputs: files + [formPath, unitsPath, layoutPath], fileExtension: "xlsx")
+        {
             printError((L("Không tổng hợp: ", "Not merged: ").text(lang)) + problem.text(lang))
             throw ExitCode(2)
         }
         if (!missingInputs.isEmpty || files.isEmpty) && !allowEmpty && FileManager.default.fileExists(atPath: output) {
-            for path in missingInputs { printError((L("Không có tệp hoặc thư mục: ", "No such file or folder: ").text(lang)) + path) }
-            if missingInputs.isEmpty { printError(L("Không tìm thấy bài nộp (.json) nào trong đầu vào.", "No submission (.json) found in the inputs.").text(lang)) }
-            printError(lang == .vi
-                ? "Bảng tính \(output) đã có nên được giữ nguyên. Hãy kiểm tra đường dẫn, hoặc thêm --allow-empty để vẫn ghi đè."
-                : "The workbook \(output) exists and was left as it was. Check the paths, or add --allow-empty to replace it anyway.")
+            for path in missingInputs {
+                printError((L("Không có tệp hoặc thư mục: ", "No such file or folder: ").text(lang)) + path)
+            }
+            if missingInputs.isEmpty {
+                printError(
+                    L("Không tìm thấy bài nộp (.json) nào trong đầu vào.", "No submission (.json) found in the inputs.")
+                        .text(lang))
+            }
+            printError(
+                lang == .vi
+                    ? "Bảng tính \(output) đã có nên được giữ nguyên. Hãy kiểm tra đường dẫn, hoặc thêm --allow-empty để vẫn ghi đè."
+                    : "The workbook \(output) exists and was left as it was. Check the paths, or add --allow-empty to replace it anyway."
+            )
             throw ExitCode(2)
         }
         let form = try formFile.load(lang)
         // The first pass over the inputs needs only the form: it runs while the rest loads.
         let scanning = Background { [inputs] in Consolidator.scan(inputs, form: form) }
         let registry = try unitList.load(lang)
-        let layout = try loadOrExit(lang) { try WorkbookLayout.load(contentsOf: URL(fileURLWithPath: layoutPath), form: form) }
+        let layout = try loadOrExit(lang) {
+            try WorkbookLayout.load(contentsOf: URL(fileURLWithPath: layoutPath), form: form)
+        }
         let consolidator = Consolidator(form: form, registry: registry, layout: layout)
         let result: MergeResult
         let ready = ContinuousClock.now
@@ -67,7 +82,9 @@ struct MergeCommand: ParsableCommand {
             result = try consolidator.merge(scanning.value, to: URL(fileURLWithPath: output), observer: cellTrace)
             if let trace, let cellTrace { try cellTrace.data.write(to: URL(fileURLWithPath: trace)) }
         } catch {
-            printError((L("Không tạo được bảng tính \(output): ", "Cannot write the workbook \(output): ").text(lang)) + "\(error)")
+            printError(
+                (L("Không tạo được bảng tính \(output): ", "Cannot write the workbook \(output): ").text(lang))
+                    + "\(error)")
             printError(L("Tệp cũ (nếu có) được giữ nguyên.", "Any existing file was left as it was.").text(lang))
             throw ExitCode(1)
         }
@@ -76,9 +93,14 @@ struct MergeCommand: ParsableCommand {
         if stats {
             // Around the merge's own phases: loading the form, unit list and layout (the scan
             // runs meanwhile), and the summary printed after.
-            let phases = [("load", Consolidator.seconds(ready - started))] + result.phases + [("summary", Consolidator.seconds(ContinuousClock.now - merged))]
-            print("cells=\(result.cellsWritten) " + phases.map { "\($0.0)=\(String(format: "%.3f", $0.1))" }.joined(separator: " ")
-                  + " units-the-writer-prepared=\(result.unitsPreparedByWriter)")
+            let phases =
+                [("load", Consolidator.seconds(ready - started))] + result.phases + [
+                    ("summary", Consolidator.seconds(ContinuousClock.now - merged))
+                ]
+            print(
+                "cells=\(result.cellsWritten) "
+                    + phases.map { "\($0.0)=\(String(format: "%.3f", $0.1))" }.joined(separator: " ")
+                    + " units-the-writer-prepared=\(result.unitsPreparedByWriter)")
         }
         // Freeing every merged answer just before the process ends only costs time.
         MergeCommand.kept = result

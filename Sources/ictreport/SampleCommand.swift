@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import FormKit
+import Foundation
 import Submissions
 
 struct SampleCommand: ParsableCommand {
@@ -9,7 +9,8 @@ struct SampleCommand: ParsableCommand {
         abstract: "Tạo bộ bài nộp mẫu, lặp lại được theo seed. (Generate reproducible sample submissions.)")
 
     @OptionGroup var unitList: UnitsOption
-    @Option(help: "Số đơn vị; lớn hơn danh sách thì thêm đơn vị giả định. (Units; more than the list adds synthetic ones.)")
+    @Option(
+        help: "Số đơn vị; lớn hơn danh sách thì thêm đơn vị giả định. (Units; more than the list adds synthetic ones.)")
     var count: Int?
     @Option(help: "Hạt giống ngẫu nhiên: cùng seed, cùng dữ liệu.")
     var seed: UInt64 = 2018
@@ -27,25 +28,35 @@ struct SampleCommand: ParsableCommand {
         let baseURL = locate(base, default: "Examples/cuc-shtt.json")
         let loaded = SubmissionLoader.load(baseURL, form: form)
         guard let example = loaded.submission, loaded.rejection == nil, loaded.problems.isEmpty,
-              !Validator(form: form).validate(example.answers).contains(where: { $0.severity == .error }) else {
-            printError(L("\(loaded.file): bài nộp gốc phải đầy đủ và hợp lệ (xem: ictreport validate \(loaded.file))",
-                                     "\(loaded.file): the base submission must be complete and valid (see: ictreport validate \(loaded.file))").text(lang))
+            !Validator(form: form).validate(example.answers).contains(where: { $0.severity == .error })
+        else {
+            printError(
+                L(
+                    "\(loaded.file): bài nộp gốc phải đầy đủ và hợp lệ (xem: ictreport validate \(loaded.file))",
+                    "\(loaded.file): the base submission must be complete and valid (see: ictreport validate \(loaded.file))"
+                ).text(lang))
             throw ExitCode(1)
         }
         if let count, count < 1 || count > SampleGenerator.maxCount {
-            throw ValidationError(L("--count phải từ 1 đến \(SampleGenerator.maxCount)", "--count must be from 1 to \(SampleGenerator.maxCount)").text(lang))
+            throw ValidationError(
+                L(
+                    "--count phải từ 1 đến \(SampleGenerator.maxCount)",
+                    "--count must be from 1 to \(SampleGenerator.maxCount)"
+                ).text(lang))
         }
         let generator = SampleGenerator(form: form, base: example.answers, baseUnitName: example.unitName, seed: seed)
         let dir = URL(fileURLWithPath: output)
         let s = try generator.generate(units: SampleGenerator.units(registry, count: count), into: dir)
         if lang == .vi {
-            print("Đã tạo \(s.files) tệp cho \(s.units) đơn vị trong \(output)/ (seed \(seed)): \(s.finals) bản chính thức "
-                  + "(\(s.withWarnings) có cảnh báo, \(s.withErrors) có lỗi), \(s.superseded) bản cũ bị thay thế, "
-                  + "\(s.draftsOnly) chỉ có bản nháp, \(s.missing) chưa nộp. Danh sách đơn vị: \(output)/units.yaml")
+            print(
+                "Đã tạo \(s.files) tệp cho \(s.units) đơn vị trong \(output)/ (seed \(seed)): \(s.finals) bản chính thức "
+                    + "(\(s.withWarnings) có cảnh báo, \(s.withErrors) có lỗi), \(s.superseded) bản cũ bị thay thế, "
+                    + "\(s.draftsOnly) chỉ có bản nháp, \(s.missing) chưa nộp. Danh sách đơn vị: \(output)/units.yaml")
         } else {
-            print("Wrote \(s.files) files for \(s.units) units in \(output)/ (seed \(seed)): \(s.finals) finals "
-                  + "(\(s.withWarnings) with warnings, \(s.withErrors) with errors), \(s.superseded) superseded, "
-                  + "\(s.draftsOnly) drafts only, \(s.missing) missing. Units: \(output)/units.yaml")
+            print(
+                "Wrote \(s.files) files for \(s.units) units in \(output)/ (seed \(seed)): \(s.finals) finals "
+                    + "(\(s.withWarnings) with warnings, \(s.withErrors) with errors), \(s.superseded) superseded, "
+                    + "\(s.draftsOnly) drafts only, \(s.missing) missing. Units: \(output)/units.yaml")
         }
     }
 }

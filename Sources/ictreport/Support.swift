@@ -1,7 +1,7 @@
 import ArgumentParser
 import Dispatch
-import Foundation
 import FormKit
+import Foundation
 
 /// A value computed on another thread; `value` waits for it.
 /// `@unchecked Sendable`: `result` is written once, by the worker, before it signals `done`,

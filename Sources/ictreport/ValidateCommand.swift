@@ -1,13 +1,15 @@
 import ArgumentParser
 import AtomicFiles
-import Foundation
 import FormKit
+import Foundation
 import Submissions
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Kiểm tra các tệp bài nộp hoặc tệp câu trả lời; mã thoát 1 khi có lỗi. (Validate submission or answers files.)")
+        abstract:
+            "Kiểm tra các tệp bài nộp hoặc tệp câu trả lời; mã thoát 1 khi có lỗi. (Validate submission or answers files.)"
+    )
 
     @Argument(help: "Tệp bài nộp (.json) hoặc tệp câu trả lời (.json, .yaml), hoặc thư mục chứa chúng.")
     var files: [String]
@@ -26,29 +28,44 @@ struct ValidateCommand: ParsableCommand {
             let (urls, missing, _) = SubmissionLoader.expand([path])
             let fresh = urls.filter { seen.insert(AtomicOutput.resolvingLinks($0.path)).inserted }
             if missing.isEmpty && fresh.isEmpty && !urls.isEmpty {
-                print(L("\(path.terminalSafe): đã được nêu, chỉ kiểm tra một lần\n", "\(path.terminalSafe): given more than once, checked once\n").text(lang))
+                print(
+                    L(
+                        "\(path.terminalSafe): đã được nêu, chỉ kiểm tra một lần\n",
+                        "\(path.terminalSafe): given more than once, checked once\n"
+                    ).text(lang))
             }
             return missing.map { ($0, nil) } + fresh.map { (path, $0) }
         }
         let reports = parallelMap(entries.count) { i -> (text: String, errors: Int) in
             guard let url = entries[i].url else {
-                return ("\(entries[i].path)\n  \(Severity.error.label(lang)): " + (L("không có tệp hoặc thư mục này", "no such file or folder").text(lang)) + "\n", 1)
+                return (
+                    "\(entries[i].path)\n  \(Severity.error.label(lang)): "
+                        + (L("không có tệp hoặc thư mục này", "no such file or folder").text(lang)) + "\n", 1
+                )
             }
             let check = SubmissionCheck.run(url, validator: validator)
             return (check.render(lang), check.errorCount)
         }
-        var errors = 0, withErrors = 0, clean = 0
+        var errors = 0
+        var withErrors = 0
+        var clean = 0
         var out = ""
         for r in reports {
             out += r.text + "\n"
             errors += r.errors
             if r.errors > 0 { withErrors += 1 } else { clean += 1 }
-            if out.utf8.count > 1 << 16 { print(out, terminator: ""); out = "" }
+            if out.utf8.count > 1 << 16 {
+                print(out, terminator: "")
+                out = ""
+            }
         }
         print(out, terminator: "")
         let total = reports.count
-        print(L("Tổng cộng \(total) tệp: \(clean) không có lỗi, \(withErrors) có lỗi (\(errors) lỗi).",
-                            "\(total) files: \(clean) without errors, \(withErrors) with errors (\(errors) errors).").text(lang))
+        print(
+            L(
+                "Tổng cộng \(total) tệp: \(clean) không có lỗi, \(withErrors) có lỗi (\(errors) lỗi).",
+                "\(total) files: \(clean) without errors, \(withErrors) with errors (\(errors) errors)."
+            ).text(lang))
         if withErrors > 0 { throw ExitCode(1) }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The built `ictreport` binary, run as a user would, with its output and exit code.
 struct Run {
@@ -8,7 +8,6 @@ struct Run {
     var stdout: String
     var stderr: String
 }
-
 
 /// Where `swift build` put the binary (beside this test bundle).
 let binary: URL = {
@@ -21,7 +20,9 @@ let binary: URL = {
     return repositoryRoot.appendingPathComponent(".build/debug/ictreport")
 }()
 
-func ictreport(_ args: [String], in directory: URL = repositoryRoot, input: String? = nil, environment: [String: String] = [:]) throws -> Run {
+func ictreport(
+    _ args: [String], in directory: URL = repositoryRoot, input: String? = nil, environment: [String: String] = [:]
+) throws -> Run {
     let p = Process()
     p.executableURL = binary
     p.arguments = args
@@ -29,7 +30,9 @@ func ictreport(_ args: [String], in directory: URL = repositoryRoot, input: Stri
     var env = ProcessInfo.processInfo.environment
     for (k, v) in environment { env[k] = v }
     p.environment = env
-    let out = Pipe(), err = Pipe(), inp = Pipe()
+    let out = Pipe()
+    let err = Pipe()
+    let inp = Pipe()
     p.standardOutput = out
     p.standardError = err
     p.standardInput = inp
@@ -40,7 +43,9 @@ func ictreport(_ args: [String], in directory: URL = repositoryRoot, input: Stri
     let o = out.fileHandleForReading.readDataToEndOfFile()
     let e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
-    return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    return Run(
+        status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+        stderr: String(decoding: e, as: UTF8.self))
 }
 
 /// Compares with a golden file under Tests/Fixtures/golden, recording it when missing.
@@ -50,7 +55,9 @@ func expectGolden(_ actual: String, _ name: String, sourceLocation: Testing.Sour
         try actual.write(to: url, atomically: true, encoding: .utf8)
         return
     }
-    #expect(actual == expected, "output differs from \(name); delete the file to record it again", sourceLocation: sourceLocation)
+    #expect(
+        actual == expected, "output differs from \(name); delete the file to record it again",
+        sourceLocation: sourceLocation)
 }
 
 @Suite struct FormCommandTests {
@@ -61,7 +68,8 @@ func expectGolden(_ actual: String, _ name: String, sourceLocation: Testing.Sour
     }
 
     @Test func checkFindsTheFormFromASubfolder() throws {
-        let r = try ictreport(["form", "check", "--lang", "en"], in: repositoryRoot.appendingPathComponent("Tests/Fixtures"))
+        let r = try ictreport(
+            ["form", "check", "--lang", "en"], in: repositoryRoot.appendingPathComponent("Tests/Fixtures"))
         #expect(r.status == 0)
         #expect(r.stdout.hasSuffix("Forms/ict-annual-report.yaml: valid (0 warnings)\n"))
     }
@@ -70,9 +78,15 @@ func expectGolden(_ actual: String, _ name: String, sourceLocation: Testing.Sour
         let r = try ictreport(["form", "check", "Tests/Fixtures/forms/broken.yaml", "--lang", "en"])
         #expect(r.status == 1)
         try expectGolden(r.stdout, "form-check-broken.en.txt")
-        #expect(r.stdout.contains("Tests/Fixtures/forms/broken.yaml:9:15: error: unknown type 'interger'; did you mean 'integer'?"))
-        #expect(r.stdout.contains("Tests/Fixtures/forms/broken.yaml:3:8: error: parameter '{year}' is used but not defined under 'parameters'"))
-        #expect(r.stdout.contains("broken.yaml:14:9: error: unknown key 'requird' in a field; did you mean 'required'?"))
+        #expect(
+            r.stdout.contains(
+                "Tests/Fixtures/forms/broken.yaml:9:15: error: unknown type 'interger'; did you mean 'integer'?"))
+        #expect(
+            r.stdout.contains(
+                "Tests/Fixtures/forms/broken.yaml:3:8: error: parameter '{year}' is used but not defined under 'parameters'"
+            ))
+        #expect(
+            r.stdout.contains("broken.yaml:14:9: error: unknown key 'requird' in a field; did you mean 'required'?"))
         #expect(r.stdout.contains("broken.yaml:11:9: error: duplicate field id 'total'"))
         #expect(r.stdout.contains("broken.yaml:17:25: error: no field 'totl' here; did you mean 'total'?"))
         #expect(r.stdout.hasSuffix("Tests/Fixtures/forms/broken.yaml: 5 errors, 0 warnings\n"))
@@ -105,8 +119,10 @@ func expectGolden(_ actual: String, _ name: String, sourceLocation: Testing.Sour
                 for c in (f["columns"] as? [[String: Any]]) ?? [] { ids.append(c["id"] as! String) }
             }
         }
-        for id in ["general.staff_total", "online_services.services[].online_dossiers", "one_stop.lookup_other",
-                   "internal.databases[].records_updated", "next_plan.tasks[].funding", "sign_off.report_date"] {
+        for id in [
+            "general.staff_total", "online_services.services[].online_dossiers", "one_stop.lookup_other",
+            "internal.databases[].records_updated", "next_plan.tasks[].funding", "sign_off.report_date"
+        ] {
             #expect(ids.contains(id), "\(id)")
         }
         #expect(ids.count == 85)
@@ -117,12 +133,17 @@ func expectGolden(_ actual: String, _ name: String, sourceLocation: Testing.Sour
     @Test func validSubmissionExitsZero() throws {
         let r = try ictreport(["validate", "Examples/cuc-shtt.json"])
         #expect(r.status == 0)
-        #expect(r.stdout.contains("Examples/cuc-shtt.json — Cục Sở hữu trí tuệ (cuc-shtt), bản chính thức, lần 1\n  hợp lệ, không có lỗi"))
+        #expect(
+            r.stdout.contains(
+                "Examples/cuc-shtt.json — Cục Sở hữu trí tuệ (cuc-shtt), bản chính thức, lần 1\n  hợp lệ, không có lỗi")
+        )
     }
 
     @Test func problemsAreGroupedPerFileAndExitOne() throws {
-        let files = ["Tests/Fixtures/submissions/valid-final.json", "Tests/Fixtures/submissions/with-errors.json",
-                     "Tests/Fixtures/submissions/malformed.json", "Tests/Fixtures/submissions/other-version.json", "missing.json"]
+        let files = [
+            "Tests/Fixtures/submissions/valid-final.json", "Tests/Fixtures/submissions/with-errors.json",
+            "Tests/Fixtures/submissions/malformed.json", "Tests/Fixtures/submissions/other-version.json", "missing.json"
+        ]
         let vi = try ictreport(["validate"] + files)
         #expect(vi.status == 1)
         try expectGolden(vi.stdout, "validate-mixed.vi.txt")
@@ -130,7 +151,10 @@ func expectGolden(_ actual: String, _ name: String, sourceLocation: Testing.Sour
         #expect(en.status == 1)
         try expectGolden(en.stdout, "validate-mixed.en.txt")
         #expect(en.stdout.contains("  error: general: Permanent plus contract staff exceed the total staff"))
-        #expect(en.stdout.contains("  warning: staffing: The staff by degree do not add up to the dedicated ICT staff — explanation: Một cán bộ chưa có văn bằng CNTT"))
+        #expect(
+            en.stdout.contains(
+                "  warning: staffing: The staff by degree do not add up to the dedicated ICT staff — explanation: Một cán bộ chưa có văn bằng CNTT"
+            ))
         #expect(en.stdout.contains("  error: line 3, column 26: invalid JSON: expected a quoted key"))
         #expect(en.stdout.hasSuffix("5 files: 1 without errors, 4 with errors (6 errors).\n"))
     }

@@ -1,13 +1,21 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Output collected from a running process, safe to read while it grows.
 final class OutputBuffer: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
-    func append(_ d: Data) { lock.lock(); data.append(d); lock.unlock() }
-    var text: String { lock.lock(); defer { lock.unlock() }; return String(decoding: data, as: UTF8.self) }
+    func append(_ d: Data) {
+        lock.lock()
+        data.append(d)
+        lock.unlock()
+    }
+    var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: data, as: UTF8.self)
+    }
 }
 
 /// A process run with its output read as it comes, to answer it prompt by prompt.
@@ -26,7 +34,9 @@ final class LiveProcess {
         process.standardError = output
         // A thread of its own reads until the end (a readabilityHandler races with the pipe's
         // end on Linux).
-        let reader = output.fileHandleForReading, buffer = buffer, done = done
+        let reader = output.fileHandleForReading
+        let buffer = buffer
+        let done = done
         Thread.detachNewThread {
             while true {
                 let chunk = reader.availableData
@@ -62,7 +72,13 @@ final class LiveProcess {
 @Suite struct CollectCommandTests {
     func folders() -> (dir: URL, args: [String]) {
         let dir = temporaryDirectory("cli")
-        return (dir, ["--out", dir.appendingPathComponent("submissions").path, "--drafts", dir.appendingPathComponent("drafts").path])
+        return (
+            dir,
+            [
+                "--out", dir.appendingPathComponent("submissions").path, "--drafts",
+                dir.appendingPathComponent("drafts").path
+            ]
+        )
     }
 
     /// The resume hint is the command that resumes this draft: run literally, it must not
@@ -71,21 +87,28 @@ final class LiveProcess {
         let (dir, args) = folders()
         let r = try ictreport(["collect", "--unit", "cuc-shtt"] + args, input: "Cục Sở hữu trí tuệ\n:save\n")
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
-        let drafts = dir.appendingPathComponent("drafts").path, out = dir.appendingPathComponent("submissions").path
-        #expect(r.stdout.contains("Để làm tiếp, chạy lại: ictreport collect --unit cuc-shtt --drafts \(drafts) --out \(out)\n"), "\(r.stdout)")
+        let drafts = dir.appendingPathComponent("drafts").path
+        let out = dir.appendingPathComponent("submissions").path
+        #expect(
+            r.stdout.contains(
+                "Để làm tiếp, chạy lại: ictreport collect --unit cuc-shtt --drafts \(drafts) --out \(out)\n"),
+            "\(r.stdout)")
         // Run as printed, it resumes that draft.
-        let again = try ictreport(["collect", "--unit", "cuc-shtt", "--drafts", drafts, "--out", out], input: "c\n:save\n")
+        let again = try ictreport(
+            ["collect", "--unit", "cuc-shtt", "--drafts", drafts, "--out", out], input: "c\n:save\n")
         #expect(again.stdout.contains("Đã có bản nháp"), "\(again.stdout)")
     }
 
     @Test func throughAPipeWithPrefilledAnswers() throws {
         let (dir, args) = folders()
         // The example without its total staff: only that is asked, then Enter at the review finalizes.
-        var text = try String(contentsOf: repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), encoding: .utf8)
+        var text = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), encoding: .utf8)
         text = text.replacingOccurrences(of: "\"staff_total\": 420,", with: "")
         let answers = dir.appendingPathComponent("answers.json")
         try text.write(to: answers, atomically: true, encoding: .utf8)
-        let r = try ictreport(["collect", "--unit", "Cuc So huu tri tue", "--answers", answers.path] + args, input: "420\n\n")
+        let r = try ictreport(
+            ["collect", "--unit", "Cuc So huu tri tue", "--answers", answers.path] + args, input: "420\n\n")
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stdout.contains("7. Tổng số cán bộ, công chức, viên chức của toàn đơn vị *"))
         #expect(r.stdout.contains("› 420\n"))  // what was read is echoed off a terminal
@@ -99,7 +122,9 @@ final class LiveProcess {
         let (dir, args) = folders()
         let r = try ictreport(["collect", "--unit", "vkist"] + args, input: "Viện KH&CN Việt Nam - Hàn Quốc\nHòa Lạc\n")
         #expect(r.status == 3)
-        #expect(r.stdout.contains("Hết dữ liệu nhập. Đã lưu bản nháp: \(dir.appendingPathComponent("drafts/vkist.json").path)"))
+        #expect(
+            r.stdout.contains(
+                "Hết dữ liệu nhập. Đã lưu bản nháp: \(dir.appendingPathComponent("drafts/vkist.json").path)"))
         #expect(r.stdout.contains("Để làm tiếp, chạy lại: ictreport collect --unit vkist"))
         let draft = try String(contentsOf: dir.appendingPathComponent("drafts/vkist.json"), encoding: .utf8)
         #expect(draft.contains("\"address\": \"Hòa Lạc\""))
@@ -107,7 +132,11 @@ final class LiveProcess {
 
     @Test func noInputListsEveryProblem() throws {
         let (_, args) = folders()
-        let r = try ictreport(["collect", "--unit", "boa", "--no-input", "--answers", "Tests/Fixtures/submissions/answers-vietnamese.yaml", "--lang", "en"] + args)
+        let r = try ictreport(
+            [
+                "collect", "--unit", "boa", "--no-input", "--answers",
+                "Tests/Fixtures/submissions/answers-vietnamese.yaml", "--lang", "en"
+            ] + args)
         #expect(r.status == 1)
         #expect(r.stdout.contains("answers are missing or invalid:"))
         #expect(r.stdout.contains("contact › reporter_name: required answer missing"))
@@ -128,7 +157,8 @@ final class LiveProcess {
             return
         }
         let (dir, args) = folders()
-        let command = ([binary.path, "collect", "--unit", "cuc-shtt", "--color", "never"] + args).map { "'\($0)'" }.joined(separator: " ")
+        let command = ([binary.path, "collect", "--unit", "cuc-shtt", "--color", "never"] + args).map { "'\($0)'" }
+            .joined(separator: " ")
         let session = try LiveProcess(URL(fileURLWithPath: "/usr/bin/script"), ["-qefc", command, "/dev/null"])
         #expect(session.waitFor("1. Tên cơ quan báo cáo"))
         session.type("Cục Sở hữu trí tuệ\r")
@@ -150,47 +180,68 @@ final class LiveProcess {
 @Suite struct UnitLockTests {
     @Test func aSecondSessionSaysWhoHoldsTheReportAndChangesNothing() throws {
         let dir = temporaryDirectory("cli")
-        let args = ["--out", dir.appendingPathComponent("submissions").path, "--drafts", dir.appendingPathComponent("drafts").path]
+        let args = [
+            "--out", dir.appendingPathComponent("submissions").path, "--drafts",
+            dir.appendingPathComponent("drafts").path
+        ]
         let first = try LiveProcess(binary, ["collect", "--unit", "cuc-shtt"] + args)
         #expect(first.waitFor("1. Tên cơ quan báo cáo"))
         first.type("Cục Sở hữu trí tuệ\n")
         #expect(first.waitFor("2. Địa chỉ"))
         let draft = try Data(contentsOf: dir.appendingPathComponent("drafts/cuc-shtt.json"))
         // The second, by answers file and without questions: refused, nothing written.
-        let second = try ictreport(["collect", "--unit", "cuc-shtt", "--answers", "Examples/cuc-shtt.json", "--no-input", "--lang", "en"] + args)
+        let second = try ictreport(
+            ["collect", "--unit", "cuc-shtt", "--answers", "Examples/cuc-shtt.json", "--no-input", "--lang", "en"]
+                + args)
         #expect(second.status == 4)
-        #expect(second.stderr.contains("This unit's report is open in another session (on ") && second.stderr.contains("process \(first.process.processIdentifier)"), "\(second.stderr)")
+        #expect(
+            second.stderr.contains("This unit's report is open in another session (on ")
+                && second.stderr.contains("process \(first.process.processIdentifier)"), "\(second.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("submissions/cuc-shtt.json").path))
         #expect(try Data(contentsOf: dir.appendingPathComponent("drafts/cuc-shtt.json")) == draft)
         // The first ends (end of input); now the second may work.
         try first.input.fileHandleForWriting.close()
         first.finish()
-        let third = try ictreport(["collect", "--unit", "cuc-shtt", "--answers", "Examples/cuc-shtt.json", "--no-input"] + args)
+        let third = try ictreport(
+            ["collect", "--unit", "cuc-shtt", "--answers", "Examples/cuc-shtt.json", "--no-input"] + args)
         #expect(third.status == 0, "\(third.stdout)\(third.stderr)")
     }
 
     @Test func aLockLeftByAKilledSessionIsTakenOverAndSaid() throws {
         let dir = temporaryDirectory("cli")
-        let args = ["--out", dir.appendingPathComponent("submissions").path, "--drafts", dir.appendingPathComponent("drafts").path]
+        let args = [
+            "--out", dir.appendingPathComponent("submissions").path, "--drafts",
+            dir.appendingPathComponent("drafts").path
+        ]
         let first = try LiveProcess(binary, ["collect", "--unit", "cuc-shtt"] + args)
         #expect(first.waitFor("1. Tên cơ quan báo cáo"))
         kill(first.process.processIdentifier, SIGKILL)
         first.finish()
-        let second = try ictreport(["collect", "--unit", "cuc-shtt", "--answers", "Examples/cuc-shtt.json", "--no-input", "--lang", "en"] + args)
+        let second = try ictreport(
+            ["collect", "--unit", "cuc-shtt", "--answers", "Examples/cuc-shtt.json", "--no-input", "--lang", "en"]
+                + args)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stderr.contains("process \(first.process.processIdentifier), ended without closing"))
     }
 
     @Test func mismatchesAreNamed() throws {
         let dir = temporaryDirectory("cli")
-        let args = ["--out", dir.appendingPathComponent("submissions").path, "--drafts", dir.appendingPathComponent("drafts").path, "--lang", "en"]
+        let args = [
+            "--out", dir.appendingPathComponent("submissions").path, "--drafts",
+            dir.appendingPathComponent("drafts").path, "--lang", "en"
+        ]
         // An answers file for another unit.
         let answers = dir.appendingPathComponent("a.yaml")
-        try "unit: vu-phap-che\ngeneral:\n  agency_name: Vụ Pháp chế\n".write(to: answers, atomically: true, encoding: .utf8)
+        try "unit: vu-phap-che\ngeneral:\n  agency_name: Vụ Pháp chế\n".write(
+            to: answers, atomically: true, encoding: .utf8)
         let other = try ictreport(["collect", "--unit", "cuc-shtt", "--answers", answers.path, "--no-input"] + args)
-        #expect(other.status == 1 && other.stderr.contains("holds the answers of Vụ Pháp chế (unit: vu-phap-che), not Cục Sở hữu trí tuệ"), "\(other.stderr)")
+        #expect(
+            other.status == 1
+                && other.stderr.contains("holds the answers of Vụ Pháp chế (unit: vu-phap-che), not Cục Sở hữu trí tuệ"),
+            "\(other.stderr)")
         // --edit given a draft.
-        var text = try String(contentsOf: repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), encoding: .utf8)
+        var text = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), encoding: .utf8)
         text = text.replacingOccurrences(of: "\"status\": \"final\"", with: "\"status\": \"draft\"")
         let draft = dir.appendingPathComponent("d.json")
         try text.write(to: draft, atomically: true, encoding: .utf8)

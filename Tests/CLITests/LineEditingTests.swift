@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The built binary on a pseudo-terminal, as a focal point's terminal runs it: keys in, the
 /// screen's bytes out.
@@ -14,9 +14,11 @@ final class PseudoTerminalRun {
         // Linux's pseudo-terminal multiplexer: unlock the new pair, ask its number. (The two
         // requests are C macros Swift does not import: _IOW('T', 0x31, int) and
         // _IOR('T', 0x30, unsigned int), the same on x86-64 and ARM64.)
-        let TIOCSPTLCK: UInt = 0x4004_5431, TIOCGPTN: UInt = 0x8004_5430
+        let TIOCSPTLCK: UInt = 0x4004_5431
+        let TIOCGPTN: UInt = 0x8004_5430
         master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
-        var unlock: Int32 = 0, number: UInt32 = 0
+        var unlock: Int32 = 0
+        var number: UInt32 = 0
         guard master >= 0, ioctl(master, TIOCSPTLCK, &unlock) == 0, ioctl(master, TIOCGPTN, &number) == 0 else {
             throw POSIXError(.ENODEV)
         }
@@ -36,7 +38,9 @@ final class PseudoTerminalRun {
         process.standardInput = tty
         process.standardOutput = tty
         process.standardError = tty
-        let master = master, buffer = buffer, done = done
+        let master = master
+        let buffer = buffer
+        let done = done
         Thread.detachNewThread {
             var bytes = [UInt8](repeating: 0, count: 4096)
             while true {
@@ -78,9 +82,11 @@ final class PseudoTerminalRun {
 
     func session() throws -> (PseudoTerminalRun, URL) {
         let dir = temporaryDirectory("pty")
-        let run = try PseudoTerminalRun(["collect", "--unit", "cuc-shtt",
-                                         "--out", dir.appendingPathComponent("submissions").path,
-                                         "--drafts", dir.appendingPathComponent("drafts").path])
+        let run = try PseudoTerminalRun([
+            "collect", "--unit", "cuc-shtt",
+            "--out", dir.appendingPathComponent("submissions").path,
+            "--drafts", dir.appendingPathComponent("drafts").path
+        ])
         return (run, dir.appendingPathComponent("drafts/cuc-shtt.json"))
     }
 

@@ -1,18 +1,22 @@
 import Foundation
+import TestSupport
 import Testing
 import XLSX
-import TestSupport
 
 /// Outputs that cannot destroy inputs (through the built binary, as a coordinator types them).
 @Suite struct OutputSafetyTests {
     func copyOfExamples() throws -> URL {
         let dir = temporaryDirectory("cli")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("in"), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), to: dir.appendingPathComponent("in/boa.json"))
-        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Forms/units.yaml"), to: dir.appendingPathComponent("units.yaml"))
+        try FileManager.default.copyItem(
+            at: repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"),
+            to: dir.appendingPathComponent("in/boa.json"))
+        try FileManager.default.copyItem(
+            at: repositoryRoot.appendingPathComponent("Forms/units.yaml"), to: dir.appendingPathComponent("units.yaml"))
         // The bundled form and layouts, found in the folder the command runs in.
         for folder in ["Forms", "Templates"] {
-            try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent(folder), to: dir.appendingPathComponent(folder))
+            try FileManager.default.copyItem(
+                at: repositoryRoot.appendingPathComponent(folder), to: dir.appendingPathComponent(folder))
         }
         return dir
     }
@@ -22,7 +26,8 @@ import TestSupport
         let input = dir.appendingPathComponent("in/boa.json")
         let before = try Data(contentsOf: input)
         // The input itself, through a link, the unit list, the layout, the form.
-        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("link.xlsx").path, withDestinationPath: input.path)
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.appendingPathComponent("link.xlsx").path, withDestinationPath: input.path)
         let cases: [[String]] = [
             ["merge", "in", "-o", "in/boa.json"],
             ["merge", "in", "-o", "link.xlsx"],
@@ -30,23 +35,30 @@ import TestSupport
             ["merge", "in", "-o", "Templates/consolidated.yaml"],
             ["merge", "in", "-o", "Forms/ict-annual-report.yaml"],
             ["merge", "in", "-o", "Forms/units.yaml"],
-            ["export", "in/boa.json", "-o", "in/boa.json"],
+            ["export", "in/boa.json", "-o", "in/boa.json"]
         ]
         for args in cases {
             let r = try ictreport(args + ["--lang", "en"], in: dir)
             #expect(r.status == 2, "\(args)")
-            #expect(r.stderr.contains("is one of the inputs") || r.stderr.contains("must end in .xlsx"), "\(args): \(r.stderr)")
+            #expect(
+                r.stderr.contains("is one of the inputs") || r.stderr.contains("must end in .xlsx"),
+                "\(args): \(r.stderr)")
             #expect(!r.stdout.contains("written"), "\(args)")
         }
         #expect(try Data(contentsOf: input) == before)
         for file in ["Templates/consolidated.yaml", "Forms/ict-annual-report.yaml", "Forms/units.yaml"] {
-            #expect(try Data(contentsOf: dir.appendingPathComponent(file)) == Data(contentsOf: repositoryRoot.appendingPathComponent(file)), "\(file)")
+            #expect(
+                try Data(contentsOf: dir.appendingPathComponent(file))
+                    == Data(contentsOf: repositoryRoot.appendingPathComponent(file)), "\(file)")
         }
     }
 
     @Test func foldersDevicesAndOtherExtensionsAreRefused() throws {
         let dir = try copyOfExamples()
-        for (output, message) in [("in", "is a folder"), ("/dev/null", "is a device"), ("tong-hop.json", "must end in .xlsx"), ("tong-hop", "must end in .xlsx")] {
+        for (output, message) in [
+            ("in", "is a folder"), ("/dev/null", "is a device"), ("tong-hop.json", "must end in .xlsx"),
+            ("tong-hop", "must end in .xlsx")
+        ] {
             let r = try ictreport(["merge", "in", "-o", output, "--lang", "en"], in: dir)
             #expect(r.status == 2 && r.stderr.contains(message), "\(output): \(r.stderr)")
         }
@@ -54,11 +66,14 @@ import TestSupport
 
     @Test func aLinkIsWrittenThroughNotReplaced() throws {
         let dir = try copyOfExamples()
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("shared"), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("latest.xlsx").path, withDestinationPath: "shared/2018.xlsx")
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("shared"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.appendingPathComponent("latest.xlsx").path, withDestinationPath: "shared/2018.xlsx")
         let r = try ictreport(["merge", "in", "-o", "latest.xlsx"], in: dir)
         #expect(r.status == 0, "\(r.stderr)")
-        let attributes = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("latest.xlsx").path)
+        let attributes = try FileManager.default.attributesOfItem(
+            atPath: dir.appendingPathComponent("latest.xlsx").path)
         #expect(attributes[.type] as? FileAttributeType == .typeSymbolicLink)
         #expect(try WorkbookReader(url: dir.appendingPathComponent("shared/2018.xlsx")).sheetNames.count > 3)
     }
@@ -73,7 +88,8 @@ import TestSupport
         #expect(r.stderr.contains("No such file or folder: inn") && r.stderr.contains("--allow-empty"))
         #expect(try Data(contentsOf: dir.appendingPathComponent("good.xlsx")) == before)
         // An empty folder, the same.
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("empty"), withIntermediateDirectories: true)
         #expect(try ictreport(["merge", "empty", "-o", "good.xlsx"], in: dir).status == 2)
         #expect(try Data(contentsOf: dir.appendingPathComponent("good.xlsx")) == before)
         // Asked for: written, the summary leading with what was missing.
@@ -81,7 +97,8 @@ import TestSupport
         #expect(forced.stdout.hasPrefix("No such file or folder: inn\nWorkbook written"), "\(forced.stdout)")
         // No workbook yet: written, with the same summary.
         let fresh = try ictreport(["merge", "inn", "-o", "new.xlsx", "--lang", "en"], in: dir)
-        #expect(fresh.status == 2 && FileManager.default.fileExists(atPath: dir.appendingPathComponent("new.xlsx").path))
+        #expect(
+            fresh.status == 2 && FileManager.default.fileExists(atPath: dir.appendingPathComponent("new.xlsx").path))
     }
 
     @Test func temporaryFilesOfAKilledRunAreRemovedByTheNext() throws {

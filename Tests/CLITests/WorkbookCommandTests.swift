@@ -1,23 +1,30 @@
 import Foundation
+import TestSupport
 import Testing
 import XLSX
-import TestSupport
 
 @Suite struct WorkbookCommandTests {
     @Test func sampleThenMergeThenExport() throws {
         let dir = temporaryDirectory("cli")
-        let sample = try ictreport(["sample", "--seed", "5", "--count", "50", "-o", dir.appendingPathComponent("in").path, "--lang", "en"])
+        let sample = try ictreport([
+            "sample", "--seed", "5", "--count", "50", "-o", dir.appendingPathComponent("in").path, "--lang", "en"
+        ])
         #expect(sample.status == 0)
         #expect(sample.stdout.contains("for 50 units"))
         let out = dir.appendingPathComponent("x.xlsx").path
-        let merge = try ictreport(["merge", dir.appendingPathComponent("in").path, "-o", out, "--units", dir.appendingPathComponent("in/units.yaml").path])
+        let merge = try ictreport([
+            "merge", dir.appendingPathComponent("in").path, "-o", out, "--units",
+            dir.appendingPathComponent("in/units.yaml").path
+        ])
         #expect(merge.status == 0, "\(merge.stderr)")
         #expect(merge.stdout.contains("Đơn vị phải báo cáo           50"))
         let wb = try WorkbookReader(url: URL(fileURLWithPath: out))
         #expect(wb["Tổng hợp"]?["B55"]?.value == "Đơn vị mẫu số 50")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("in").path)
         let one = try #require(files.sorted().first { $0.hasSuffix(".json") && !$0.contains(".draft") })
-        let export = try ictreport(["export", dir.appendingPathComponent("in/\(one)").path, "-o", dir.appendingPathComponent("u.xlsx").path])
+        let export = try ictreport([
+            "export", dir.appendingPathComponent("in/\(one)").path, "-o", dir.appendingPathComponent("u.xlsx").path
+        ])
         #expect(export.status == 0, "\(export.stderr)")
         #expect(try WorkbookReader(url: dir.appendingPathComponent("u.xlsx")).sheetNames == ["Báo cáo"])
     }
@@ -29,10 +36,16 @@ import TestSupport
         let ok = try ictreport(["merge", "Examples", "-o", out])
         #expect(ok.status == 0)
         // A rejected file (another form version, malformed JSON): 2, and the rest still merged.
-        let some = try ictreport(["merge", "Examples", "Tests/Fixtures/submissions/other-version.json", "Tests/Fixtures/submissions/malformed.json", "-o", out, "--lang", "en"])
+        let some = try ictreport([
+            "merge", "Examples", "Tests/Fixtures/submissions/other-version.json",
+            "Tests/Fixtures/submissions/malformed.json", "-o", out, "--lang", "en"
+        ])
         #expect(some.status == 2)
         #expect(some.stdout.contains("Final submissions merged      1"))
-        #expect(some.stdout.contains("Rejected Tests/Fixtures/submissions/malformed.json: line 3, column 26: invalid JSON: expected a quoted key"))
+        #expect(
+            some.stdout.contains(
+                "Rejected Tests/Fixtures/submissions/malformed.json: line 3, column 26: invalid JSON: expected a quoted key"
+            ))
         // --strict with a submission that has errors: 1.
         let strict = try ictreport(["merge", "Tests/Fixtures/submissions/with-errors.json", "-o", out, "--strict"])
         #expect(strict.status == 1)
@@ -53,8 +66,12 @@ import TestSupport
     @Test func badLayoutIsReportedWithItsPlace() throws {
         let dir = temporaryDirectory("cli")
         let layout = dir.appendingPathComponent("l.yaml")
-        try "title: T\nsheets:\n  - {kind: section, section: genral}\n".write(to: layout, atomically: true, encoding: .utf8)
-        let r = try ictreport(["merge", "Examples", "-o", dir.appendingPathComponent("x.xlsx").path, "--layout", layout.path, "--lang", "en"])
+        try "title: T\nsheets:\n  - {kind: section, section: genral}\n".write(
+            to: layout, atomically: true, encoding: .utf8)
+        let r = try ictreport([
+            "merge", "Examples", "-o", dir.appendingPathComponent("x.xlsx").path, "--layout", layout.path, "--lang",
+            "en"
+        ])
         #expect(r.status == 1)
         #expect(r.stderr.contains("l.yaml:3:30: error: unknown section 'genral'; did you mean 'general'?"))
     }

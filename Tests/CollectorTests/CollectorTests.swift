@@ -1,9 +1,10 @@
-import Foundation
-import Testing
 import FormKit
+import Foundation
 import Submissions
-@testable import Collector
 import TestSupport
+import Testing
+
+@testable import Collector
 
 let unit = ReportingUnit(id: "cuc-shtt", name: "Cục Sở hữu trí tuệ", shortName: "Cục SHTT")
 
@@ -17,16 +18,20 @@ struct Harness {
         dir = temporaryDirectory("collector")
     }
 
-    func run(_ lines: [String], prefill: Answers? = nil, editing: Submission? = nil, language: Language = .vi) -> (CollectorOutcome, ScriptedTerminal, CollectorSession) {
+    func run(_ lines: [String], prefill: Answers? = nil, editing: Submission? = nil, language: Language = .vi) -> (
+        CollectorOutcome, ScriptedTerminal, CollectorSession
+    ) {
         let terminal = ScriptedTerminal(lines: lines)
-        var options = CollectorSession.Options(draftURL: draft, outputDirectory: dir.appendingPathComponent("submissions"))
+        var options = CollectorSession.Options(
+            draftURL: draft, outputDirectory: dir.appendingPathComponent("submissions"))
         options.language = language
         options.prefill = prefill
         options.editing = editing
         let session = CollectorSession(form: form, unit: unit, terminal: terminal, options: options)
         let outcome = session.run()
         if let dump = ProcessInfo.processInfo.environment["COLLECTOR_DUMP"] {
-            try? terminal.output.write(toFile: dump + "-" + dir.lastPathComponent + ".txt", atomically: true, encoding: .utf8)
+            try? terminal.output.write(
+                toFile: dump + "-" + dir.lastPathComponent + ".txt", atomically: true, encoding: .utf8)
         }
         return (outcome, terminal, session)
     }
@@ -36,7 +41,9 @@ struct Harness {
 
 /// The answers of a short, valid report, question by question in the form's order.
 enum Script {
-    static let general = ["Cục Sở hữu trí tuệ", "384 Nguyễn Trãi", "024 3858 3069", "", "vanthu@ipvietnam.gov.vn", "", "4", "10", "6", "4"]
+    static let general = [
+        "Cục Sở hữu trí tuệ", "384 Nguyễn Trãi", "024 3858 3069", "", "vanthu@ipvietnam.gov.vn", "", "4", "10", "6", "4"
+    ]
     static let contact = ["Nguyễn Thị Hương", "", "", "024 3858 3425", "", "huong@ipvietnam.gov.vn"]
     static let websites = ["k"]
     static let online = ["10", "5", "3", "k", "", ""]
@@ -46,7 +53,9 @@ enum Script {
     static let plan = ["k"]
     static let next = ["k", "k"]
     static let signOff = ["Hà Nội", "15/11/2018", "Đinh Hữu Phí"]
-    static var all: [String] { general + contact + websites + online + oneStop + documents + staffing + plan + next + signOff }
+    static var all: [String] {
+        general + contact + websites + online + oneStop + documents + staffing + plan + next + signOff
+    }
     /// Enter at the review: finalize.
     static var finish: [String] { [""] }
 }
@@ -73,11 +82,15 @@ enum Script {
     @Test func everyTypeIsReAskedOnBadInputWithAnExample() throws {
         let h = Harness()
         let nfd = "Cục Sở hữu trí tuệ".decomposedStringWithCanonicalMapping
-        var lines = ["", nfd, "384 Nguyễn Trãi", "024 3858 3069", "",
-                     "vanthu@ipvietnam", "vanthu@ipvietnam.gov.vn", "",   // email asked again
-                     "nhiều", "-3", "4",                                   // not a number, below 0
-                     "1.234", "1.000", "234"]                              // a thousand and more, the Vietnamese way
-        lines += Script.contact + Script.websites + Script.online + Script.oneStop + Script.documents + Script.staffing + Script.plan + Script.next
+        var lines = [
+            "", nfd, "384 Nguyễn Trãi", "024 3858 3069", "",
+            "vanthu@ipvietnam", "vanthu@ipvietnam.gov.vn", "",  // email asked again
+            "nhiều", "-3", "4",  // not a number, below 0
+            "1.234", "1.000", "234"
+        ]  // a thousand and more, the Vietnamese way
+        lines +=
+            Script.contact + Script.websites + Script.online + Script.oneStop + Script.documents + Script.staffing
+            + Script.plan + Script.next
         lines += ["Hà Nội", "31/02/2018", "15/11/2017", "15/11/2018", "Đinh Hữu Phí"]
         let (outcome, terminal, _) = h.run(lines + Script.finish)
         #expect(outcome == .finalized(h.final), "\(terminal.output.suffix(2000))")
@@ -89,7 +102,9 @@ enum Script {
         #expect(out.contains("'31/02/2018' không phải ngày hợp lệ. Gõ theo dạng ngày/tháng/năm"))
         #expect(out.contains("ngày 15/11/2017 sớm hơn 01/01/2018"))
         let s = try #require(h.load(h.final))
-        #expect(Array(s.answers["general", "agency_name"]!.text!.unicodeScalars) == Array("Cục Sở hữu trí tuệ".precomposedStringWithCanonicalMapping.unicodeScalars))
+        #expect(
+            Array(s.answers["general", "agency_name"]!.text!.unicodeScalars)
+                == Array("Cục Sở hữu trí tuệ".precomposedStringWithCanonicalMapping.unicodeScalars))
         #expect(s.answers["general", "staff_total"] == .number(1234))
         #expect(s.answers["general", "staff_permanent"] == .number(1000))
     }
@@ -117,13 +132,17 @@ enum Script {
     @Test func tablesWithRowRulesAndRequiredWhen() throws {
         let h = Harness()
         var lines = Script.general + Script.contact
-        lines += ["c", "Cục SHTT", "2", "k"]                     // one portal row, "independent"
-        lines += ["10", "5", "3", "c",
-                  "Đăng ký nhãn hiệu", "3", "2", "", "50", "40",   // online 50 > total 40: row rule error
-                  "", "Chưa có chữ ký số",                          // note required since current < roadmap
-                  "", "60",                                        // correct the columns the rule reads
-                  "k", "", ""]
-        lines += Script.oneStop + Script.documents + Script.staffing + Script.plan + Script.next + Script.signOff + Script.finish
+        lines += ["c", "Cục SHTT", "2", "k"]  // one portal row, "independent"
+        lines += [
+            "10", "5", "3", "c",
+            "Đăng ký nhãn hiệu", "3", "2", "", "50", "40",  // online 50 > total 40: row rule error
+            "", "Chưa có chữ ký số",  // note required since current < roadmap
+            "", "60",  // correct the columns the rule reads
+            "k", "", ""
+        ]
+        lines +=
+            Script.oneStop + Script.documents + Script.staffing + Script.plan + Script.next + Script.signOff
+            + Script.finish
         let (outcome, terminal, _) = h.run(lines)
         #expect(outcome == .finalized(h.final), "\(terminal.output.suffix(2500))")
         #expect(terminal.output.contains("✗ Lỗi: Số hồ sơ trực tuyến lớn hơn tổng số hồ sơ thực tế tiếp nhận"))
@@ -133,25 +152,33 @@ enum Script {
         #expect(row["online_dossiers"] == .number(50))
         #expect(row["total_dossiers"] == .number(60))
         #expect(row["note"] == .text("Chưa có chữ ký số"))
-        #expect(s.answers["websites", "portals"] == .rows([["unit_name": .text("Cục SHTT"), "kind": .text("independent")]]))
+        #expect(
+            s.answers["websites", "portals"] == .rows([["unit_name": .text("Cục SHTT"), "kind": .text("independent")]]))
     }
 
     @Test func backAcrossSections() throws {
         let h = Harness()
         var lines = Script.general
         lines += ["<", "5"]  // at contact's first question: back to general's last, change it
-        lines += Script.contact + Script.websites + Script.online + Script.oneStop + Script.documents + Script.staffing + Script.plan + Script.next + Script.signOff
+        lines +=
+            Script.contact + Script.websites + Script.online + Script.oneStop + Script.documents + Script.staffing
+            + Script.plan + Script.next + Script.signOff
         lines += ["", "c", ""]  // review; the warning (6 + 5 > 10 is an error!) — see below
         let (_, terminal, session) = h.run(lines)
-        #expect(terminal.output.contains("MỤC 2. THÔNG TIN LIÊN HỆ  (phần 2/10)\n  Phần này gồm 6 câu hỏi (11–16)\n\n1. Họ và tên người thực hiện báo cáo *\n› <\n\nMỤC 1. THÔNG TIN CHUNG"))
+        #expect(
+            terminal.output.contains(
+                "MỤC 2. THÔNG TIN LIÊN HỆ  (phần 2/10)\n  Phần này gồm 6 câu hỏi (11–16)\n\n1. Họ và tên người thực hiện báo cáo *\n› <\n\nMỤC 1. THÔNG TIN CHUNG"
+            ))
         #expect(session.submission.answers["general", "staff_contract"] == .number(5))
-        #expect(terminal.output.contains("✗ Lỗi: Số cán bộ biên chế cộng hợp đồng lớn hơn tổng số cán bộ, công chức, viên chức"))
+        #expect(
+            terminal.output.contains(
+                "✗ Lỗi: Số cán bộ biên chế cộng hợp đồng lớn hơn tổng số cán bộ, công chức, viên chức"))
     }
 
     @Test func errorsBlockFinalizingAndLeadToTheFirstOne() throws {
         let h = Harness()
         var lines = Script.all
-        lines[9] = "5"      // staff_contract 5: 6 + 5 > 10, an error
+        lines[9] = "5"  // staff_contract 5: 6 + 5 > 10, an error
         lines.insert("", at: 10)  // keep it when asked again
         // review → finalize → the error → the three questions its rule reads: the second → 5 →
         // done → review → finalize
@@ -168,22 +195,35 @@ enum Script {
         let h = Harness()
         var lines = Script.general + Script.contact
         lines += ["c", "Cục SHTT", "2", "k"]
-        lines += Script.online + Script.oneStop + Script.documents + Script.staffing + Script.plan + Script.next + Script.signOff
-        lines += ["2", "Số 1 Trần Duy Hưng",            // edit question 2
-                  "17+", "VP đại diện", "1",            // add a row to table 17 (portals)
-                  "17.1", "Cục Sở hữu trí tuệ", "",     // edit row 1 (keep its kind)
-                  "17.2-", "c",                          // delete row 2
-                  "99", "xong"]
+        lines +=
+            Script.online + Script.oneStop + Script.documents + Script.staffing + Script.plan + Script.next
+            + Script.signOff
+        lines += [
+            "2", "Số 1 Trần Duy Hưng",  // edit question 2
+            "17+", "VP đại diện", "1",  // add a row to table 17 (portals)
+            "17.1", "Cục Sở hữu trí tuệ", "",  // edit row 1 (keep its kind)
+            "17.2-", "c",  // delete row 2
+            "99", "xong"
+        ]
         let (outcome, terminal, _) = h.run(lines)
         #expect(outcome == .finalized(h.final), "\(terminal.output.suffix(2500))")
-        #expect(terminal.output.contains("   17 Danh sách các cơ quan, đơn vị có trang thông tin hoặc cổng thông tin điện tử: 1 dòng\n       17.1  Cục SHTT | Độc lập"))
+        #expect(
+            terminal.output.contains(
+                "   17 Danh sách các cơ quan, đơn vị có trang thông tin hoặc cổng thông tin điện tử: 1 dòng\n       17.1  Cục SHTT | Độc lập"
+            ))
         #expect(terminal.output.contains("Không hiểu '99'"))
         // What is coming: the part's outline, the table's columns.
-        #expect(terminal.output.contains("(phần 3/10)\n  Phần này gồm bảng 17: Danh sách các cơ quan, đơn vị có trang …\n"))
-        #expect(terminal.output.contains("  Mỗi dòng gồm: Danh sách đơn vị có trang/cổng thông tin điện tử · Cổng thông tin điện tử thành phần hay"))
+        #expect(
+            terminal.output.contains("(phần 3/10)\n  Phần này gồm bảng 17: Danh sách các cơ quan, đơn vị có trang …\n"))
+        #expect(
+            terminal.output.contains(
+                "  Mỗi dòng gồm: Danh sách đơn vị có trang/cổng thông tin điện tử · Cổng thông tin điện tử thành phần hay"
+            ))
         let s = try #require(h.load(h.final))
         #expect(s.answers["general", "address"] == .text("Số 1 Trần Duy Hưng"))
-        #expect(s.answers["websites", "portals"] == .rows([["unit_name": .text("Cục Sở hữu trí tuệ"), "kind": .text("independent")]]))
+        #expect(
+            s.answers["websites", "portals"]
+                == .rows([["unit_name": .text("Cục Sở hữu trí tuệ"), "kind": .text("independent")]]))
     }
 
     @Test func warningsAreConfirmedAndExplained() throws {
@@ -193,7 +233,9 @@ enum Script {
         lines += ["", "c", "Hai người đang nghỉ chế độ"]
         let (outcome, terminal, _) = h.run(lines)
         #expect(outcome == .finalized(h.final), "\(terminal.output.suffix(2000))")
-        #expect(terminal.output.contains("⚠ Cảnh báo: Số cán bộ biên chế cộng hợp đồng nhỏ hơn tổng số cán bộ, công chức, viên chức"))
+        #expect(
+            terminal.output.contains(
+                "⚠ Cảnh báo: Số cán bộ biên chế cộng hợp đồng nhỏ hơn tổng số cán bộ, công chức, viên chức"))
         #expect(terminal.output.contains("Xác nhận số liệu là đúng?"))
         let s = try #require(h.load(h.final))
         #expect(s.explanations == ["general/staff_breakdown_under_total": "Hai người đang nghỉ chế độ"])
@@ -246,7 +288,9 @@ enum Script {
     @Test func helpShowsTheFieldHelpAndTheCommands() {
         let h = Harness()
         let (_, terminal, _) = h.run(Array(Script.general.prefix(7)) + ["?"])
-        #expect(terminal.output.contains("Bao gồm số cán bộ, công chức, viên chức của tất cả các đơn vị thuộc, trực thuộc đơn vị."))
+        #expect(
+            terminal.output.contains(
+                "Bao gồm số cán bộ, công chức, viên chức của tất cả các đơn vị thuộc, trực thuộc đơn vị."))
         #expect(terminal.output.contains("Muốn gõ chữ bắt đầu bằng ':'"))
     }
 
@@ -255,7 +299,9 @@ enum Script {
         // electronic_submission_pct is a percentage: 12.345 fits only as a decimal. A decimal field
         // would ask; here the integer staff_total takes 1.234 as a thousand and more.
         var lines = Script.all
-        lines[Script.general.count + Script.contact.count + Script.websites.count + Script.online.count + Script.oneStop.count + 4] = "12.345"
+        lines[
+            Script.general.count + Script.contact.count + Script.websites.count + Script.online.count
+                + Script.oneStop.count + 4] = "12.345"
         let (outcome, _, _) = h.run(lines + Script.finish)
         #expect(outcome == .finalized(h.final))
         #expect(h.load(h.final)?.answers["internal", "electronic_submission_pct"] == .number(12.345))
@@ -263,7 +309,9 @@ enum Script {
 
     @Test func prefilledAnswersAskOnlyWhatIsMissing() throws {
         let h = Harness()
-        let example = try #require(SubmissionLoader.load(repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), form: form).submission)
+        let example = try #require(
+            SubmissionLoader.load(repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), form: form)
+                .submission)
         var answers = example.answers
         answers["general", "staff_total"] = nil
         answers["contact", "email"] = .text("khong-phai-email")
@@ -275,19 +323,25 @@ enum Script {
 
     @Test func noInputWritesTheFinalOrListsEveryProblem() throws {
         let h = Harness()
-        let example = try #require(SubmissionLoader.load(repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), form: form).submission)
+        let example = try #require(
+            SubmissionLoader.load(repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), form: form)
+                .submission)
         var bad = example.answers
         bad["general", "staff_total"] = nil
-        bad["online_services", "services"] = .rows([["name": .text("X"), "online_dossiers": .number(5), "total_dossiers": .number(4)]])
+        bad["online_services", "services"] = .rows([
+            ["name": .text("X"), "online_dossiers": .number(5), "total_dossiers": .number(4)]
+        ])
         let terminal = ScriptedTerminal(lines: [])
-        var options = CollectorSession.Options(draftURL: h.draft, outputDirectory: h.dir.appendingPathComponent("submissions"))
+        var options = CollectorSession.Options(
+            draftURL: h.draft, outputDirectory: h.dir.appendingPathComponent("submissions"))
         options.prefill = bad
         let failed = CollectorSession(form: form, unit: unit, terminal: terminal, options: options).runWithoutInput()
         #expect(failed == .incomplete)
         #expect(terminal.output.contains("general › staff_total: chưa trả lời câu hỏi bắt buộc"))
         #expect(terminal.output.contains("online_services › services › dòng 1: Số hồ sơ trực tuyến lớn hơn"))
         options.prefill = example.answers
-        let ok = CollectorSession(form: form, unit: unit, terminal: ScriptedTerminal(lines: []), options: options).runWithoutInput()
+        let ok = CollectorSession(form: form, unit: unit, terminal: ScriptedTerminal(lines: []), options: options)
+            .runWithoutInput()
         #expect(ok == .finalized(h.final))
     }
 
@@ -299,7 +353,8 @@ enum Script {
         let lines = ["c"] + Array(repeating: "", count: 0)
         _ = lines
         let terminal = ScriptedTerminal(lines: [":review", "2", "Địa chỉ mới", "xong"])
-        var options = CollectorSession.Options(draftURL: h.draft, outputDirectory: h.dir.appendingPathComponent("submissions"))
+        var options = CollectorSession.Options(
+            draftURL: h.draft, outputDirectory: h.dir.appendingPathComponent("submissions"))
         options.editing = first
         let outcome = CollectorSession(form: form, unit: unit, terminal: terminal, options: options).run()
         #expect(outcome == .finalized(h.final), "\(terminal.output.suffix(1500))")
@@ -332,7 +387,10 @@ final class HookedTerminal: Terminal {
         inner = ScriptedTerminal(lines: lines)
         self.hook = hook
     }
-    func read(prompt: String) -> TerminalInput { hook(prompt); return inner.read(prompt: prompt) }
+    func read(prompt: String) -> TerminalInput {
+        hook(prompt)
+        return inner.read(prompt: prompt)
+    }
     func write(_ text: String) { inner.write(text) }
     var isInteractive: Bool { true }
     var output: String { inner.output }
@@ -366,14 +424,18 @@ final class HookedTerminal: Terminal {
         #expect(!terminal.output.contains("Draft saved: "))
         #expect(terminal.output.contains("The session stays open and your answers are kept"))
         // The session went on after the failed :save: the next answer was asked and taken.
-        #expect(terminal.output.contains("2. Address *\n› :save") && terminal.output.contains("2. Address *\n› 384 Nguyễn Trãi"))
+        #expect(
+            terminal.output.contains("2. Address *\n› :save")
+                && terminal.output.contains("2. Address *\n› 384 Nguyễn Trãi"))
         #expect(outcome == .notSaved && outcome.exitCode == 1)
         #expect(terminal.output.contains("The draft could NOT be saved"))
     }
 
     @Test func aFinalChangedByAnotherSessionIsNotReplaced() throws {
         let h = Harness()
-        let other = try #require(SubmissionLoader.load(repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), form: form).submission)
+        let other = try #require(
+            SubmissionLoader.load(repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), form: form)
+                .submission)
         var written = false
         // Another session (say on another computer) finalizes while this one is at the review.
         let terminal = HookedTerminal(Script.all + Script.finish) { prompt in
@@ -382,7 +444,8 @@ final class HookedTerminal: Terminal {
                 try? other.save(to: h.final)
             }
         }
-        let options = CollectorSession.Options(draftURL: h.draft, outputDirectory: h.dir.appendingPathComponent("submissions"))
+        let options = CollectorSession.Options(
+            draftURL: h.draft, outputDirectory: h.dir.appendingPathComponent("submissions"))
         let session = CollectorSession(form: form, unit: unit, terminal: terminal, options: options)
         let outcome = session.run()
         #expect(written)
@@ -401,14 +464,21 @@ final class HookedTerminal: Terminal {
         case question, tableRow, resume, review, warningConfirmation, explanation, deleteConfirmation
     }
     enum Command: String, CaseIterable, Sendable {
-        case back = "<", review = ":review", save = ":save", skip = ":skip", help = "?", interrupt = "^C", endOfInput = ""
+        case back = "<"
+        case review = ":review"
+        case save = ":save"
+        case skip = ":skip"
+        case help = "?"
+        case interrupt = "^C"
+        case endOfInput = ""
     }
 
     /// What brings a session to the prompt (the resume prompt needs a draft first).
     static func lines(to prompt: Prompt) -> [String] {
         var withWarning = Script.all
         withWarning[7] = "12"  // staff_total 12 > 6 + 4: a warning at finalizing
-        let withPortal = Script.general + Script.contact + ["c", "Cục SHTT", "2", "k"] + Script.online + Script.oneStop
+        let withPortal =
+            Script.general + Script.contact + ["c", "Cục SHTT", "2", "k"] + Script.online + Script.oneStop
             + Script.documents + Script.staffing + Script.plan + Script.next + Script.signOff
         switch prompt {
         case .question, .resume: return []
@@ -436,17 +506,19 @@ final class HookedTerminal: Terminal {
         let (outcome, terminal, _) = h.run(lines)
         // `:skip` at the last explanation gives none, and the report is final at once.
         let skipsTheLastExplanation = prompt == .explanation && command == .skip
-        let expected: CollectorOutcome = switch command {
-        case .interrupt: .interrupted(h.draft)
-        case .endOfInput: .endOfInput(h.draft)
-        case .skip where skipsTheLastExplanation: .finalized(h.final)
-        default: .saved(h.draft)
-        }
+        let expected: CollectorOutcome =
+            switch command {
+            case .interrupt: .interrupted(h.draft)
+            case .endOfInput: .endOfInput(h.draft)
+            case .skip where skipsTheLastExplanation: .finalized(h.final)
+            default: .saved(h.draft)
+            }
         #expect(outcome == expected, "\(prompt) \(command.rawValue): \(terminal.output.suffix(800))")
-        #expect(terminal.unread == (skipsTheLastExplanation ? 1 : 0), "\(prompt) \(command.rawValue): \(terminal.output.suffix(800))")
+        #expect(
+            terminal.unread == (skipsTheLastExplanation ? 1 : 0),
+            "\(prompt) \(command.rawValue): \(terminal.output.suffix(800))")
     }
 }
-
 
 @Suite struct WarningExplanationTests {
     /// Confirm warning 1 and explain it, answer k at warning 2 and correct its answer: warning 1
@@ -456,11 +528,13 @@ final class HookedTerminal: Terminal {
         var lines = Script.all
         lines[7] = "12"  // staff_total 12 > 6 + 4: warning 1 (Mục 1)
         lines[18] = "8"  // 8 + 3 online services > 10 procedures: warning 2 (Mục 3)
-        lines += ["",                       // Enter at the review: finalize
-                  "c", "Hai người nghỉ chế độ",  // warning 1 confirmed and explained
-                  "k",                      // warning 2: correct it; the rule reads three questions:
-                  "2", "5", "",             // the second of them (8 → 5), then done
-                  ""]                       // the review again: finalize
+        lines += [
+            "",  // Enter at the review: finalize
+            "c", "Hai người nghỉ chế độ",  // warning 1 confirmed and explained
+            "k",  // warning 2: correct it; the rule reads three questions:
+            "2", "5", "",  // the second of them (8 → 5), then done
+            ""
+        ]  // the review again: finalize
         let (outcome, terminal, _) = h.run(lines)
         #expect(outcome == .finalized(h.final), "\(terminal.output.suffix(2500))")
         #expect(terminal.unread == 0)
@@ -480,7 +554,8 @@ final class HookedTerminal: Terminal {
         let h = Harness()
         let terminal = ScriptedTerminal(lines: Script.all + [":save"])
         terminal.columns = 60
-        var options = CollectorSession.Options(draftURL: h.draft, outputDirectory: h.dir.appendingPathComponent("submissions"))
+        var options = CollectorSession.Options(
+            draftURL: h.draft, outputDirectory: h.dir.appendingPathComponent("submissions"))
         options.language = .vi
         let outcome = CollectorSession(form: form, unit: unit, terminal: terminal, options: options).run()
         #expect(outcome == .saved(h.draft))

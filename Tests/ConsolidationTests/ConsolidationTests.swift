@@ -1,14 +1,18 @@
-import Foundation
-import Synchronization
-import Testing
 import FormKit
+import Foundation
 import Submissions
-import XLSX
-@testable import Consolidation
+import Synchronization
 import TestSupport
+import Testing
+import XLSX
 
-let layout: WorkbookLayout = try! WorkbookLayout.load(contentsOf: repositoryRoot.appendingPathComponent("Templates/consolidated.yaml"), form: form)
-let example: Submission = SubmissionLoader.load(repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), form: form).submission!
+@testable import Consolidation
+
+let layout: WorkbookLayout = try! WorkbookLayout.load(
+    contentsOf: repositoryRoot.appendingPathComponent("Templates/consolidated.yaml"), form: form)
+let example: Submission = SubmissionLoader.load(
+    repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), form: form
+).submission!
 let fixedNow = Date(timeIntervalSince1970: 1_542_268_800)  // 15/11/2018
 
 /// The bundled registry's sample, generated once, merged once.
@@ -20,7 +24,9 @@ struct Merged: Sendable {
     /// The merged submission of a unit, answers and all, read again from its file: the
     /// merge's result keeps no answers.
     func submission(_ unit: String) -> Submission? {
-        result.checks[unit].flatMap { SubmissionLoader.load(URL(fileURLWithPath: $0.loaded.file), form: form).submission }
+        result.checks[unit].flatMap {
+            SubmissionLoader.load(URL(fileURLWithPath: $0.loaded.file), form: form).submission
+        }
     }
 
     var submissions: [Submission] { result.checks.keys.sorted().compactMap(submission) }
@@ -32,7 +38,8 @@ struct Merged: Sendable {
         // One file that cannot be read, beside them.
         try! Data("{ not json".utf8).write(to: dir.appendingPathComponent("in/broken.json"))
         let out = dir.appendingPathComponent("tong-hop.xlsx")
-        let result = try! Consolidator(form: form, registry: registry, layout: layout).merge([dir.appendingPathComponent("in").path], to: out, now: fixedNow)
+        let result = try! Consolidator(form: form, registry: registry, layout: layout).merge(
+            [dir.appendingPathComponent("in").path], to: out, now: fixedNow)
         return Merged(dir: dir, result: result, workbook: try! WorkbookReader(url: out))
     }()
 }
@@ -42,26 +49,37 @@ struct Merged: Sendable {
 
     @Test func theResultKeepsNoAnswers() {
         #expect(!m.result.checks.isEmpty)
-        #expect(m.result.checks.values.allSatisfy { $0.relevantAnswers == nil && $0.loaded.submission?.answers.sections.isEmpty == true })
+        #expect(
+            m.result.checks.values.allSatisfy {
+                $0.relevantAnswers == nil && $0.loaded.submission?.answers.sections.isEmpty == true
+            })
         #expect(m.submissions.allSatisfy { !$0.answers.sections.isEmpty })
     }
 
     @Test func sheetsAreTheLayoutsInOrder() {
-        #expect(m.workbook.sheetNames == ["Tổng quan", "Tổng hợp", "Biểu đồ", "M1. Thông tin chung", "M2. Liên hệ", "M3.1 Trang, cổng TTĐT",
-                                          "M3.3 Dịch vụ công", "M3.3d Lộ trình DVC", "M3.3 Một cửa", "M3.4 Văn bản điện tử", "M3.4.2 HTTT, CSDL",
-                                          "M3.6 Nhân lực CNTT", "M4 Kết quả KH 2018", "M6.1 Nhiệm vụ 2019", "M6.2 DVC 2019", "Lỗi và cảnh báo", "Tình trạng nộp"])
+        #expect(
+            m.workbook.sheetNames == [
+                "Tổng quan", "Tổng hợp", "Biểu đồ", "M1. Thông tin chung", "M2. Liên hệ", "M3.1 Trang, cổng TTĐT",
+                "M3.3 Dịch vụ công", "M3.3d Lộ trình DVC", "M3.3 Một cửa", "M3.4 Văn bản điện tử", "M3.4.2 HTTT, CSDL",
+                "M3.6 Nhân lực CNTT", "M4 Kết quả KH 2018", "M6.1 Nhiệm vụ 2019", "M6.2 DVC 2019", "Lỗi và cảnh báo",
+                "Tình trạng nộp"
+            ])
     }
 
     @Test func summaryHasARowPerRegistryUnitAndLiveTotals() throws {
         let s = try #require(m.workbook["Tổng hợp"])
         #expect(s["A1"]?.value == "CÁC CHỈ TIÊU CHÍNH THEO ĐƠN VỊ NĂM 2018")
-        #expect(Array(s.row(5).prefix(7)) == ["STT", "Đơn vị", "Viết tắt", "Tình trạng", "Số trang/cổng TTĐT", "Tổng số TTHC", "DVC mức 1, 2"])
+        #expect(
+            Array(s.row(5).prefix(7)) == [
+                "STT", "Đơn vị", "Viết tắt", "Tình trạng", "Số trang/cổng TTĐT", "Tổng số TTHC", "DVC mức 1, 2"
+            ])
         #expect(s.row(4)[5] == "Dịch vụ công trực tuyến")
         for (i, unit) in registry.units.enumerated() {
             let row = 6 + i
             #expect(s["B\(row)"]?.value == unit.name)
             if let sub = m.submission(unit.id) {
-                #expect(s["F\(row)"]?.number == sub.answers["online_services", "procedures_total"]?.number, "\(unit.id)")
+                #expect(
+                    s["F\(row)"]?.number == sub.answers["online_services", "procedures_total"]?.number, "\(unit.id)")
                 #expect(s["Q\(row)"]?.number == sub.answers["staffing", "it_staff_total"]?.number, "\(unit.id)")
                 #expect(s["E\(row)"]?.number == Double(sub.answers["websites", "portals"]?.rows?.count ?? 0))
             } else {
@@ -72,13 +90,16 @@ struct Merged: Sendable {
         let total = 6 + registry.units.count
         #expect(s["A\(total)"]?.value == "Tổng cộng")
         #expect(s["F\(total)"]?.formula == "SUM(F6:F\(total - 1))")
-        let expected = m.submissions.compactMap { $0.answers["online_services", "procedures_total"]?.number }.reduce(0, +)
+        let expected = m.submissions.compactMap { $0.answers["online_services", "procedures_total"]?.number }.reduce(
+            0, +)
         #expect(s["F\(total)"]?.number == expected)
         #expect(s["L\(total)"]?.formula == "IF(N(J\(total))>0,K\(total)/J\(total),\"\")")
         #expect(s["L6"]?.formula == "IF(N(J6)>0,K6/J6,\"\")")
         #expect(s.xml.contains("<pane xSplit=\"3\" ySplit=\"5\""))
         #expect(s.xml.contains("<autoFilter ref=\"A5:Z\(total - 1)\""))
-        #expect(s.xml.contains("orientation=\"landscape\"") && s.xml.contains("paperSize=\"9\"") && s.xml.contains("fitToHeight=\"0\""))
+        #expect(
+            s.xml.contains("orientation=\"landscape\"") && s.xml.contains("paperSize=\"9\"")
+                && s.xml.contains("fitToHeight=\"0\""))
         #expect(s.xml.contains("&amp;CTrang &amp;P/&amp;N"))
     }
 
@@ -96,7 +117,8 @@ struct Merged: Sendable {
     @Test func theCoverRateReadsTheRowsOfItsCounts() throws {
         let s = try #require(m.workbook["Tổng quan"])
         func row(of label: String) throws -> Int { try #require((1...s.lastRow).first { s["A\($0)"]?.value == label }) }
-        let expected = try row(of: "Số đơn vị phải báo cáo"), submitted = try row(of: "Số đơn vị đã nộp bản chính thức")
+        let expected = try row(of: "Số đơn vị phải báo cáo")
+        let submitted = try row(of: "Số đơn vị đã nộp bản chính thức")
         let rate = try row(of: "Tỷ lệ đơn vị đã nộp")
         #expect(s["B\(rate)"]?.formula == "IF(B\(expected)>0,B\(submitted)/B\(expected),0)")
         #expect(s["B\(rate)"]?.number == Double(m.result.submitted) / Double(registry.units.count))
@@ -112,8 +134,13 @@ struct Merged: Sendable {
         let headers = s.row(5)
         #expect(headers == IssuesSheet.Column.allCases.map(\.header))
         #expect(IssuesSheet.Column.lead + IssuesSheet.Column.line == IssuesSheet.Column.allCases)
-        func column(_ c: IssuesSheet.Column) throws -> String { columnName(try #require(headers.firstIndex(of: c.header))) }
-        let severity = try column(.severity), row = try column(.row), unit = try column(.unit), number = try column(.number)
+        func column(_ c: IssuesSheet.Column) throws -> String {
+            columnName(try #require(headers.firstIndex(of: c.header)))
+        }
+        let severity = try column(.severity)
+        let row = try column(.row)
+        let unit = try column(.unit)
+        let number = try column(.number)
         let names = Set(registry.units.map(\.name))
         for r in 6...s.lastRow {
             #expect(["Lỗi", "Cảnh báo"].contains(s["\(severity)\(r)"]?.value ?? ""), "row \(r)")
@@ -121,7 +148,8 @@ struct Merged: Sendable {
             #expect(names.contains(s["\(unit)\(r)"]?.value ?? ""), "row \(r)")
             #expect(s["\(number)\(r)"]?.number == Double(r - 5))
         }
-        let line = IssuesSheet.Line(section: "Mục", question: "Câu", row: 2, severity: "Lỗi", message: "Nội dung", explanation: nil)
+        let line = IssuesSheet.Line(
+            section: "Mục", question: "Câu", row: 2, severity: "Lỗi", message: "Nội dung", explanation: nil)
         #expect(line.cells == [.text("Mục"), .text("Câu"), .number(2), .text("Lỗi"), .text("Nội dung"), .blank])
     }
 
@@ -138,8 +166,12 @@ struct Merged: Sendable {
         let cells = AnswerCells(form: form)
         let sheets = layout.sheets.map { ConsolidatedSheets.make($0, cells: cells) }
         #expect(sheets.map(\.name) == m.workbook.sheetNames)
-        #expect(sheets[0] is CoverSheet && sheets[1] is SummarySheet && sheets[2] is ChartsSheet && sheets[3] is SectionSheet)
-        #expect(sheets.contains { $0 is TableSheet } && sheets.suffix(2).map { "\(type(of: $0))" } == ["IssuesSheet", "CompletenessSheet"])
+        #expect(
+            sheets[0] is CoverSheet && sheets[1] is SummarySheet && sheets[2] is ChartsSheet
+                && sheets[3] is SectionSheet)
+        #expect(
+            sheets.contains { $0 is TableSheet }
+                && sheets.suffix(2).map { "\(type(of: $0))" } == ["IssuesSheet", "CompletenessSheet"])
     }
 
     @Test func sectionSheetsUseLabelsAndTickColumns() throws {
@@ -152,14 +184,24 @@ struct Merged: Sendable {
         let deployment = try #require(headers.firstIndex(of: "3.2 a) Cách thức triển khai"))
         let firstUnit = s.row(6)
         let sub = try #require(m.submissions.first { $0.unitName == firstUnit[1] })
-        #expect(firstUnit[internet] == ((sub.answers["one_stop", "lookup_channels"]?.list ?? []).contains("internet") ? "x" : ""))
+        #expect(
+            firstUnit[internet]
+                == ((sub.answers["one_stop", "lookup_channels"]?.list ?? []).contains("internet") ? "x" : ""))
         let dep = sub.answers["one_stop", "deployment"]?.text
-        #expect(firstUnit[deployment] == (dep == "unified" ? "Đồng bộ trên toàn cơ quan (mua tập trung và triển khai đồng bộ cho tất cả các đơn vị thuộc và trực thuộc)" : dep == "separate" ? "Riêng lẻ theo từng đơn vị (các đơn vị tự mua, tự triển khai)" : ""))
+        #expect(
+            firstUnit[deployment]
+                == (dep == "unified"
+                    ? "Đồng bộ trên toàn cơ quan (mua tập trung và triển khai đồng bộ cho tất cả các đơn vị thuộc và trực thuộc)"
+                    : dep == "separate" ? "Riêng lẻ theo từng đơn vị (các đơn vị tự mua, tự triển khai)" : ""))
     }
 
     @Test func tableSheetsListEveryRow() throws {
         let s = try #require(m.workbook["M6.1 Nhiệm vụ 2019"])
-        #expect(s.row(5) == ["STT", "Đơn vị", "TT trong đơn vị", "Tên nhiệm vụ, dự án", "Thời gian thực hiện", "Nhiệm vụ thường xuyên", "Đề tài, dự án", "Khác"])
+        #expect(
+            s.row(5) == [
+                "STT", "Đơn vị", "TT trong đơn vị", "Tên nhiệm vụ, dự án", "Thời gian thực hiện",
+                "Nhiệm vụ thường xuyên", "Đề tài, dự án", "Khác"
+            ])
         #expect(s.row(4)[5] == "Nguồn kinh phí dự kiến thực hiện")
         let rows = m.submissions.reduce(0) { $0 + ($1.answers["next_plan", "tasks"]?.rows?.count ?? 0) }
         #expect(s.lastRow == 5 + rows)
@@ -170,7 +212,9 @@ struct Merged: Sendable {
         let expected = m.result.checks.values.reduce(0) { $0 + $1.issues.count + $1.loaded.problems.count }
         #expect(expected > 0)
         #expect(s.lastRow == 5 + expected)
-        let explained = m.result.checks.values.flatMap { c in c.issues.compactMap { c.loaded.submission?.explanations[$0.key] } }
+        let explained = m.result.checks.values.flatMap { c in
+            c.issues.compactMap { c.loaded.submission?.explanations[$0.key] }
+        }
         #expect(!explained.isEmpty)
         let column = (6...s.lastRow).compactMap { s["H\($0)"]?.value }
         #expect(Set(column) == Set(explained))
@@ -197,13 +241,16 @@ struct Merged: Sendable {
 
 @Suite struct WorkbookEdgeCaseTests {
     /// Merges the example, changed by `edit`, alone.
-    func mergeExample(_ edit: (inout Submission) -> Void, layout l: WorkbookLayout = layout) throws -> (WorkbookReader, MergeResult) {
+    func mergeExample(_ edit: (inout Submission) -> Void, layout l: WorkbookLayout = layout) throws -> (
+        WorkbookReader, MergeResult
+    ) {
         let dir = temporaryDirectory()
         var s = example
         edit(&s)
         try s.save(to: dir.appendingPathComponent("in/cuc-shtt.json"))
         let out = dir.appendingPathComponent("out.xlsx")
-        let r = try Consolidator(form: form, registry: registry, layout: l).merge([dir.appendingPathComponent("in").path], to: out, now: fixedNow)
+        let r = try Consolidator(form: form, registry: registry, layout: l).merge(
+            [dir.appendingPathComponent("in").path], to: out, now: fixedNow)
         return (try WorkbookReader(url: out), r)
     }
 
@@ -211,8 +258,11 @@ struct Merged: Sendable {
         let nfd = "Trung tâm Thông tin sở hữu công nghiệp".decomposedStringWithCanonicalMapping
         let (wb, _) = try mergeExample { $0.answers["contact", "work_unit"] = .text(nfd) }
         let s = try #require(wb["M2. Liên hệ"])
-        let cell = try #require((1...s.lastRow).lazy.compactMap { r in s.row(r).first { $0.hasPrefix("Trung tâm Thông tin") } }.first)
-        #expect(Array(cell.unicodeScalars) == Array("Trung tâm Thông tin sở hữu công nghiệp".precomposedStringWithCanonicalMapping.unicodeScalars))
+        let cell = try #require(
+            (1...s.lastRow).lazy.compactMap { r in s.row(r).first { $0.hasPrefix("Trung tâm Thông tin") } }.first)
+        #expect(
+            Array(cell.unicodeScalars)
+                == Array("Trung tâm Thông tin sở hữu công nghiệp".precomposedStringWithCanonicalMapping.unicodeScalars))
     }
 
     @Test func formulaLookingTextStaysText() throws {
@@ -228,15 +278,24 @@ struct Merged: Sendable {
         let cell = try #require(s.cells.values.first { $0.value.hasPrefix("Khó giữ người giỏi.") })
         #expect(cell.value.utf16.count == 32_767)
         #expect(cell.value.hasSuffix(" …[cắt bớt]"))
-        #expect(r.notices.contains { if case .truncated(let sheet, _, 40_003) = $0 { return sheet == "M3.6 Nhân lực CNTT" } else { return false } })
+        #expect(
+            r.notices.contains {
+                if case .truncated(let sheet, _, 40_003) = $0 {
+                    return sheet == "M3.6 Nhân lực CNTT"
+                } else {
+                    return false
+                }
+            })
         let summary = Consolidator(form: form, registry: registry, layout: layout).summary(r, .vi)
         #expect(summary.contains("Cắt bớt văn bản quá dài (40003 ký tự) ở trang 'M3.6 Nhân lực CNTT'"))
     }
 
     @Test func sheetNamesFromTheLayoutAreSanitised() throws {
         var l = layout
-        l.sheets = [.section(name: "Thông tin chung: [Mục 1] / năm 2018 và các năm sau", section: "general", fields: nil),
-                    .section(name: "THÔNG TIN CHUNG: [MỤC 1] / NĂM 2018 VÀ CÁC NĂM SAU", section: "general", fields: nil)]
+        l.sheets = [
+            .section(name: "Thông tin chung: [Mục 1] / năm 2018 và các năm sau", section: "general", fields: nil),
+            .section(name: "THÔNG TIN CHUNG: [MỤC 1] / NĂM 2018 VÀ CÁC NĂM SAU", section: "general", fields: nil)
+        ]
         let (wb, r) = try mergeExample({ _ in }, layout: l)
         #expect(wb.sheetNames == ["Thông tin chung- -Mục 1- - năm", "THÔNG TIN CHUNG- -MỤC 1- - (2)"])
         #expect(r.notices.count == 2)
@@ -249,10 +308,14 @@ struct Merged: Sendable {
         try Data("last week's workbook".utf8).write(to: out)
         // More columns than a sheet can have (16,384): the writer fails part-way.
         var l = layout
-        guard case .summary(let name, let title, let columns) = l.sheets[1] else { Issue.record("no summary"); return }
+        guard case .summary(let name, let title, let columns) = l.sheets[1] else {
+            Issue.record("no summary")
+            return
+        }
         l.sheets[1] = .summary(name: name, title: title, columns: Array(repeating: columns[1], count: 16_400))
         #expect(throws: XLSXError.self) {
-            try Consolidator(form: form, registry: registry, layout: l).merge([dir.appendingPathComponent("in").path], to: out, now: fixedNow)
+            try Consolidator(form: form, registry: registry, layout: l).merge(
+                [dir.appendingPathComponent("in").path], to: out, now: fixedNow)
         }
         #expect(try String(contentsOf: out, encoding: .utf8) == "last week's workbook")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["in", "out.xlsx"])
@@ -262,33 +325,35 @@ struct Merged: Sendable {
 @Suite struct LayoutTests {
     @Test func unknownFieldIdsAreReportedWithTheirPlace() {
         let yaml = """
-        title: T
-        sheets:
-          - kind: summary
-            columns:
-              - {id: a, header: A, field: general.staff_totl}
-              - {id: b, header: B, value: count(websites.portal)}
-          - {kind: section, section: genral}
-          - {kind: table, table: next_plan.tasks, ticks: [name]}
-          - {kind: chart}
-        """
+            title: T
+            sheets:
+              - kind: summary
+                columns:
+                  - {id: a, header: A, field: general.staff_totl}
+                  - {id: b, header: B, value: count(websites.portal)}
+              - {kind: section, section: genral}
+              - {kind: table, table: next_plan.tasks, ticks: [name]}
+              - {kind: chart}
+            """
         do {
             _ = try WorkbookLayout.parse(yaml, file: "l.yaml", form: form)
             Issue.record("expected errors")
         } catch let e as DiagnosticsError {
-            #expect(e.diagnostics.map { $0.formatted(.en) } == [
-                "l.yaml:5:35: error: unknown field 'general.staff_totl'; did you mean 'general.staff_total'?",
-                "l.yaml:6:41: error: no field 'websites.portal' here; did you mean 'websites.portals'?",
-                "l.yaml:7:30: error: unknown section 'genral'; did you mean 'general'?",
-                "l.yaml:8:51: error: 'ticks' only applies to choice columns; table 'next_plan.tasks' has no choice column 'name'",
-                "l.yaml:9:12: error: unknown sheet kind 'chart'; did you mean 'charts'?",
-            ])
+            #expect(
+                e.diagnostics.map { $0.formatted(.en) } == [
+                    "l.yaml:5:35: error: unknown field 'general.staff_totl'; did you mean 'general.staff_total'?",
+                    "l.yaml:6:41: error: no field 'websites.portal' here; did you mean 'websites.portals'?",
+                    "l.yaml:7:30: error: unknown section 'genral'; did you mean 'general'?",
+                    "l.yaml:8:51: error: 'ticks' only applies to choice columns; table 'next_plan.tasks' has no choice column 'name'",
+                    "l.yaml:9:12: error: unknown sheet kind 'chart'; did you mean 'charts'?"
+                ])
         } catch { Issue.record("\(error)") }
     }
 
     @Test func theBundledLayoutsLoad() throws {
         #expect(layout.sheets.count == 17)
-        let unit = try UnitReportLayout.load(contentsOf: repositoryRoot.appendingPathComponent("Templates/unit-report.yaml"), form: form)
+        let unit = try UnitReportLayout.load(
+            contentsOf: repositoryRoot.appendingPathComponent("Templates/unit-report.yaml"), form: form)
         #expect(unit.left.name == "contact.reporter_name")
     }
 }
@@ -297,7 +362,8 @@ struct Merged: Sendable {
     @Test func unitReportFollowsTheTemplate() throws {
         let dir = temporaryDirectory()
         let out = dir.appendingPathComponent("bao-cao.xlsx")
-        let unitLayout = try UnitReportLayout.load(contentsOf: repositoryRoot.appendingPathComponent("Templates/unit-report.yaml"), form: form)
+        let unitLayout = try UnitReportLayout.load(
+            contentsOf: repositoryRoot.appendingPathComponent("Templates/unit-report.yaml"), form: form)
         var s = example
         s.answers["general", "staff_total"] = .number(430)  // a warning, explained
         s.explanations["general/staff_breakdown_under_total"] = "10 người đang nghỉ chế độ"
@@ -308,14 +374,26 @@ struct Merged: Sendable {
         #expect(rows[2] == ["MỤC 1. THÔNG TIN CHUNG"])
         #expect(rows[3] == ["1.", "Tên cơ quan báo cáo", "Cục Sở hữu trí tuệ"])
         #expect(rows.contains(["7.", "Tổng số cán bộ, công chức, viên chức của toàn đơn vị", "430"]))
-        #expect(rows.contains(["3.2 a)", "Cách thức triển khai", "☒ Đồng bộ trên toàn cơ quan (mua tập trung và triển khai đồng bộ cho tất cả các đơn vị thuộc và trực thuộc)\n☐ Riêng lẻ theo từng đơn vị (các đơn vị tự mua, tự triển khai)"]))
+        #expect(
+            rows.contains([
+                "3.2 a)", "Cách thức triển khai",
+                "☒ Đồng bộ trên toàn cơ quan (mua tập trung và triển khai đồng bộ cho tất cả các đơn vị thuộc và trực thuộc)\n☐ Riêng lẻ theo từng đơn vị (các đơn vị tự mua, tự triển khai)"
+            ]))
         #expect(rows.contains(["Ghi rõ hồ sơ đi kèm thực hiện như thế nào", "—"]))  // not asked: kept in its place
         #expect(rows.contains(["1", "Đăng ký nhãn hiệu", "3", "3", "https://dvctt.ipvietnam.gov.vn", "15230", "41870"]))
-        #expect(rows.contains { $0.contains("Số cán bộ biên chế cộng hợp đồng nhỏ hơn tổng số cán bộ, công chức, viên chức") && $0.contains("10 người đang nghỉ chế độ") })
+        #expect(
+            rows.contains {
+                $0.contains("Số cán bộ biên chế cộng hợp đồng nhỏ hơn tổng số cán bộ, công chức, viên chức")
+                    && $0.contains("10 người đang nghỉ chế độ")
+            })
         #expect(rows.contains(["Hà Nội, ngày 15 tháng 11 năm 2018", "Hà Nội, ngày 15 tháng 11 năm 2018"]))
         #expect(rows.contains(["Người khai", "Thủ trưởng cơ quan"]))
         #expect(rows.last == ["Nguyễn Thị Hương", "Đinh Hữu Phí"])
-        let order = ["MỤC 1. THÔNG TIN CHUNG", "MỤC 2. THÔNG TIN LIÊN HỆ", "MỤC 4. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ THEO KẾ HOẠCH ỨNG DỤNG CNTT NĂM 2018", "MỤC 6. KẾ HOẠCH ỨNG DỤNG CNTT NĂM 2019"]
+        let order = [
+            "MỤC 1. THÔNG TIN CHUNG", "MỤC 2. THÔNG TIN LIÊN HỆ",
+            "MỤC 4. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ THEO KẾ HOẠCH ỨNG DỤNG CNTT NĂM 2018",
+            "MỤC 6. KẾ HOẠCH ỨNG DỤNG CNTT NĂM 2019"
+        ]
         let positions = order.compactMap { h in rows.firstIndex(of: [h]) }
         #expect(positions == positions.sorted() && positions.count == 4)
     }
@@ -323,21 +401,29 @@ struct Merged: Sendable {
 
 @Suite struct SampleTests {
     @Test func reproducibleAndMostlyValid() throws {
-        let a = temporaryDirectory(), b = temporaryDirectory()
+        let a = temporaryDirectory()
+        let b = temporaryDirectory()
         let g = SampleGenerator(form: form, base: example.answers, baseUnitName: example.unitName, seed: 42)
         let units = SampleGenerator.units(registry, count: 60)
         let sa = try g.generate(units: units, into: a)
         _ = try g.generate(units: units, into: b)
         let files = try FileManager.default.contentsOfDirectory(atPath: a.path).sorted()
         #expect(files == (try FileManager.default.contentsOfDirectory(atPath: b.path).sorted()))
-        for f in files { #expect(try Data(contentsOf: a.appendingPathComponent(f)) == Data(contentsOf: b.appendingPathComponent(f)), "\(f)") }
+        for f in files {
+            #expect(
+                try Data(contentsOf: a.appendingPathComponent(f)) == Data(contentsOf: b.appendingPathComponent(f)),
+                "\(f)")
+        }
         #expect(sa.units == 60)
-        #expect(files.contains("don-vi-00060.json") || files.contains("don-vi-00060.draft.json") || !files.contains { $0.hasPrefix("don-vi-00060") })
+        #expect(
+            files.contains("don-vi-00060.json") || files.contains("don-vi-00060.draft.json")
+                || !files.contains { $0.hasPrefix("don-vi-00060") })
         let reg = try UnitRegistry.load(contentsOf: a.appendingPathComponent("units.yaml"))
         #expect(reg.units.count == 60)
         // Every final is valid but for the errors planted on purpose; warnings carry explanations.
         let validator = Validator(form: form)
-        var errors = 0, warned = 0
+        var errors = 0
+        var warned = 0
         for f in files where f.hasSuffix(".json") && !f.contains(".draft") {
             let loaded = SubmissionLoader.load(a.appendingPathComponent(f), form: form)
             #expect(loaded.problems == [], "\(f)")
@@ -368,7 +454,8 @@ struct Merged: Sendable {
     @Test func theTakerMakesItemsWhenTheWorkersAreHeldUp() {
         let taker = pthread_self()
         let byTaker = Mutex(0)
-        let othersMade = DispatchSemaphore(value: 0), stuck = DispatchSemaphore(value: 0)
+        let othersMade = DispatchSemaphore(value: 0)
+        let stuck = DispatchSemaphore(value: 0)
         // The only worker is stuck on item 0 until seven later items exist (or five seconds
         // pass, so that a failure is a failed expectation, not a hang).
         let pipeline = OrderedPipeline(count: 40, workers: 1, window: 8) { i -> Int in
@@ -407,14 +494,18 @@ struct Merged: Sendable {
         let wb = try Workbook(url: dir.appendingPathComponent("t.xlsx"))
         let trace = CellTrace()
         wb.observer = trace
-        let a = try wb.addSheet("A"), b = try wb.addSheet("B")
+        let a = try wb.addSheet("A")
+        let b = try wb.addSheet("B")
         try a.write(0, 0, .text("a1"))
         try b.write(0, 0, .text("b1"))
         try a.write(1, 0, .text("a2"))
         try wb.close()
         let bytes = [UInt8](trace.data)
         // After both sheets are added: select 0 (A), a cell, select 1 (B), a cell, select 0 again.
-        let selects = bytes.indices.filter { i in bytes[i] == 10 && i + 2 < bytes.count && bytes[i + 2] == 0 && bytes[i + 1] <= 1 && (i + 3 == bytes.count || bytes[i + 3] == 3) }
+        let selects = bytes.indices.filter { i in
+            bytes[i] == 10 && i + 2 < bytes.count && bytes[i + 2] == 0 && bytes[i + 1] <= 1
+                && (i + 3 == bytes.count || bytes[i + 3] == 3)
+        }
         #expect(selects.map { bytes[$0 + 1] } == [0, 1, 0], "\(bytes)")
         let back = try WorkbookReader(url: dir.appendingPathComponent("t.xlsx"))
         #expect(back["A"]?["A2"]?.value == "a2" && back["B"]?["A1"]?.value == "b1")
@@ -465,7 +556,9 @@ struct Merged: Sendable {
         let result = try consolidator.merge(scan, to: out, now: fixedNow)
         #expect(Set(result.checks.keys) == Set(merged.dropFirst(3)))
         #expect(Set(merged.prefix(3)).isSubset(of: Set(result.missing.map(\.id))))
-        let changed = result.submissions.rejected.filter { $0.reason.text(.en).contains("changed or disappeared during the merge") }
+        let changed = result.submissions.rejected.filter {
+            $0.reason.text(.en).contains("changed or disappeared during the merge")
+        }
         #expect(changed.count == 3)
         let workbook = try WorkbookReader(url: out)
         #expect(workbook.sheetNames.count == layout.sheets.count)
@@ -477,12 +570,25 @@ struct Merged: Sendable {
         let input = dir.appendingPathComponent("in")
         let good = try String(contentsOf: try file(dir, of: units[0].id), encoding: .utf8)
         let hostile: [(String, [UInt8])] = [
-            ("surrogate.json", Array(good.replacingOccurrences(of: "\"unit\": {", with: "\"x\": \"\\uD800\\u0041\", \"unit\": {").utf8)),
+            (
+                "surrogate.json",
+                Array(good.replacingOccurrences(of: "\"unit\": {", with: "\"x\": \"\\uD800\\u0041\", \"unit\": {").utf8)
+            ),
             ("deep.json", Array(("{\"answers\": " + String(repeating: "[", count: 10_000) + "}").utf8)),
-            ("revision.json", Array(good.replacingOccurrences(of: "\"revision\": 1", with: "\"revision\": 1e309").utf8)),
-            ("bad-utf8.json", Array(good.replacingOccurrences(of: "\"answers\": {", with: "\"answers\": {\"x\": \"\u{1}\",").utf8).map { $0 == 1 ? 0xFF : $0 }),
-            ("zz-invalid-utf8-in-answers.json", Array(good.replacingOccurrences(of: "\"answers\": {", with: "\"answers\": {\"x\": \"\\uZZZZ\",").utf8)),
-            ("utf16.json", [0xFF, 0xFE] + [UInt8](good.data(using: .utf16LittleEndian)!)),
+            (
+                "revision.json",
+                Array(good.replacingOccurrences(of: "\"revision\": 1", with: "\"revision\": 1e309").utf8)
+            ),
+            (
+                "bad-utf8.json",
+                Array(good.replacingOccurrences(of: "\"answers\": {", with: "\"answers\": {\"x\": \"\u{1}\",").utf8).map
+                { $0 == 1 ? 0xFF : $0 }
+            ),
+            (
+                "zz-invalid-utf8-in-answers.json",
+                Array(good.replacingOccurrences(of: "\"answers\": {", with: "\"answers\": {\"x\": \"\\uZZZZ\",").utf8)
+            ),
+            ("utf16.json", [0xFF, 0xFE] + [UInt8](good.data(using: .utf16LittleEndian)!))
         ]
         for (name, bytes) in hostile { try Data(bytes).write(to: input.appendingPathComponent(name)) }
         #expect(mkfifo(input.appendingPathComponent("fifo.json").path, 0o644) == 0)
@@ -490,7 +596,11 @@ struct Merged: Sendable {
             .merge([input.path], to: dir.appendingPathComponent("out.xlsx"), now: fixedNow)
         #expect(Set(result.checks.keys) == Set(units.map(\.id)))
         let rejected = Set(result.submissions.rejected.map { URL(fileURLWithPath: $0.file).lastPathComponent })
-        #expect(rejected.isSuperset(of: ["surrogate.json", "deep.json", "revision.json", "bad-utf8.json", "zz-invalid-utf8-in-answers.json", "utf16.json", "fifo.json"]), "\(rejected)")
+        #expect(
+            rejected.isSuperset(of: [
+                "surrogate.json", "deep.json", "revision.json", "bad-utf8.json", "zz-invalid-utf8-in-answers.json",
+                "utf16.json", "fifo.json"
+            ]), "\(rejected)")
     }
 }
 
@@ -503,7 +613,8 @@ struct Merged: Sendable {
         _ = try SampleGenerator(form: form, base: example.answers, baseUnitName: example.unitName, seed: 3)
             .generate(units: units, into: dir.appendingPathComponent("in"))
         var consolidator = Consolidator(form: form, registry: registry, layout: layout)
-        let full = try consolidator.merge([dir.appendingPathComponent("in").path], to: dir.appendingPathComponent("full.xlsx"), now: fixedNow)
+        let full = try consolidator.merge(
+            [dir.appendingPathComponent("in").path], to: dir.appendingPathComponent("full.xlsx"), now: fixedNow)
         consolidator.rowLimit = 12
         let out = dir.appendingPathComponent("cut.xlsx")
         let result = try consolidator.merge([dir.appendingPathComponent("in").path], to: out, now: fixedNow)
@@ -511,7 +622,9 @@ struct Merged: Sendable {
         #expect(Set(result.checks.keys) == Set(full.checks.keys))
         let summary = consolidator.summary(result, .en)
         let first = try #require(result.rowsCut.first)
-        #expect(summary.contains("Sheet '\(first.sheet)' reached Excel's 1048576 rows: \(first.rows) rows of \(first.unit) left out"))
+        #expect(
+            summary.contains(
+                "Sheet '\(first.sheet)' reached Excel's 1048576 rows: \(first.rows) rows of \(first.unit) left out"))
         let workbook = try WorkbookReader(url: out)
         #expect(workbook.sheetNames == (try WorkbookReader(url: dir.appendingPathComponent("full.xlsx"))).sheetNames)
         // Every sheet of rows per unit stops at the limit. (The cover is fixed; the summary has a row
@@ -538,7 +651,9 @@ struct Merged: Sendable {
         let result = try consolidator.merge([input.path], to: dir.appendingPathComponent("b.xlsx"), now: fixedNow)
         #expect(result.checks["cuc-shtt"] == nil)
         #expect(result.conflictCount == 1 && result.submissions.conflicts["cuc-shtt"]?.count == 2)
-        #expect(consolidator.summary(result, .en).contains("Conflict: Cục SHTT has two final files of the same revision with different contents"))
+        #expect(
+            consolidator.summary(result, .en).contains(
+                "Conflict: Cục SHTT has two final files of the same revision with different contents"))
         let sheet = try #require(WorkbookReader(url: dir.appendingPathComponent("b.xlsx")).sheets.last)
         #expect(sheet.xml.contains("Xung đột: cùng lần nộp, nội dung khác nhau"))
     }

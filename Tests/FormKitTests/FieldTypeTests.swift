@@ -1,43 +1,43 @@
-import Foundation
-import Testing
 import FormKit
+import Foundation
 import TestSupport
+import Testing
 
 /// The `year` type end to end through FormKit's public API, and what every type must have.
 @Suite struct FieldTypeTests {
     static let yaml = """
-    id: demo
-    version: "1"
-    title: Năm
-    parameters:
-      plan_year: 2019
-    sections:
-      - id: s
-        title: Mục
-        fields:
-          - id: any_year
-            type: year
-            label: Năm bất kỳ
-          - id: planned
-            type: year
-            label: Năm dự kiến
-            min: 2000
-            max: "{plan_year}"
-          - id: systems
-            type: table
-            label: Hệ thống
-            columns:
-              - id: name
-                type: text
-                label: Tên
-              - id: year
+        id: demo
+        version: "1"
+        title: Năm
+        parameters:
+          plan_year: 2019
+        sections:
+          - id: s
+            title: Mục
+            fields:
+              - id: any_year
                 type: year
-                label: Năm triển khai
-            rules:
-              - id: not_after_plan
-                assert: year <= $plan_year
-                message: Năm sau năm kế hoạch
-    """
+                label: Năm bất kỳ
+              - id: planned
+                type: year
+                label: Năm dự kiến
+                min: 2000
+                max: "{plan_year}"
+              - id: systems
+                type: table
+                label: Hệ thống
+                columns:
+                  - id: name
+                    type: text
+                    label: Tên
+                  - id: year
+                    type: year
+                    label: Năm triển khai
+                rules:
+                  - id: not_after_plan
+                    assert: year <= $plan_year
+                    message: Năm sau năm kế hoạch
+        """
 
     let form: Form
     init() throws {
@@ -77,14 +77,18 @@ import TestSupport
     @Test func boundsDefaultTo1900Through2100AndFollowMinMax() throws {
         #expect(parse("1900", anyYear) == .success(.number(1900)))
         #expect(parse("2100", anyYear) == .success(.number(2100)))
-        guard case .failure(let early)? = parse("1899", anyYear), case .failure(let late)? = parse("2101", anyYear) else {
+        guard case .failure(let early)? = parse("1899", anyYear), case .failure(let late)? = parse("2101", anyYear)
+        else {
             Issue.record("a year outside 1900–2100 was accepted")
             return
         }
         // The year as written, not grouped as a number is.
         #expect(early.message.vi == "năm 1899 trước năm 1900")
         #expect(late.message.vi == "năm 2101 sau năm 2100")
-        guard case .failure(let p)? = parse("2020", planned) else { Issue.record("2020 is after max 2019"); return }
+        guard case .failure(let p)? = parse("2020", planned) else {
+            Issue.record("2020 is after max 2019")
+            return
+        }
         #expect(p.message.vi == "năm 2020 sau năm 2019")
         #expect(p.message.text(.en) == "year 2020 is after 2019")
         if case .success? = parse("1999", planned) { Issue.record("1999 is before min 2000") }
@@ -154,23 +158,25 @@ import TestSupport
     @Test func aYearTakesMinMaxAsYearsAndNoChoices() {
         func lint(_ keys: String) -> [String] {
             let yaml = """
-            id: demo
-            version: "1"
-            title: T
-            sections:
-              - id: s
-                title: S
-                fields:
-                  - id: y
-                    type: year
-                    label: Y
-            \(keys)
-            """
+                id: demo
+                version: "1"
+                title: T
+                sections:
+                  - id: s
+                    title: S
+                    fields:
+                      - id: y
+                        type: year
+                        label: Y
+                \(keys)
+                """
             return FormLoader.lint(yaml, file: "t.yaml").diagnostics.map { $0.message.text(.en) }
         }
         #expect(lint("        min: 2000\n        max: 2020").isEmpty)
         #expect(lint("        min: 2.000") == ["a year 'min' must be 4 digits, e.g. 2019"])
-        #expect(lint("        choices: []").first?.contains("'choices' only applies to fields of type choice, multi_choice") == true)
+        #expect(
+            lint("        choices: []").first?.contains("'choices' only applies to fields of type choice, multi_choice")
+                == true)
         #expect(lint("        default: 2.019").first?.contains("invalid default") == true)
     }
 
@@ -180,7 +186,9 @@ import TestSupport
     @Test func everyTypeIsDocumented() throws {
         let doc = try String(contentsOf: repositoryFile("docs/form-language.md"), encoding: .utf8)
         for type in FieldType.allCases {
-            #expect(doc.contains("| `\(type.rawValue)` |"), "docs/form-language.md does not document the type '\(type.rawValue)'")
+            #expect(
+                doc.contains("| `\(type.rawValue)` |"),
+                "docs/form-language.md does not document the type '\(type.rawValue)'")
         }
     }
 

@@ -1,6 +1,7 @@
-import Testing
-@testable import FormKit
 import TestSupport
+import Testing
+
+@testable import FormKit
 
 /// Every linter check, with the line and column it reports.
 @Suite struct LinterTests {
@@ -11,40 +12,45 @@ import TestSupport
         }
     }
 
-    func has(_ lines: [String], _ prefix: String, _ fragment: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
-        #expect(lines.contains { $0.hasPrefix(prefix) && $0.contains(fragment) }, "expected \(prefix) … \(fragment) in \(lines)", sourceLocation: sourceLocation)
+    func has(
+        _ lines: [String], _ prefix: String, _ fragment: String,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) {
+        #expect(
+            lines.contains { $0.hasPrefix(prefix) && $0.contains(fragment) },
+            "expected \(prefix) … \(fragment) in \(lines)", sourceLocation: sourceLocation)
     }
 
     static let valid = """
-    id: demo
-    version: "1"
-    title: Báo cáo {year}
-    parameters:
-      year: 2018
-    sections:
-      - id: general
-        title: Chung
-        fields:
-          - id: total
-            type: integer
-            label: Tổng
-            min: 0
-          - id: part
-            type: integer
-            label: Phần
-          - id: kind
-            type: choice
-            label: Loại
-            choices:
-              - id: a
-                label: A
-              - id: b
-                label: B
-        rules:
-          - id: part_le_total
-            assert: part <= total
-            message: Phần lớn hơn tổng
-    """
+        id: demo
+        version: "1"
+        title: Báo cáo {year}
+        parameters:
+          year: 2018
+        sections:
+          - id: general
+            title: Chung
+            fields:
+              - id: total
+                type: integer
+                label: Tổng
+                min: 0
+              - id: part
+                type: integer
+                label: Phần
+              - id: kind
+                type: choice
+                label: Loại
+                choices:
+                  - id: a
+                    label: A
+                  - id: b
+                    label: B
+            rules:
+              - id: part_le_total
+                assert: part <= total
+                message: Phần lớn hơn tổng
+        """
 
     @Test func validFormHasNoDiagnostics() throws {
         let r = FormLoader.lint(Self.valid, file: "t.yaml")
@@ -72,12 +78,15 @@ import TestSupport
         has(lint(dupField), "14:9: error", "duplicate field id 'total'")
         let dupChoice = Self.valid.replacingOccurrences(of: "- id: b\n", with: "- id: a\n")
         has(lint(dupChoice), "23:17: error", "duplicate choice id 'a'")
-        let dupSection = Self.valid + "\n  - id: general\n    title: Lại\n    fields:\n      - {id: x, type: text, label: X}\n"
+        let dupSection =
+            Self.valid + "\n  - id: general\n    title: Lại\n    fields:\n      - {id: x, type: text, label: X}\n"
         has(lint(dupSection), "29:5: error", "duplicate section id 'general'")
     }
 
     @Test func unknownTypeWithDidYouMean() {
-        let lines = lint(Self.valid.replacingOccurrences(of: "type: integer\n        label: Tổng", with: "type: interger\n        label: Tổng"))
+        let lines = lint(
+            Self.valid.replacingOccurrences(
+                of: "type: integer\n        label: Tổng", with: "type: interger\n        label: Tổng"))
         has(lines, "11:15: error", "unknown type 'interger'; did you mean 'integer'?")
     }
 
@@ -92,24 +101,25 @@ import TestSupport
     }
 
     @Test func referenceOutOfScope() {
-        let form = Self.valid + """
+        let form =
+            Self.valid + """
 
-          - id: other
-            title: Khác
-            fields:
-              - id: rows
-                type: table
-                label: Bảng
-                columns:
-                  - {id: v, type: integer, label: V}
-            rules:
-              - id: bad_scope
-                assert: rows.v > 0
-                message: x
-              - id: bare_name_from_other_section
-                assert: count(rows) <= part
-                message: y
-        """
+                  - id: other
+                    title: Khác
+                    fields:
+                      - id: rows
+                        type: table
+                        label: Bảng
+                        columns:
+                          - {id: v, type: integer, label: V}
+                    rules:
+                      - id: bad_scope
+                        assert: rows.v > 0
+                        message: x
+                      - id: bare_name_from_other_section
+                        assert: count(rows) <= part
+                        message: y
+                """
         let lines = lint(form)
         has(lines, "39:17: error", "'rows.v' is a table column: use it inside sum() or in a row rule")
         has(lines, "42:32: error", "no field 'part' here")
@@ -132,22 +142,28 @@ import TestSupport
     }
 
     @Test func parameterUsedButNotDefined() {
-        has(lint(Self.valid.replacingOccurrences(of: "title: Báo cáo {year}", with: "title: Báo cáo {yaer}")),
+        has(
+            lint(Self.valid.replacingOccurrences(of: "title: Báo cáo {year}", with: "title: Báo cáo {yaer}")),
             "3:8: error", "parameter '{yaer}' is used but not defined under 'parameters'; did you mean '{year}'?")
-        has(lint(Self.valid.replacingOccurrences(of: "assert: part <= total", with: "assert: total <= $years")),
+        has(
+            lint(Self.valid.replacingOccurrences(of: "assert: part <= total", with: "assert: total <= $years")),
             "27:26: error", "parameter '$years' is not defined under 'parameters'; did you mean '$year'?")
     }
 
     @Test func relevantCycle() {
         let form = Self.valid
-            .replacingOccurrences(of: "        label: Tổng\n", with: "        label: Tổng\n        relevant: part > 0\n")
-            .replacingOccurrences(of: "        label: Phần\n", with: "        label: Phần\n        relevant: total > 0\n")
+            .replacingOccurrences(
+                of: "        label: Tổng\n", with: "        label: Tổng\n        relevant: part > 0\n"
+            )
+            .replacingOccurrences(
+                of: "        label: Phần\n", with: "        label: Phần\n        relevant: total > 0\n")
         let lines = lint(form)
         has(lines, "15:9: error", "'relevant' cycle: general.part → general.total → general.part")
     }
 
     @Test func relevantOnALaterFieldIsAWarning() {
-        let form = Self.valid.replacingOccurrences(of: "        label: Tổng\n", with: "        label: Tổng\n        relevant: part > 0\n")
+        let form = Self.valid.replacingOccurrences(
+            of: "        label: Tổng\n", with: "        label: Tổng\n        relevant: part > 0\n")
         has(lint(form), "10:9: warning", "depends on 'general.part', which is asked after it")
     }
 
@@ -162,7 +178,8 @@ import TestSupport
     }
 
     @Test func boundsAndTableShape() {
-        let form = Self.valid.replacingOccurrences(of: "        min: 0", with: "        min: 10\n        max: 5\n        columns: []")
+        let form = Self.valid.replacingOccurrences(
+            of: "        min: 0", with: "        min: 10\n        max: 5\n        columns: []")
         let lines = lint(form)
         has(lines, "13:14: error", "min (10) is greater than max (5)")
         has(lines, "15:9: error", "'columns' only applies to fields of type table")

@@ -1,6 +1,6 @@
+import FormKit
 import Foundation
 import Testing
-import FormKit
 
 /// Skip logic that hangs on skip logic: `relevantAnswers` follows the chain to its end.
 @Suite struct RelevanceTests {
@@ -8,15 +8,15 @@ import FormKit
     /// so each pass over the form in order can only settle one more link.
     func chainForm(_ n: Int) throws -> Form {
         var yaml = """
-        id: chain
-        version: "1"
-        title: Chuỗi
-        sections:
-          - id: s
-            title: Mục
-            fields:
+            id: chain
+            version: "1"
+            title: Chuỗi
+            sections:
+              - id: s
+                title: Mục
+                fields:
 
-        """
+            """
         for i in 1...n {
             let condition = i == n ? "gate = true" : "not empty(q\(i + 1))"
             yaml += "      - {id: q\(i), type: integer, label: Câu \(i), relevant: \"\(condition)\"}\n"

@@ -1,14 +1,21 @@
 import Foundation
-import Testing
-@testable import FormKit
 import TestSupport
+import Testing
+
+@testable import FormKit
 
 @Suite struct ValueParserTests {
     func field(_ type: FieldType, min: Double? = nil, max: Double? = nil, choices: [String] = []) -> Field {
-        Field(id: "f", number: nil, type: type, label: LocalizedText("F"), help: nil, required: false, requiredWhen: nil, relevant: nil,
-              min: min, max: max, minDate: nil, maxDate: nil, defaultValue: nil,
-              choices: choices.map { Choice(id: $0, label: LocalizedText($0 == "internet" ? "Qua Internet" : "Thành phần " + $0), other: false) },
-              columns: [], rowRules: [], minRows: nil, maxRows: nil, location: SourceLocation(file: "", line: 1, column: 1))
+        Field(
+            id: "f", number: nil, type: type, label: LocalizedText("F"), help: nil, required: false, requiredWhen: nil,
+            relevant: nil,
+            min: min, max: max, minDate: nil, maxDate: nil, defaultValue: nil,
+            choices: choices.map {
+                Choice(
+                    id: $0, label: LocalizedText($0 == "internet" ? "Qua Internet" : "Thành phần " + $0), other: false)
+            },
+            columns: [], rowRules: [], minRows: nil, maxRows: nil,
+            location: SourceLocation(file: "", line: 1, column: 1))
     }
 
     func value(_ input: String, _ f: Field) -> Value? {
@@ -23,7 +30,7 @@ import TestSupport
 
     @Test(arguments: [
         ("1234", 1234.0), ("1.234", 1234), ("1.234.567", 1_234_567), ("1 234 567", 1_234_567), ("0", 0),
-        ("12", 12), ("1,234,567", 1_234_567), (" 42 ", 42), ("1.000", 1000), ("1,234", 1234),
+        ("12", 12), ("1,234,567", 1_234_567), (" 42 ", 42), ("1.000", 1000), ("1,234", 1234)
     ])
     func integersTheVietnameseWay(input: String, expected: Double) {
         #expect(value(input, field(.integer)) == .number(expected))
@@ -42,7 +49,8 @@ import TestSupport
     }
 
     @Test(arguments: [
-        ("12,5", 12.5), ("12.5", 12.5), ("1.234,5", 1234.5), ("1,234.5", 1234.5), ("0,75", 0.75), ("0.123", 0.123), ("-3,5", -3.5),
+        ("12,5", 12.5), ("12.5", 12.5), ("1.234,5", 1234.5), ("1,234.5", 1234.5), ("0,75", 0.75), ("0.123", 0.123),
+        ("-3,5", -3.5)
     ])
     func decimalsTheVietnameseWay(input: String, expected: Double) {
         #expect(value(input, field(.decimal)) == .number(expected))
@@ -76,16 +84,24 @@ import TestSupport
         #expect(decomposed.unicodeScalars.count > "Cục Sở hữu trí tuệ".unicodeScalars.count)
         let v = value("  " + decomposed + " ", field(.text))
         #expect(v == .text("Cục Sở hữu trí tuệ"))
-        #expect(v?.text?.unicodeScalars.elementsEqual("Cục Sở hữu trí tuệ".precomposedStringWithCanonicalMapping.unicodeScalars) == true)
+        #expect(
+            v?.text?.unicodeScalars.elementsEqual(
+                "Cục Sở hữu trí tuệ".precomposedStringWithCanonicalMapping.unicodeScalars) == true)
     }
 
-    @Test(arguments: [("31/10/2018", "2018-10-31"), ("1/2/2019", "2019-02-01"), ("2018-10-31", "2018-10-31"), ("29.02.2020", "2020-02-29"),
-                      ("2018--10-31", "2018-10-31"), ("01/02/2019/", "2019-02-01")])
+    @Test(arguments: [
+        ("31/10/2018", "2018-10-31"), ("1/2/2019", "2019-02-01"), ("2018-10-31", "2018-10-31"),
+        ("29.02.2020", "2020-02-29"),
+        ("2018--10-31", "2018-10-31"), ("01/02/2019/", "2019-02-01")
+    ])
     func dates(input: String, expected: String) {
         #expect(value(input, field(.date)) == .text(expected))
     }
 
-    @Test(arguments: ["31/02/2018", "2018/13/01", "tomorrow", "12/2018", "1/2/3/2019", "2018-99999999999999999999-01", "2018-10-3١", "29/02/2100"])
+    @Test(arguments: [
+        "31/02/2018", "2018/13/01", "tomorrow", "12/2018", "1/2/3/2019", "2018-99999999999999999999-01", "2018-10-3١",
+        "29/02/2100"
+    ])
     func badDates(input: String) {
         #expect(problem(input, field(.date))?.message.vi.contains("ngày/tháng/năm") == true)
     }
@@ -93,7 +109,10 @@ import TestSupport
     @Test func emailsPhonesAndURLs() {
         #expect(value("vanthu@most.gov.vn", field(.email)) == .text("vanthu@most.gov.vn"))
         #expect(problem("vanthu@most", field(.email)) != nil)
-        for bad in ["@most.gov.vn", "a@@most.gov.vn", "a@b@most.gov.vn", "a@most..vn", "a@.most.vn", "a@most.vn.", "van thu@most.gov.vn", "a@most.gov\u{00A0}vn", "a@"] {
+        for bad in [
+            "@most.gov.vn", "a@@most.gov.vn", "a@b@most.gov.vn", "a@most..vn", "a@.most.vn", "a@most.vn.",
+            "van thu@most.gov.vn", "a@most.gov\u{00A0}vn", "a@"
+        ] {
             #expect(problem(bad, field(.email)) != nil, "\(bad)")
         }
         #expect(value("nguyễn.hương@bộ-khcn.vn", field(.email)) == .text("nguyễn.hương@bộ-khcn.vn"))
@@ -139,13 +158,21 @@ import TestSupport
 @Suite struct ExactNumberTests {
     @Test func moreThanFifteenSignificantDigitsAreAskedAgain() {
         let field = TestSupport.form.field("general", "staff_total")!
-        for text in ["1234567890123456", "123.456.789.012.345.678", "0,1234567890123456789", String(repeating: "9", count: 400)] {
-            guard case .failure(let p)? = ValueParser.parse(text, for: field) else { Issue.record("accepted \(text)"); continue }
+        for text in [
+            "1234567890123456", "123.456.789.012.345.678", "0,1234567890123456789", String(repeating: "9", count: 400)
+        ] {
+            guard case .failure(let p)? = ValueParser.parse(text, for: field) else {
+                Issue.record("accepted \(text)")
+                continue
+            }
             #expect(p.message.text(.en).contains("cannot be kept exactly"), "\(text)")
         }
         #expect(ValueParser.parseTyped("1.000.000.000.000", for: field) == .success(.number(1e12)))
         for text in ["nan", "NaN", "inf", "-Infinity", ".inf", "1e5"] {
-            guard case .failure? = ValueParser.parse(text, for: field) else { Issue.record("accepted \(text)"); continue }
+            guard case .failure? = ValueParser.parse(text, for: field) else {
+                Issue.record("accepted \(text)")
+                continue
+            }
         }
     }
 }

@@ -1,21 +1,22 @@
-import Foundation
-import Testing
-import FuzzTargets
 import FormKit
+import Foundation
+import FuzzTargets
 import TestSupport
+import Testing
 
 // Every seed (Tests/Fuzz/corpus/<target>/) and every input a fuzzer once crashed on
 // (Tests/Fixtures/fuzz/<target>/) goes through its target again, one test case per file: a
 // reader that traps on one of them crashes the test run, and the case last started names it;
 // one that takes over 10 s fails.
 
-
 /// "target/file" for every file under Tests/<folder>/<target>/.
 func inputs(_ folder: String) -> [String] {
     let fm = FileManager.default
     let root = repositoryRoot.appendingPathComponent(folder)
     return FuzzTargets.names.flatMap { target in
-        ((try? fm.contentsOfDirectory(atPath: root.appendingPathComponent(target).path)) ?? []).sorted().map { "\(target)/\($0)" }
+        ((try? fm.contentsOfDirectory(atPath: root.appendingPathComponent(target).path)) ?? []).sorted().map {
+            "\(target)/\($0)"
+        }
     }
 }
 
@@ -31,7 +32,8 @@ func replay(_ folder: String, _ input: String) throws {
 @Suite struct FuzzReplayTests {
     @Test("every target has a seed corpus", arguments: FuzzTargets.names)
     func corpusExists(_ target: String) {
-        #expect(inputs("Tests/Fuzz/corpus").contains { $0.hasPrefix("\(target)/") }, "Tests/Fuzz/corpus/\(target) is empty")
+        #expect(
+            inputs("Tests/Fuzz/corpus").contains { $0.hasPrefix("\(target)/") }, "Tests/Fuzz/corpus/\(target) is empty")
     }
 
     @Test("corpus and fixture folders name only fuzz targets")
@@ -56,7 +58,8 @@ func replay(_ folder: String, _ input: String) throws {
 
     @Test("the expression target's small form loads with a valid expression")
     func expressionForm() {
-        let result = FormLoader.lint(FuzzTargets.expressionForm("n > 2 and not empty(d)\nor c = 'a'"), file: "fuzz.yaml")
+        let result = FormLoader.lint(
+            FuzzTargets.expressionForm("n > 2 and not empty(d)\nor c = 'a'"), file: "fuzz.yaml")
         #expect(result.form != nil, "\(result.diagnostics.map { $0.formatted(.en) })")
         #expect(FormLoader.lint(FuzzTargets.expressionForm("n >"), file: "fuzz.yaml").form == nil)
     }

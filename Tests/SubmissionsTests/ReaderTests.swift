@@ -1,8 +1,9 @@
-import Foundation
-import Testing
 import FormKit
-@testable import Submissions
+import Foundation
 import TestSupport
+import Testing
+
+@testable import Submissions
 
 /// The one JSON reader against an independent oracle (Foundation's JSONSerialization), and
 /// every decision the readers make on purpose (docs/form-language.md, "Reading files").
@@ -32,16 +33,23 @@ import TestSupport
     func check(_ bytes: [UInt8], sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Bool {
         let full = try? DataTree.parseJSON(bytes)
         let scanned = try? DataTree.parseJSON(bytes, skippingTopLevel: ["answers"])
-        #expect((full == nil) == (scanned == nil), "scan and read disagree on \(String(decoding: bytes, as: UTF8.self).prefix(200))", sourceLocation: sourceLocation)
+        #expect(
+            (full == nil) == (scanned == nil),
+            "scan and read disagree on \(String(decoding: bytes, as: UTF8.self).prefix(200))",
+            sourceLocation: sourceLocation)
         guard let full else { return false }
         let other = oracle(bytes)
-        #expect(other.map { same(full, $0) } ?? false, "oracle disagrees on \(String(decoding: bytes, as: UTF8.self).prefix(200))", sourceLocation: sourceLocation)
+        #expect(
+            other.map { same(full, $0) } ?? false,
+            "oracle disagrees on \(String(decoding: bytes, as: UTF8.self).prefix(200))", sourceLocation: sourceLocation)
         return true
     }
 
     @Test func realFilesReadAsTheOracleReadsThem() throws {
         let dir = temporaryDirectory()
-        let base = try #require(SubmissionLoader.load(repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), form: form).submission)
+        let base = try #require(
+            SubmissionLoader.load(repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), form: form)
+                .submission)
         _ = try SampleGenerator(form: form, base: base.answers, baseUnitName: base.unitName, seed: 7)
             .generate(units: SampleGenerator.units(registry, count: 20), into: dir)
         let files = SubmissionLoader.expand([dir.path]).files + [fixtures.appendingPathComponent("valid-final.json")]
@@ -54,15 +62,22 @@ import TestSupport
         let bytes = try [UInt8](Data(contentsOf: fixtures.appendingPathComponent("valid-final.json")))
         var generator = SplitMix(seed: 5)
         var damaged: [[UInt8]] = stride(from: 0, to: bytes.count, by: 7).map { Array(bytes[..<$0]) }
-        let alphabet: [UInt8] = [0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x0A, 0xFF, 0x30, 0x2D, 0x2E, 0x65, 0x75, 0x44, 0x00, 0x7F]
+        let alphabet: [UInt8] = [
+            0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x0A, 0xFF, 0x30, 0x2D, 0x2E, 0x65, 0x75, 0x44, 0x00, 0x7F
+        ]
         for _ in 0..<600 {
             var b = bytes
-            for _ in 0..<3 { b[Int(generator.next() % UInt64(b.count))] = alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            for _ in 0..<3 {
+                b[Int(generator.next() % UInt64(b.count))] = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+            }
             damaged.append(b)
         }
-        var read = 0, refused = 0
+        var read = 0
+        var refused = 0
         for b in damaged {
-            if check(b) { read += 1 } else {
+            if check(b) {
+                read += 1
+            } else {
                 do { _ = try DataTree.parseJSON(b) } catch {
                     #expect(error.line >= 1 && error.line <= 200 && error.column >= 1)
                 }
@@ -73,11 +88,16 @@ import TestSupport
     }
 
     func refusal(_ text: String) -> String? {
-        do { _ = try DataTree.parseJSON(Array(text.utf8)); return nil } catch { return "\(error.line):\(error.column) \(error.message.text(.en))" }
+        do {
+            _ = try DataTree.parseJSON(Array(text.utf8))
+            return nil
+        } catch { return "\(error.line):\(error.column) \(error.message.text(.en))" }
     }
 
     @Test func escapesAndSurrogates() throws {
-        #expect(try DataTree.parseJSON(Array(#"{"a": "Hà Nội \u1EA1 \ud83d\ude00 \/ \"q\""}"#.utf8))["a"]?.string == "Hà Nội ạ 😀 / \"q\"")
+        #expect(
+            try DataTree.parseJSON(Array(#"{"a": "Hà Nội \u1EA1 \ud83d\ude00 \/ \"q\""}"#.utf8))["a"]?.string
+                == "Hà Nội ạ 😀 / \"q\"")
         for bad in [#"["\uD800\u0041"]"#, #"["\uD800\uD800"]"#, #"["\uDC00"]"#, #"["\uD800"]"#, #"["x\uD83D"]"#] {
             #expect(refusal(bad)?.contains("lone surrogate") == true, "\(bad)")
         }
@@ -91,8 +111,14 @@ import TestSupport
     }
 
     @Test func numbersAreKeptExactlyOrRefused() throws {
-        func number(_ text: String) -> Double? { (try? DataTree.parseJSON(Array("[\(text)]".utf8))).flatMap { if case .array(let a) = $0.kind { return a.first?.number } else { return nil } } }
-        #expect(number("420") == 420 && number("-4.5e2") == -450 && number("0.25") == 0.25 && number("123456789012345") == 123456789012345)
+        func number(_ text: String) -> Double? {
+            (try? DataTree.parseJSON(Array("[\(text)]".utf8))).flatMap {
+                if case .array(let a) = $0.kind { return a.first?.number } else { return nil }
+            }
+        }
+        #expect(
+            number("420") == 420 && number("-4.5e2") == -450 && number("0.25") == 0.25
+                && number("123456789012345") == 123_456_789_012_345)
         #expect(number("-0").map { $0 == 0 && $0.sign == .plus } == true)
         #expect(number("1e300") == 1e300 && number("1000000000000000000000") == 1e21)
         // Syntax JSON does not have.
@@ -100,18 +126,23 @@ import TestSupport
             #expect(refusal("[\(bad)]")?.contains("written wrongly") == true, "\(bad)")
         }
         // Values that cannot be kept exactly.
-        for bad in ["1e309", "-1e400", "1e-400", "123456789012345678901234567890", "1234567890123456", "0.1234567890123456789"] {
+        for bad in [
+            "1e309", "-1e400", "1e-400", "123456789012345678901234567890", "1234567890123456", "0.1234567890123456789"
+        ] {
             #expect(refusal("[\(bad)]")?.contains("cannot be kept exactly") == true, "\(bad)")
         }
     }
 
     @Test func repeatedKeysAreRefusedEverywhere() {
-        #expect(refusal("{\"a\": 1,\n \"a\": 2}") == "2:2 the key 'a' is repeated (first at line 1); give each key once")
+        #expect(
+            refusal("{\"a\": 1,\n \"a\": 2}") == "2:2 the key 'a' is repeated (first at line 1); give each key once")
         // In a big object (past the list of the first keys) and deep inside answers.
         let big = "{" + (0..<40).map { "\"k\($0)\": 1" }.joined(separator: ", ") + ", \"k3\": 2}"
         #expect(refusal(big)?.contains("'k3' is repeated") == true)
         #expect(refusal(#"{"answers": {"general": {"x": 1, "x": 2}}}"#)?.contains("repeated") == true)
-        #expect((try? DataTree.parseJSON(Array(#"{"answers": {"general": {"x": 1, "x": 2}}}"#.utf8), skippingTopLevel: ["answers"])) == nil)
+        #expect(
+            (try? DataTree.parseJSON(
+                Array(#"{"answers": {"general": {"x": 1, "x": 2}}}"#.utf8), skippingTopLevel: ["answers"])) == nil)
     }
 
     @Test func depthAndSizeLimits() {
@@ -120,7 +151,9 @@ import TestSupport
         let deepObject = String(repeating: "{\"a\":", count: 10_000) + "1" + String(repeating: "}", count: 10_000)
         #expect(refusal(deepObject)?.contains("deeper than") == true)
         // Under an unknown key and inside skipped answers alike.
-        #expect((try? DataTree.parseJSON(Array(("{\"answers\": " + deep + "}").utf8), skippingTopLevel: ["answers"])) == nil)
+        #expect(
+            (try? DataTree.parseJSON(Array(("{\"answers\": " + deep + "}").utf8), skippingTopLevel: ["answers"])) == nil
+        )
         let ok = String(repeating: "[", count: InputLimits.depth) + String(repeating: "]", count: InputLimits.depth)
         #expect(refusal(ok) == nil)
         let many = "[" + Array(repeating: "0", count: InputLimits.values + 1).joined(separator: ",") + "]"
@@ -133,7 +166,10 @@ import TestSupport
         let utf16 = [UInt8]("{\"a\": \"b\"}".data(using: .utf16LittleEndian)!)
         for bytes in [[0xFF, 0xFE] + utf16, utf16] {
             for yaml in [false, true] {
-                do { _ = try DataTree.parse(bytes, yaml: yaml); Issue.record("UTF-16 read") } catch {
+                do {
+                    _ = try DataTree.parse(bytes, yaml: yaml)
+                    Issue.record("UTF-16 read")
+                } catch {
                     #expect(error.message.text(.en) == "the file is saved as UTF-16; save it as UTF-8")
                 }
             }
@@ -147,10 +183,14 @@ import TestSupport
         for (n, bad) in bads.enumerated() {
             for escaped in [false, true] {
                 let url = dir.appendingPathComponent("bad-\(n)-\(escaped).json")
-                let text: [UInt8] = Array(#"{"format": "ictreport-submission", "unit": {"id": "a"#.utf8) + (escaped ? Array(#"\n"#.utf8) : []) + bad + Array(#""}}"#.utf8)
+                let text: [UInt8] =
+                    Array(#"{"format": "ictreport-submission", "unit": {"id": "a"#.utf8)
+                    + (escaped ? Array(#"\n"#.utf8) : []) + bad + Array(#""}}"#.utf8)
                 try Data(text).write(to: url)
                 let rejection = SubmissionLoader.load(url, form: form).rejection?.text(.en)
-                #expect(rejection?.hasPrefix("line 1, column ") == true && rejection?.contains("not UTF-8") == true, "\(bad) \(escaped)")
+                #expect(
+                    rejection?.hasPrefix("line 1, column ") == true && rejection?.contains("not UTF-8") == true,
+                    "\(bad) \(escaped)")
             }
         }
     }
@@ -178,8 +218,10 @@ extension DataTree.Kind {
     func load(_ from: String, _ to: String) -> (full: LoadedSubmission, scan: LoadedSubmission) {
         #expect(original.contains(from), "\(from)")
         let bytes = Array(original.replacingOccurrences(of: from, with: to).utf8)
-        return (SubmissionLoader.load(bytes: bytes, file: "x.json", form: form, yaml: false),
-                SubmissionLoader.load(bytes: bytes, file: "x.json", form: form, yaml: false, answers: false))
+        return (
+            SubmissionLoader.load(bytes: bytes, file: "x.json", form: form, yaml: false),
+            SubmissionLoader.load(bytes: bytes, file: "x.json", form: form, yaml: false, answers: false)
+        )
     }
 
     @Test func revisionsAndFormatVersions() throws {
@@ -189,18 +231,23 @@ extension DataTree.Kind {
             #expect(scan.problems.contains { $0.path == "$.revision" })
         }
         for bad in ["1e309", "-1e400"] {
-            #expect(load("\"revision\": 1", "\"revision\": \(bad)").full.rejection?.text(.en).contains("cannot be kept exactly") == true)
+            #expect(
+                load("\"revision\": 1", "\"revision\": \(bad)").full.rejection?.text(.en).contains(
+                    "cannot be kept exactly") == true)
         }
         for bad in ["1e20", "\"NaN\"", "0", "1.5"] {
             let (full, scan) = load("\"format_version\": 1", "\"format_version\": \(bad)")
             #expect(full.rejection != nil && scan.rejection != nil, "\(bad)")
         }
-        #expect(load("\"format_version\": 1", "\"format_version\": 2").full.rejection?.text(.en).contains("newer version") == true)
+        #expect(
+            load("\"format_version\": 1", "\"format_version\": 2").full.rejection?.text(.en).contains("newer version")
+                == true)
     }
 
     @Test func invalidTimesAreProblems() throws {
         let (full, _) = load("\"updated_at\": \"", "\"updated_at\": \"2018-02-30T00:00:00Z\", \"x_updated_at\": \"")
-        #expect(full.problems.contains { $0.path == "$.updated_at" && $0.message.text(.en).contains("not a valid time") })
+        #expect(
+            full.problems.contains { $0.path == "$.updated_at" && $0.message.text(.en).contains("not a valid time") })
     }
 
     @Test func tablesOverTheRowLimitAreCutWithAProblem() throws {
@@ -208,7 +255,10 @@ extension DataTree.Kind {
         let rows = Array(repeating: row, count: InputLimits.tableRows + 5).joined(separator: ",")
         let answers = "{\"answers\": {\"websites\": {\"portals\": [\(rows)]}}}"
         let loaded = SubmissionLoader.load(bytes: Array(answers.utf8), file: "a.json", form: form, yaml: false)
-        #expect(loaded.problems.contains { $0.message.text(.en).contains("only the first \(InputLimits.tableRows) are read") })
+        #expect(
+            loaded.problems.contains {
+                $0.message.text(.en).contains("only the first \(InputLimits.tableRows) are read")
+            })
     }
 }
 
@@ -221,11 +271,19 @@ extension DataTree.Kind {
         // A FIFO nobody writes to: read, it would hang.
         let loaded = SubmissionLoader.load(path: fifo, form: form)
         #expect(loaded.rejection?.text(.en) == "not a regular file (fifo); not read")
-        #expect(SubmissionLoader.load(path: "/dev/null", form: form).rejection?.text(.en) == "not a regular file (device); not read")
-        #expect(SubmissionLoader.load(path: dir.path, form: form).rejection?.text(.en) == "not a regular file (folder); not read")
-        #expect(SubmissionLoader.load(path: dir.appendingPathComponent("none.json").path, form: form).rejection?.text(.en) == "no such file; check the path")
+        #expect(
+            SubmissionLoader.load(path: "/dev/null", form: form).rejection?.text(.en)
+                == "not a regular file (device); not read")
+        #expect(
+            SubmissionLoader.load(path: dir.path, form: form).rejection?.text(.en)
+                == "not a regular file (folder); not read")
+        #expect(
+            SubmissionLoader.load(path: dir.appendingPathComponent("none.json").path, form: form).rejection?.text(.en)
+                == "no such file; check the path")
         #expect(throws: DiagnosticsError.self) { try UnitRegistry.load(contentsOf: URL(fileURLWithPath: fifo)) }
-        #expect(FormLoader.lint(contentsOf: URL(fileURLWithPath: fifo)).diagnostics.first?.message.text(.en).contains("not a regular file") == true)
+        #expect(
+            FormLoader.lint(contentsOf: URL(fileURLWithPath: fifo)).diagnostics.first?.message.text(.en).contains(
+                "not a regular file") == true)
     }
 
     @Test func tooLargeFilesAreRefused() throws {
@@ -248,10 +306,15 @@ extension DataTree.Kind {
             text += "\(k): &\(k) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ",") + "]\n"
             previous = k
         }
-        for parse in [{ try DataTree.parse(Array(text.utf8), yaml: true) as Any },
-                      { try UnitRegistry.parse(text, file: "u.yaml") as Any },
-                      { try FormLoader.load(text) as Any }] {
-            do { _ = try parse(); Issue.record("read") } catch let e as DataSyntaxError {
+        for parse in [
+            { try DataTree.parse(Array(text.utf8), yaml: true) as Any },
+            { try UnitRegistry.parse(text, file: "u.yaml") as Any },
+            { try FormLoader.load(text) as Any }
+        ] {
+            do {
+                _ = try parse()
+                Issue.record("read")
+            } catch let e as DataSyntaxError {
                 #expect(e.message.text(.en).contains("YAML aliases"))
             } catch let e as DiagnosticsError {
                 #expect(e.diagnostics.contains { $0.message.text(.en).contains("YAML aliases") })
@@ -260,22 +323,34 @@ extension DataTree.Kind {
     }
 
     @Test func deepNestingIsRefused() throws {
-        for text in [String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000), String(repeating: "- ", count: 5000) + "x",
-                     String(repeating: "[", count: 100) + String(repeating: "]", count: 100)] {
-            do { _ = try DataTree.parse(Array(text.utf8), yaml: true); Issue.record("read") } catch {
+        for text in [
+            String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000),
+            String(repeating: "- ", count: 5000) + "x",
+            String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        ] {
+            do {
+                _ = try DataTree.parse(Array(text.utf8), yaml: true)
+                Issue.record("read")
+            } catch {
                 #expect(error.message.text(.en).contains("nest"), "\(error.message.text(.en))")
             }
         }
     }
 
     @Test func controlCharactersInYAMLTextAreRefused() throws {
-        do { _ = try DataTree.parse(Array("a: \"x\\e[2J\"\n".utf8), yaml: true); Issue.record("read") } catch {
+        do {
+            _ = try DataTree.parse(Array("a: \"x\\e[2J\"\n".utf8), yaml: true)
+            Issue.record("read")
+        } catch {
             #expect(error.message.text(.en).contains("U+001B"))
         }
     }
 
     @Test func repeatedKeysAreRefusedInYAMLToo() throws {
-        do { _ = try DataTree.parse(Array("general:\n  a: 1\n  a: 2\n".utf8), yaml: true); Issue.record("read") } catch {
+        do {
+            _ = try DataTree.parse(Array("general:\n  a: 1\n  a: 2\n".utf8), yaml: true)
+            Issue.record("read")
+        } catch {
             #expect(error.message.text(.en).contains("duplicate key"))
         }
     }
@@ -288,4 +363,3 @@ extension FormLoader {
         return form
     }
 }
-

@@ -1,8 +1,8 @@
-import Foundation
-import Testing
 import FormKit
+import Foundation
 import Submissions
 import TestSupport
+import Testing
 
 /// The values the sample generator makes, type by type, as the submission files hold them.
 @Suite struct SampleValueTests {

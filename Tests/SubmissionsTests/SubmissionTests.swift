@@ -1,8 +1,9 @@
-import Foundation
-import Testing
 import FormKit
-@testable import Submissions
+import Foundation
 import TestSupport
+import Testing
+
+@testable import Submissions
 
 let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures/submissions")
 
@@ -26,16 +27,28 @@ let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures/submissions
 
     @Test func wrongFormVersionIsRejected() {
         let loaded = SubmissionLoader.load(fixtures.appendingPathComponent("other-version.json"), form: form)
-        #expect(loaded.rejection?.text(.en) == "the file belongs to form 'ict_annual_report' version '2017.1', not 'ict_annual_report' version '2018.1'")
+        #expect(
+            loaded.rejection?.text(.en)
+                == "the file belongs to form 'ict_annual_report' version '2017.1', not 'ict_annual_report' version '2018.1'"
+        )
     }
 
     @Test func unknownFieldsAndWrongTypesHaveTheirPath() {
         let loaded = SubmissionLoader.load(fixtures.appendingPathComponent("with-errors.json"), form: form)
         let problems = loaded.problems.map { "\($0.path) \($0.line):\($0.column) \($0.message.text(.en))" }
         let text = try! String(contentsOf: fixtures.appendingPathComponent("with-errors.json"), encoding: .utf8)
-        let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("\"subunit_count\"") }! + 1
-        #expect(problems.contains { $0.hasPrefix("$.answers.general.subunit_count \(line):24 ") && $0.contains("'nhiều' is not a number") }, "\(problems)")
-        #expect(problems.contains { $0.hasPrefix("$.answers.general.bogus") && $0.contains("section 'general' has no field 'bogus'") })
+        let line =
+            text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex {
+                $0.contains("\"subunit_count\"")
+            }! + 1
+        #expect(
+            problems.contains {
+                $0.hasPrefix("$.answers.general.subunit_count \(line):24 ") && $0.contains("'nhiều' is not a number")
+            }, "\(problems)")
+        #expect(
+            problems.contains {
+                $0.hasPrefix("$.answers.general.bogus") && $0.contains("section 'general' has no field 'bogus'")
+            })
         #expect(loaded.submission?.answers["general", "bogus"] == nil)
         #expect(loaded.submission?.answers["general", "staff_total"] == .number(400))
     }
@@ -49,7 +62,9 @@ let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures/submissions
         #expect(s.answers["general", "staff_permanent"] == .number(1000))
         #expect(s.answers["internal", "electronic_submission_pct"] == .number(12.5))
         let name = try #require(s.answers["general", "agency_name"]?.text)
-        #expect(Array(name.unicodeScalars) == Array("Văn phòng Công nhận Chất lượng".precomposedStringWithCanonicalMapping.unicodeScalars))
+        #expect(
+            Array(name.unicodeScalars)
+                == Array("Văn phòng Công nhận Chất lượng".precomposedStringWithCanonicalMapping.unicodeScalars))
     }
 
     @Test func handEditedFileIsNoticed() throws {
@@ -64,7 +79,8 @@ let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures/submissions
 
     @Test func saveAndLoadRoundTrip() throws {
         let dir = temporaryDirectory()
-        let original = try #require(SubmissionLoader.load(fixtures.appendingPathComponent("valid-final.json"), form: form).submission)
+        let original = try #require(
+            SubmissionLoader.load(fixtures.appendingPathComponent("valid-final.json"), form: form).submission)
         var s = original
         s.explanations["general/staff_breakdown_under_total"] = "Có 5 người đang nghỉ chế độ"
         s.answers["general", "address"] = .text("Số 1 \"Trần Duy Hưng\"\nHà Nội")
@@ -82,7 +98,10 @@ let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures/submissions
 
     @Test func folderExpansion() {
         let (files, missing, _) = SubmissionLoader.expand([fixtures.path, "/nonexistent/x.json"])
-        #expect(files.map(\.lastPathComponent) == ["malformed.json", "other-version.json", "valid-final.json", "with-errors.json"])
+        #expect(
+            files.map(\.lastPathComponent) == [
+                "malformed.json", "other-version.json", "valid-final.json", "with-errors.json"
+            ])
         #expect(missing == ["/nonexistent/x.json"])
     }
 }
@@ -91,15 +110,22 @@ let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures/submissions
     /// The one reader of times agrees with Foundation's parser, and refuses what is not a time.
     @Test func timestampsReadAsFoundationReadsThem() throws {
         let style = Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: TimeZone(identifier: "UTC")!)
-        for s in ["2018-11-07T11:20:00Z", "1970-01-01T00:00:00Z", "2000-02-29T23:59:59Z", "2024-12-31T12:00:01Z", "1969-07-20T20:17:40Z", "2100-03-01T00:00:00Z"] {
+        for s in [
+            "2018-11-07T11:20:00Z", "1970-01-01T00:00:00Z", "2000-02-29T23:59:59Z", "2024-12-31T12:00:01Z",
+            "1969-07-20T20:17:40Z", "2100-03-01T00:00:00Z"
+        ] {
             #expect(Submission.parseTimestamp(s) == (try Date(s, strategy: style)), "\(s)")
         }
-        for s in ["2018-02-29T00:00:00Z", "2018-13-01T00:00:00Z", "2018-11-07 11:20:00Z", "2018-11-07T24:00:00Z", "2018-11-07T11:20:00+25:00",
-                  "2018-11-07T11:20:00", "2018-11-07T11:20:00.5Z", "", "x"] {
+        for s in [
+            "2018-02-29T00:00:00Z", "2018-13-01T00:00:00Z", "2018-11-07 11:20:00Z", "2018-11-07T24:00:00Z",
+            "2018-11-07T11:20:00+25:00",
+            "2018-11-07T11:20:00", "2018-11-07T11:20:00.5Z", "", "x"
+        ] {
             #expect(Submission.parseTimestamp(s) == nil, "\(s)")
         }
         // An offset from UTC.
-        #expect(Submission.parseTimestamp("2018-11-07T18:20:00+07:00") == Submission.parseTimestamp("2018-11-07T11:20:00Z"))
+        #expect(
+            Submission.parseTimestamp("2018-11-07T18:20:00+07:00") == Submission.parseTimestamp("2018-11-07T11:20:00Z"))
     }
 }
 
@@ -107,10 +133,14 @@ let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures/submissions
     /// SHA-256 test vectors (FIPS 180-4 examples and the empty message), as hex.
     @Test func knownVectors() {
         #expect(ContentHash.hex(Array("".utf8)) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(ContentHash.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(ContentHash.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+        #expect(
+            ContentHash.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            ContentHash.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        #expect(ContentHash.hex([UInt8](repeating: 0x61, count: 1000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        #expect(
+            ContentHash.hex([UInt8](repeating: 0x61, count: 1000))
+                == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
     }
 }
 
@@ -119,10 +149,10 @@ struct SplitMix {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
+        state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
 }
@@ -151,15 +181,18 @@ struct SplitMix {
 
     @Test func registryErrorsHaveTheirPlace() {
         #expect(throws: DiagnosticsError.self) {
-            try UnitRegistry.parse("units:\n  - {id: a, name: A}\n  - {id: a, name: B}\n  - {id: Bad Id, name: C}\n", file: "u.yaml")
+            try UnitRegistry.parse(
+                "units:\n  - {id: a, name: A}\n  - {id: a, name: B}\n  - {id: Bad Id, name: C}\n", file: "u.yaml")
         }
         do {
-            _ = try UnitRegistry.parse("units:\n  - {id: a, name: A}\n  - {id: a, name: B}\n  - {id: Bad Id, name: C}\n", file: "u.yaml")
+            _ = try UnitRegistry.parse(
+                "units:\n  - {id: a, name: A}\n  - {id: a, name: B}\n  - {id: Bad Id, name: C}\n", file: "u.yaml")
         } catch let e as DiagnosticsError {
-            #expect(e.diagnostics.map { $0.formatted(.en) } == [
-                "u.yaml:3:10: error: duplicate unit id 'a'",
-                "u.yaml:4:10: error: unit id 'Bad Id' must be lower-case ASCII letters, digits and '-' (e.g. cuc-shtt)",
-            ])
+            #expect(
+                e.diagnostics.map { $0.formatted(.en) } == [
+                    "u.yaml:3:10: error: duplicate unit id 'a'",
+                    "u.yaml:4:10: error: unit id 'Bad Id' must be lower-case ASCII letters, digits and '-' (e.g. cuc-shtt)"
+                ])
         } catch {}
     }
 }
@@ -172,14 +205,15 @@ struct SplitMix {
     }
 
     @Test func latestFinalWinsPerUnit() {
-        let set = SubmissionSet([
-            loaded("cuc-shtt", .final, revision: 1, file: "a1.json"),
-            loaded("cuc-shtt", .final, revision: 2, file: "a2.json"),
-            loaded("cuc-shtt", .draft, revision: 3, file: "a3.json"),
-            loaded("vkist", .draft, revision: 0, file: "b.json"),
-            loaded("nowhere", .final, revision: 1, file: "c.json"),
-            LoadedSubmission(file: "d.json", submission: nil, problems: [], rejection: L("hỏng", "broken")),
-        ], registry: registry)
+        let set = SubmissionSet(
+            [
+                loaded("cuc-shtt", .final, revision: 1, file: "a1.json"),
+                loaded("cuc-shtt", .final, revision: 2, file: "a2.json"),
+                loaded("cuc-shtt", .draft, revision: 3, file: "a3.json"),
+                loaded("vkist", .draft, revision: 0, file: "b.json"),
+                loaded("nowhere", .final, revision: 1, file: "c.json"),
+                LoadedSubmission(file: "d.json", submission: nil, problems: [], rejection: L("hỏng", "broken"))
+            ], registry: registry)
         #expect(set.current["cuc-shtt"]?.file == "a2.json")
         #expect(set.superseded.map(\.file) == ["a1.json"])
         #expect(set.otherDrafts.map(\.file) == ["a3.json"])
@@ -196,7 +230,8 @@ struct SplitMix {
         let full = SubmissionLoader.load(url, form: form)
         #expect(!header.answersRead && full.answersRead)
         #expect(header.rejection == nil && header.problems.isEmpty)
-        let h = try #require(header.submission), f = try #require(full.submission)
+        let h = try #require(header.submission)
+        let f = try #require(full.submission)
         #expect((h.unitId, h.status, h.revision, h.updatedAt) == (f.unitId, f.status, f.revision, f.updatedAt))
         #expect(h.answers.sections.isEmpty && !f.answers.sections.isEmpty)
     }
@@ -204,30 +239,38 @@ struct SplitMix {
     @Test func brokenAnswersAreStillASyntaxErrorWithTheirPlace() throws {
         let dir = temporaryDirectory()
         let url = dir.appendingPathComponent("x.json")
-        try Data(#"{"format": "ictreport-submission", "answers": {"general": {"a": [1, 2}}, "status": "final"}"#.utf8).write(to: url)
+        try Data(#"{"format": "ictreport-submission", "answers": {"general": {"a": [1, 2}}, "status": "final"}"#.utf8)
+            .write(to: url)
         let header = SubmissionLoader.load(url, form: form, answers: false)
         #expect(header.rejection?.text(.en) == "line 1, column 70: invalid JSON: expected ',' or ']'")
         #expect(SubmissionLoader.load(url, form: form).rejection?.text(.en) == header.rejection?.text(.en))
     }
 
     @Test func theHashIsTheCompactJSONOfAnswersAndExplanations() throws {
-        let s = try #require(SubmissionLoader.load(fixtures.appendingPathComponent("valid-final.json"), form: form).submission)
+        let s = try #require(
+            SubmissionLoader.load(fixtures.appendingPathComponent("valid-final.json"), form: form).submission)
         var bytes: [UInt8] = []
         JSON.compactBytes(s.answers, into: &bytes)
         #expect(bytes == JSON(s.answers).bytes())
-        let tree = JSON.object([("answers", JSON(s.answers)),
-                                ("explanations", .object(s.explanations.keys.sorted().map { ($0, .string(s.explanations[$0]!)) }))])
+        let tree = JSON.object([
+            ("answers", JSON(s.answers)),
+            ("explanations", .object(s.explanations.keys.sorted().map { ($0, .string(s.explanations[$0]!)) }))
+        ])
         #expect(s.contentHash == "sha256:" + ContentHash.hex(tree.bytes()))
     }
 
     @Test func registryFindsUnitsByIdAndChecksIds() throws {
         #expect(registry.position(registry.units[5].id) == 5)
         #expect(registry.unit("no-such-unit") == nil)
-        #expect(throws: DiagnosticsError.self) { try UnitRegistry.parse("units:\n  - {id: Bad_Id, name: A}\n  - {id: a-b, name: B}\n  - {id: a-b, name: C}\n", file: "u.yaml") }
-        #expect(UnitRegistry.isValidId("cuc-shtt") && !UnitRegistry.isValidId("cuc--shtt") && !UnitRegistry.isValidId("-a") && !UnitRegistry.isValidId("Cuc"))
+        #expect(throws: DiagnosticsError.self) {
+            try UnitRegistry.parse(
+                "units:\n  - {id: Bad_Id, name: A}\n  - {id: a-b, name: B}\n  - {id: a-b, name: C}\n", file: "u.yaml")
+        }
+        #expect(
+            UnitRegistry.isValidId("cuc-shtt") && !UnitRegistry.isValidId("cuc--shtt") && !UnitRegistry.isValidId("-a")
+                && !UnitRegistry.isValidId("Cuc"))
     }
 }
-
 
 /// Conflicts are conflicts: neither of two different finals of one revision silently wins.
 @Suite struct ConflictTests {
@@ -241,17 +284,23 @@ struct SplitMix {
 
     @Test func twoDifferentFinalsOfOneRevisionAreAConflict() {
         // A forged far-future time does not win either.
-        let set = SubmissionSet([loaded("cuc-shtt", revision: 2, hash: "sha256:a", file: "a.json"),
-                                 loaded("cuc-shtt", revision: 2, hash: "sha256:b", file: "b.json", updated: 4e9),
-                                 loaded("cuc-shtt", revision: 1, hash: "sha256:c", file: "old.json")], registry: registry)
+        let set = SubmissionSet(
+            [
+                loaded("cuc-shtt", revision: 2, hash: "sha256:a", file: "a.json"),
+                loaded("cuc-shtt", revision: 2, hash: "sha256:b", file: "b.json", updated: 4e9),
+                loaded("cuc-shtt", revision: 1, hash: "sha256:c", file: "old.json")
+            ], registry: registry)
         #expect(set.current["cuc-shtt"] == nil)
         #expect(set.conflicts["cuc-shtt"]?.map(\.file) == ["a.json", "b.json"])
         #expect(set.superseded.map(\.file) == ["old.json"])
     }
 
     @Test func theSameContentTwiceIsACopyNotAConflict() {
-        let set = SubmissionSet([loaded("cuc-shtt", revision: 2, hash: "sha256:a", file: "b.json"),
-                                 loaded("cuc-shtt", revision: 2, hash: "sha256:a", file: "a.json")], registry: registry)
+        let set = SubmissionSet(
+            [
+                loaded("cuc-shtt", revision: 2, hash: "sha256:a", file: "b.json"),
+                loaded("cuc-shtt", revision: 2, hash: "sha256:a", file: "a.json")
+            ], registry: registry)
         #expect(set.current["cuc-shtt"]?.file == "a.json")
         #expect(set.copies.map(\.file.file) == ["b.json"] && set.copies.first?.of == "a.json")
         #expect(set.conflicts.isEmpty)
@@ -261,9 +310,12 @@ struct SplitMix {
         let dir = temporaryDirectory()
         let file = dir.appendingPathComponent("a.json")
         try Data("{}".utf8).write(to: file)
-        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("link.json").path, withDestinationPath: file.path)
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.appendingPathComponent("link.json").path, withDestinationPath: file.path)
         let other = temporaryDirectory()
-        let (files, _, repeated) = SubmissionLoader.expandPaths([dir.path, file.path, dir.path + "/", other.path, file.path])
+        let (files, _, repeated) = SubmissionLoader.expandPaths([
+            dir.path, file.path, dir.path + "/", other.path, file.path
+        ])
         // The folder lists a.json and link.json (another name); the file named again, and the folder again, are read once.
         #expect(files == [dir.path + "/a.json", dir.path + "/link.json"])
         #expect(repeated == [dir.path + "/", file.path, file.path])
@@ -272,8 +324,10 @@ struct SplitMix {
     @Test func timesInTheFutureAreFlagged() throws {
         let text = try String(contentsOf: fixtures.appendingPathComponent("valid-final.json"), encoding: .utf8)
         let future = Submission.timestamp(Date().addingTimeInterval(86_400 * 400))
-        let edited = text.replacingOccurrences(of: #""updated_at": "[^"]*""#, with: "\"updated_at\": \"\(future)\"", options: .regularExpression)
+        let edited = text.replacingOccurrences(
+            of: #""updated_at": "[^"]*""#, with: "\"updated_at\": \"\(future)\"", options: .regularExpression)
         let loaded = SubmissionLoader.load(bytes: Array(edited.utf8), file: "f.json", form: form, yaml: false)
-        #expect(loaded.problems.contains { $0.path == "$.updated_at" && $0.message.text(.en).contains("in the future") })
+        #expect(
+            loaded.problems.contains { $0.path == "$.updated_at" && $0.message.text(.en).contains("in the future") })
     }
 }

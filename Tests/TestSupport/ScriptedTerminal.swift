@@ -20,7 +20,10 @@ public final class ScriptedTerminal: Terminal {
 
     public func read(prompt: String) -> TerminalInput {
         output += prompt
-        guard !inputs.isEmpty else { output += "\n"; return .end }
+        guard !inputs.isEmpty else {
+            output += "\n"
+            return .end
+        }
         let next = inputs.removeFirst()
         if case .line(let l) = next { output += l }
         output += "\n"

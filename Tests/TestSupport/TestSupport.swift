@@ -1,12 +1,13 @@
-import Foundation
 import FormKit
+import Foundation
 import Submissions
 
 // What every test target shares: where the repository is, the bundled form and unit list,
 // and scratch folders that are removed when the test process ends.
 
 /// The repository's root (this file is Tests/TestSupport/TestSupport.swift).
-public let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+public let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
 /// A file of the repository, by its path from the root.
 public func repositoryFile(_ path: String) -> URL { repositoryRoot.appendingPathComponent(path) }
@@ -21,7 +22,10 @@ public let registry: UnitRegistry = try! UnitRegistry.load(contentsOf: repositor
 private let scratchRoot: URL = {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("ictreport-tests-\(getpid())")
     try! FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    atexit { try? FileManager.default.removeItem(at: FileManager.default.temporaryDirectory.appendingPathComponent("ictreport-tests-\(getpid())")) }
+    atexit {
+        try? FileManager.default.removeItem(
+            at: FileManager.default.temporaryDirectory.appendingPathComponent("ictreport-tests-\(getpid())"))
+    }
     return root
 }()
 

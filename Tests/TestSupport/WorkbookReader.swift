@@ -71,7 +71,9 @@ public struct WorkbookReader: Sendable {
         }
         var targets: [String: String] = [:]
         for tag in WorkbookReader.tags("Relationship", in: rels) {
-            if let id = WorkbookReader.attribute("Id", in: tag), let target = WorkbookReader.attribute("Target", in: tag) {
+            if let id = WorkbookReader.attribute("Id", in: tag),
+                let target = WorkbookReader.attribute("Target", in: tag)
+            {
                 targets[id] = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
             }
         }
@@ -80,9 +82,12 @@ public struct WorkbookReader: Sendable {
             shared = WorkbookReader.elements("si", in: sst).map(WorkbookReader.plainText)
         }
         for tag in WorkbookReader.tags("sheet", in: workbook) {
-            guard let name = WorkbookReader.attribute("name", in: tag), let rid = WorkbookReader.attribute("r:id", in: tag),
-                  let path = targets[rid], let xml = try text(path) else { continue }
-            sheets.append(Sheet(name: WorkbookReader.unescape(name), cells: WorkbookReader.cells(xml, shared: shared), xml: xml))
+            guard let name = WorkbookReader.attribute("name", in: tag),
+                let rid = WorkbookReader.attribute("r:id", in: tag),
+                let path = targets[rid], let xml = try text(path)
+            else { continue }
+            sheets.append(
+                Sheet(name: WorkbookReader.unescape(name), cells: WorkbookReader.cells(xml, shared: shared), xml: xml))
         }
     }
 
@@ -103,14 +108,20 @@ public struct WorkbookReader: Sendable {
             } else if let close = rest[tagEnd...].range(of: "</c>") {
                 body = String(rest[rest.index(after: tagEnd)..<close.lowerBound])
                 rest = rest[close.upperBound...]
-            } else { break }
+            } else {
+                break
+            }
             let formula = element("f", in: body).map(unescape)
             let v = element("v", in: body).map(unescape)
             var value = v ?? ""
             var isText = false
             switch type {
-            case "s": value = Int(value).flatMap { shared.indices.contains($0) ? shared[$0] : nil } ?? ""; isText = true
-            case "inlineStr": value = element("is", in: body).map(plainText) ?? ""; isText = true
+            case "s":
+                value = Int(value).flatMap { shared.indices.contains($0) ? shared[$0] : nil } ?? ""
+                isText = true
+            case "inlineStr":
+                value = element("is", in: body).map(plainText) ?? ""
+                isText = true
             case "str": isText = true
             case "b": value = value == "1" ? "TRUE" : "FALSE"
             default: break
@@ -159,9 +170,16 @@ public struct WorkbookReader: Sendable {
         var rest = xml[...]
         while let open = rest.range(of: "<\(name)") {
             let after = rest[open.upperBound...]
-            guard let next = after.first, next == ">" || next == " " || next == "/" else { rest = after; continue }
+            guard let next = after.first, next == ">" || next == " " || next == "/" else {
+                rest = after
+                continue
+            }
             guard let tagEnd = after.firstIndex(of: ">") else { break }
-            if rest[..<tagEnd].hasSuffix("/") { out.append(""); rest = rest[rest.index(after: tagEnd)...]; continue }
+            if rest[..<tagEnd].hasSuffix("/") {
+                out.append("")
+                rest = rest[rest.index(after: tagEnd)...]
+                continue
+            }
             guard let close = rest[tagEnd...].range(of: "</\(name)>") else { break }
             out.append(String(rest[rest.index(after: tagEnd)..<close.lowerBound]))
             rest = rest[close.upperBound...]
@@ -175,7 +193,10 @@ public struct WorkbookReader: Sendable {
         var rest = s[...]
         while let amp = rest.firstIndex(of: "&") {
             out += rest[..<amp]
-            guard let semi = rest[amp...].firstIndex(of: ";") else { out += rest[amp...]; return out }
+            guard let semi = rest[amp...].firstIndex(of: ";") else {
+                out += rest[amp...]
+                return out
+            }
             let entity = rest[rest.index(after: amp)..<semi]
             switch entity {
             case "amp": out += "&"
@@ -184,9 +205,13 @@ public struct WorkbookReader: Sendable {
             case "quot": out += "\""
             case "apos": out += "'"
             default:
-                if entity.hasPrefix("#x"), let v = UInt32(entity.dropFirst(2), radix: 16), let u = Unicode.Scalar(v) { out.unicodeScalars.append(u) }
-                else if entity.hasPrefix("#"), let v = UInt32(entity.dropFirst()), let u = Unicode.Scalar(v) { out.unicodeScalars.append(u) }
-                else { out += rest[amp...semi] }
+                if entity.hasPrefix("#x"), let v = UInt32(entity.dropFirst(2), radix: 16), let u = Unicode.Scalar(v) {
+                    out.unicodeScalars.append(u)
+                } else if entity.hasPrefix("#"), let v = UInt32(entity.dropFirst()), let u = Unicode.Scalar(v) {
+                    out.unicodeScalars.append(u)
+                } else {
+                    out += rest[amp...semi]
+                }
             }
             rest = rest[rest.index(after: semi)...]
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TextNormalization
 
 /// Foundation's normalization: the oracle.
@@ -43,13 +44,20 @@ private func hex(_ s: String) -> String {
                 if fast != s.staysInNFC { failures.append("byte and scalar checks differ: \(hex(alone))") }
                 // Sampled: text is surely NFC when each of its scalars is.
                 if s.value % 61 == 0 {
-                    for p in prefixes where (String(p) + alone).isSurelyNFC != fast { failures.append("not scalar by scalar: \(hex(String(p) + alone))") }
-                    if (alone + "\u{0301}").isSurelyNFC { failures.append("surely NFC with a combining accent: \(hex(alone))") }
+                    for p in prefixes where (String(p) + alone).isSurelyNFC != fast {
+                        failures.append("not scalar by scalar: \(hex(String(p) + alone))")
+                    }
+                    if (alone + "\u{0301}").isSurelyNFC {
+                        failures.append("surely NFC with a combining accent: \(hex(alone))")
+                    }
                 }
                 guard fast else { continue }
                 claimed.append(s)
                 block.append(s)
-                for p in prefixes { block.append(p); block.append(s) }
+                for p in prefixes {
+                    block.append(p)
+                    block.append(s)
+                }
             }
             staying += claimed.count
             let text = String(block)
@@ -68,7 +76,9 @@ private func hex(_ s: String) -> String {
                 for (s, d) in zip(originals, decomposed.split(separator: "\n", omittingEmptySubsequences: false)) {
                     let t = String(d)
                     guard !same(t, String(s)) else { continue }
-                    if t.isSurelyNFC, !same(oracle(t), t) { failures.append("surely NFC but not: \(hex(t)) → \(hex(oracle(t)))") }
+                    if t.isSurelyNFC, !same(oracle(t), t) {
+                        failures.append("surely NFC but not: \(hex(t)) → \(hex(oracle(t)))")
+                    }
                     if !same(t.nfc, oracle(t)) { failures.append(".nfc differs from Foundation: \(hex(t))") }
                 }
             }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import XLSX
 import TestSupport
+import Testing
+
+@testable import XLSX
 
 @Suite struct XLSXTests {
     @Test func writeAndReadBack() throws {
@@ -11,7 +12,8 @@ import TestSupport
         try ws.autofilter(1, 0, 3, 2)  // before the rows: constant-memory mode writes rows as it goes
         try ws.merge(row: 0, columns: 0...2, "TỔNG HỢP", CellFormat(bold: true, fontSize: 14, align: .center))
         try ws.write(row: 1, [.text("Đơn vị"), .text("Số"), .text("Công thức")], CellFormat(bold: true, border: true))
-        try ws.write(row: 2, [.text("Cu\u{0323}c SHTT"), .number(3), .text("=SUM(B3:B4)")])  // NFD; formula-looking text
+        // NFD; formula-looking text
+        try ws.write(row: 2, [.text("Cu\u{0323}c SHTT"), .number(3), .text("=SUM(B3:B4)")])
         try ws.write(row: 3, [.text("Vụ Pháp chế"), .number(4.5), .text("+1")])
         try ws.write(row: 4, [.text("Tổng"), .formula("SUM(B3:B4)", cached: 7.5), .blank])
         try ws.freeze(row: 2)
@@ -24,7 +26,9 @@ import TestSupport
         #expect(s["A1"]?.value == "TỔNG HỢP")
         #expect(s.mergedRanges == ["A1:C1"])
         #expect(s.row(2) == ["Đơn vị", "Số", "Công thức"])
-        #expect(Array(s["A3"]!.value.unicodeScalars) == Array("Cục SHTT".precomposedStringWithCanonicalMapping.unicodeScalars))
+        #expect(
+            Array(s["A3"]!.value.unicodeScalars)
+                == Array("Cục SHTT".precomposedStringWithCanonicalMapping.unicodeScalars))
         #expect(s["C3"] == WorkbookReader.CellValue(value: "=SUM(B3:B4)", formula: nil, isText: true))
         #expect(s["B4"]?.number == 4.5)
         #expect(s["B5"]?.formula == "SUM(B3:B4)")
@@ -39,8 +43,11 @@ import TestSupport
         let url = temporaryFile("names.xlsx")
         let wb = try Workbook(url: url)
         let long = "Danh sách các hệ thống thông tin, cơ sở dữ liệu tại đơn vị"
-        let names = try [long, long, "3.2 b) Liên thông [ngang/dọc]?", "'Trích'", "tổng hợp", "TỔNG HỢP", "Tổng hợp".decomposedStringWithCanonicalMapping]
-            .map { try wb.addSheet($0).name }
+        let names = try [
+            long, long, "3.2 b) Liên thông [ngang/dọc]?", "'Trích'", "tổng hợp", "TỔNG HỢP",
+            "Tổng hợp".decomposedStringWithCanonicalMapping
+        ]
+        .map { try wb.addSheet($0).name }
         try wb.close()
         #expect(names[0] == "Danh sách các hệ thống thông ti")
         #expect(names[1] == "Danh sách các hệ thống thôn (2)")
@@ -89,7 +96,8 @@ import TestSupport
         }
         wb.discard()
         #expect(try String(contentsOf: url, encoding: .utf8) == "previous workbook")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path) == ["keep.xlsx"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path) == ["keep.xlsx"])
     }
 
     @Test func chartsAndValidation() throws {
@@ -100,7 +108,12 @@ import TestSupport
         try ws.write(row: 1, [.text("A"), .number(2)])
         try ws.write(row: 2, [.text("B"), .number(5)])
         try ws.validateList(3, 1, ["Đạt", "Chưa đạt"])
-        try ws.insert(Chart(title: "DVC mức 3", series: [.init(name: "Mức 3", sheet: "Số liệu", categoryColumn: 0, valueColumn: 1, firstRow: 1, lastRow: 2)]), at: 5, 0)
+        try ws.insert(
+            Chart(
+                title: "DVC mức 3",
+                series: [
+                    .init(name: "Mức 3", sheet: "Số liệu", categoryColumn: 0, valueColumn: 1, firstRow: 1, lastRow: 2)
+                ]), at: 5, 0)
         try wb.close()
         let archiveText = try String(decoding: Data(contentsOf: url), as: UTF8.self)
         #expect(archiveText.contains("xl/charts/chart1.xml"))
@@ -121,18 +134,20 @@ import TestSupport
 @Suite struct ClosedWorkbookTests {
     /// Every call a sheet offers, each expected to throw on a closed workbook.
     func everyCall(_ ws: Worksheet, _ format: FormatRef) -> [(String, () throws -> Void)] {
-        [("write", { try ws.write(9, 0, .text("late")) }),
-         ("write formatted", { try ws.write(9, 0, .number(1), format) }),
-         ("write row", { try ws.write(row: 9, [.number(1), .blank]) }),
-         ("merge", { try ws.merge(row: 9, columns: 0...2, "late") }),
-         ("setColumn", { try ws.setColumn(0, 0, width: 9) }),
-         ("setRow", { try ws.setRow(9, height: 30) }),
-         ("freeze", { try ws.freeze(row: 1) }),
-         ("autofilter", { try ws.autofilter(0, 0, 9, 1) }),
-         ("validateList", { try ws.validateList(9, 0, ["a"]) }),
-         ("printSetup", { try ws.printSetup(PrintSetup()) }),
-         ("pageBreaks", { try ws.pageBreaks(before: [5]) }),
-         ("insert chart", { try ws.insert(Chart(title: "c", series: []), at: 9, 0) })]
+        [
+            ("write", { try ws.write(9, 0, .text("late")) }),
+            ("write formatted", { try ws.write(9, 0, .number(1), format) }),
+            ("write row", { try ws.write(row: 9, [.number(1), .blank]) }),
+            ("merge", { try ws.merge(row: 9, columns: 0...2, "late") }),
+            ("setColumn", { try ws.setColumn(0, 0, width: 9) }),
+            ("setRow", { try ws.setRow(9, height: 30) }),
+            ("freeze", { try ws.freeze(row: 1) }),
+            ("autofilter", { try ws.autofilter(0, 0, 9, 1) }),
+            ("validateList", { try ws.validateList(9, 0, ["a"]) }),
+            ("printSetup", { try ws.printSetup(PrintSetup()) }),
+            ("pageBreaks", { try ws.pageBreaks(before: [5]) }),
+            ("insert chart", { try ws.insert(Chart(title: "c", series: []), at: 9, 0) })
+        ]
     }
 
     @Test func writingAfterCloseThrows() throws {
@@ -212,7 +227,8 @@ import TestSupport
     }
 
     @Test func aFormatOfAnotherWorkbookIsRefused() throws {
-        let a = try Workbook(url: temporaryFile("fa.xlsx")), b = try Workbook(url: temporaryFile("fb.xlsx"))
+        let a = try Workbook(url: temporaryFile("fa.xlsx"))
+        let b = try Workbook(url: temporaryFile("fb.xlsx"))
         let ws = try b.addSheet("B")
         let foreign = try a.resolve(CellFormat(bold: true))
         #expect(throws: XLSXError.self) { try ws.write(0, 0, .number(1), foreign) }
@@ -227,21 +243,32 @@ import TestSupport
     final class Recorder: WorkbookObserver {
         var events: [String] = []
         func addedSheet(_ name: String) { events.append("sheet \(name)") }
-        func wrote(_ cell: Cell, storedText: String?, at row: Int, _ col: Int, format: CellFormat?, in sheet: Worksheet) {
-            events.append("cell \(sheet.index) \(cellName(row, col)) \(storedText ?? "\(cell)") \(format?.bold == true ? "bold" : "-")")
+        func wrote(_ cell: Cell, storedText: String?, at row: Int, _ col: Int, format: CellFormat?, in sheet: Worksheet)
+        {
+            events.append(
+                "cell \(sheet.index) \(cellName(row, col)) \(storedText ?? "\(cell)") \(format?.bold == true ? "bold" : "-")"
+            )
         }
-        func merged(_ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int, text: String, format: CellFormat?, in sheet: Worksheet) {
+        func merged(
+            _ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int, text: String, format: CellFormat?,
+            in sheet: Worksheet
+        ) {
             events.append("merge \(sheet.index) \(cellName(firstRow, firstCol)):\(cellName(lastRow, lastCol)) \(text)")
         }
-        func setColumns(_ first: Int, _ last: Int, width: Double, in sheet: Worksheet) { events.append("columns \(sheet.index) \(first)-\(last) \(width)") }
-        func setRow(_ row: Int, height: Double, in sheet: Worksheet) { events.append("row \(sheet.index) \(row) \(height)") }
+        func setColumns(_ first: Int, _ last: Int, width: Double, in sheet: Worksheet) {
+            events.append("columns \(sheet.index) \(first)-\(last) \(width)")
+        }
+        func setRow(_ row: Int, height: Double, in sheet: Worksheet) {
+            events.append("row \(sheet.index) \(row) \(height)")
+        }
     }
 
     @Test func theObserverIsToldEverythingInOrder() throws {
         let wb = try Workbook(url: temporaryFile("obs.xlsx"))
         let recorder = Recorder()
         wb.observer = recorder
-        let a = try wb.addSheet("A"), b = try wb.addSheet("B")
+        let a = try wb.addSheet("A")
+        let b = try wb.addSheet("B")
         let bold = try wb.resolve(CellFormat(bold: true))
         try a.setColumn(0, 1, width: 12)
         try a.write(0, 0, .text("Cu\u{0323}c"), bold)
@@ -249,8 +276,11 @@ import TestSupport
         try b.merge(row: 0, columns: 0...1, "gộp")
         try a.write(1, 0, .number(2))
         try wb.close()
-        #expect(recorder.events == ["sheet A", "sheet B", "columns 0 0-1 12.0", "cell 0 A1 Cục bold", "row 1 0 20.0",
-                                    "merge 1 A1:B1 gộp", "cell 0 A2 number(2.0) -"])
+        #expect(
+            recorder.events == [
+                "sheet A", "sheet B", "columns 0 0-1 12.0", "cell 0 A1 Cục bold", "row 1 0 20.0",
+                "merge 1 A1:B1 gộp", "cell 0 A2 number(2.0) -"
+            ])
     }
 
     @Test func truncationIsNotedOnceWhenObserved() throws {

@@ -32,17 +32,23 @@ struct AnswerCells: Sendable {
 
     func format(for field: Field, ticks: Bool) -> CellFormat {
         if ticks || field.type == .multi_choice { return Style.center }
-        return field.type.isNumeric ? Style.number(ColumnFormat.of(field.type)) : (field.type == .date ? Style.center : Style.text)
+        return field.type.isNumeric
+            ? Style.number(ColumnFormat.of(field.type)) : (field.type == .date ? Style.center : Style.text)
     }
 }
 
 extension ConsolidatedWorkbook {
     /// Widths of data columns from the sampled rows' cells: tick columns narrow, text wider.
-    func dataWidths(_ layout: [(field: Field, column: (group: String?, header: String, choice: String?))], _ rows: [[Cell]], maximumText: Double) -> [Double] {
+    func dataWidths(
+        _ layout: [(field: Field, column: (group: String?, header: String, choice: String?))], _ rows: [[Cell]],
+        maximumText: Double
+    ) -> [Double] {
         layout.enumerated().map { j, entry in
             let (f, col) = entry
             let sample = col.choice == nil ? rows.compactMap { $0.indices.contains(j) ? shown($0[j]) : nil } : ["x"]
-            return fittedWidth(header: col.header, values: sample, minimum: col.choice == nil ? 10 : 8, maximum: f.type == .long_text ? 50 : maximumText)
+            return fittedWidth(
+                header: col.header, values: sample, minimum: col.choice == nil ? 10 : 8,
+                maximum: f.type == .long_text ? 50 : maximumText)
         }
     }
 }

@@ -16,11 +16,16 @@ struct ChartsSheet: ConsolidatedSheet {
         }
         for (i, chart) in charts.enumerated() {
             let series = chart.columns.compactMap { id -> Chart.Series? in
-                guard let col = summary.sheetColumn(id: id), let column = summary.columns.first(where: { $0.id == id }) else { return nil }
-                return Chart.Series(name: column.header, sheet: rows.ws.name, categoryColumn: SummarySheet.Fixed.shortName.column, valueColumn: col,
-                                    firstRow: rows.firstDataRow, lastRow: rows.firstDataRow + rows.count - 1)
+                guard let col = summary.sheetColumn(id: id), let column = summary.columns.first(where: { $0.id == id })
+                else { return nil }
+                return Chart.Series(
+                    name: column.header, sheet: rows.ws.name, categoryColumn: SummarySheet.Fixed.shortName.column,
+                    valueColumn: col,
+                    firstRow: rows.firstDataRow, lastRow: rows.firstDataRow + rows.count - 1)
             }
-            try ws.insert(Chart(kind: .column, title: chart.title, series: series, stacked: chart.stacked), at: 2 + i * 30, 0, scale: 1.45)
+            try ws.insert(
+                Chart(kind: .column, title: chart.title, series: series, stacked: chart.stacked), at: 2 + i * 30, 0,
+                scale: 1.45)
         }
         // One chart a printed page.
         try ws.pageBreaks(before: (1..<max(1, charts.count)).map { $0 * 30 + 1 })

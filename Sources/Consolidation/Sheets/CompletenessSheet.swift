@@ -54,11 +54,14 @@ struct CompletenessSheet: ConsolidatedSheet {
             case .detail: 50
             }
         }
-        try book.begin(stream, "TÌNH TRẠNG NỘP BÁO CÁO", widths: widths, headers: Column.allCases.map { (nil, $0.header) },
-                       formats: Column.allCases.map { $0 == .number ? Style.center : Style.text }, frozenColumns: 0)
+        try book.begin(
+            stream, "TÌNH TRẠNG NỘP BÁO CÁO", widths: widths, headers: Column.allCases.map { (nil, $0.header) },
+            formats: Column.allCases.map { $0 == .number ? Style.center : Style.text }, frozenColumns: 0)
         for (i, line) in lines.enumerated() { try book.row(stream, line.cells(i + 1)) }
         if lines.isEmpty {
-            try stream.ws.merge(row: stream.firstDataRow, columns: 0...(Column.allCases.count - 1), "Tất cả các đơn vị đã nộp bản chính thức.", Style.text)
+            try stream.ws.merge(
+                row: stream.firstDataRow, columns: 0...(Column.allCases.count - 1),
+                "Tất cả các đơn vị đã nộp bản chính thức.", Style.text)
         }
         try book.end(stream)
     }
@@ -70,29 +73,51 @@ struct CompletenessSheet: ConsolidatedSheet {
         var lines: [Line] = []
         for u in result.missing where s.conflicts[u.id] == nil {
             if let draft = s.draftsOnly[u.id] {
-                lines.append(Line(status: "Chỉ có bản nháp", unit: u.name, file: draft.file, detail: "Cập nhật lần cuối \(book.date(draft.submission?.updatedAt))"))
+                lines.append(
+                    Line(
+                        status: "Chỉ có bản nháp", unit: u.name, file: draft.file,
+                        detail: "Cập nhật lần cuối \(book.date(draft.submission?.updatedAt))"))
             } else {
                 lines.append(Line(status: "Chưa nộp", unit: u.name, file: "", detail: ""))
             }
         }
         for item in s.superseded {
-            lines.append(Line(status: "Bản cũ đã được thay thế", unit: unitName(item.submission?.unitId ?? ""), file: item.file, detail: "Lần nộp \(item.submission?.revision ?? 0)"))
+            lines.append(
+                Line(
+                    status: "Bản cũ đã được thay thế", unit: unitName(item.submission?.unitId ?? ""), file: item.file,
+                    detail: "Lần nộp \(item.submission?.revision ?? 0)"))
         }
         for item in s.otherDrafts {
-            lines.append(Line(status: "Bản nháp không dùng (đã có bản chính thức)", unit: unitName(item.submission?.unitId ?? ""), file: item.file, detail: ""))
+            lines.append(
+                Line(
+                    status: "Bản nháp không dùng (đã có bản chính thức)", unit: unitName(item.submission?.unitId ?? ""),
+                    file: item.file, detail: ""))
         }
         for unit in registry.units.map(\.id) where s.conflicts[unit] != nil {
             for item in s.conflicts[unit]! {
-                lines.append(Line(status: "Xung đột: cùng lần nộp, nội dung khác nhau", unit: unitName(unit), file: item.file,
-                                  detail: "Lần nộp \(item.submission?.revision ?? 0), cập nhật \(book.date(item.submission?.updatedAt)); chưa tổng hợp bản nào — hãy giữ lại một tệp rồi tổng hợp lại"))
+                lines.append(
+                    Line(
+                        status: "Xung đột: cùng lần nộp, nội dung khác nhau", unit: unitName(unit), file: item.file,
+                        detail:
+                            "Lần nộp \(item.submission?.revision ?? 0), cập nhật \(book.date(item.submission?.updatedAt)); chưa tổng hợp bản nào — hãy giữ lại một tệp rồi tổng hợp lại"
+                    ))
             }
         }
         for copy in s.copies {
-            lines.append(Line(status: "Bản sao (trùng nội dung)", unit: unitName(copy.file.submission?.unitId ?? ""), file: copy.file.file, detail: "Giống hệt \(copy.of)"))
+            lines.append(
+                Line(
+                    status: "Bản sao (trùng nội dung)", unit: unitName(copy.file.submission?.unitId ?? ""),
+                    file: copy.file.file, detail: "Giống hệt \(copy.of)"))
         }
-        for path in result.repeatedInputs { lines.append(Line(status: "Đầu vào được nêu hai lần", unit: "", file: path, detail: "Chỉ đọc một lần")) }
-        for item in s.rejected { lines.append(Line(status: "Tệp bị từ chối", unit: "", file: item.file, detail: item.reason.vi)) }
-        for path in result.missingInputs { lines.append(Line(status: "Tệp bị từ chối", unit: "", file: path, detail: "Không có tệp hoặc thư mục này")) }
+        for path in result.repeatedInputs {
+            lines.append(Line(status: "Đầu vào được nêu hai lần", unit: "", file: path, detail: "Chỉ đọc một lần"))
+        }
+        for item in s.rejected {
+            lines.append(Line(status: "Tệp bị từ chối", unit: "", file: item.file, detail: item.reason.vi))
+        }
+        for path in result.missingInputs {
+            lines.append(Line(status: "Tệp bị từ chối", unit: "", file: path, detail: "Không có tệp hoặc thư mục này"))
+        }
         return lines
     }
 }

@@ -55,13 +55,19 @@ struct CoverSheet: ConsolidatedSheet {
         for line in Line.allCases {
             let value = line.value(r, book)
             try ws.write(row, 0, .text(line.label), Style.text)
-            if case .text = value { try ws.write(row, 1, value, Style.center) } else { try ws.write(row, 1, value, Style.number(.integer)) }
+            if case .text = value {
+                try ws.write(row, 1, value, Style.center)
+            } else {
+                try ws.write(row, 1, value, Style.number(.integer))
+            }
             rowOf[line] = row
             row += 1
         }
-        let expected = cellName(rowOf[.expected]!, 1), submitted = cellName(rowOf[.submitted]!, 1)
+        let expected = cellName(rowOf[.expected]!, 1)
+        let submitted = cellName(rowOf[.submitted]!, 1)
         let rate = r.expected > 0 ? Double(r.submitted) / Double(r.expected) : 0
         try ws.write(row, 0, .text("Tỷ lệ đơn vị đã nộp"), Style.text)
-        try ws.write(row, 1, .formula("IF(\(expected)>0,\(submitted)/\(expected),0)", cached: rate), Style.number(.ratio))
+        try ws.write(
+            row, 1, .formula("IF(\(expected)>0,\(submitted)/\(expected),0)", cached: rate), Style.number(.ratio))
     }
 }

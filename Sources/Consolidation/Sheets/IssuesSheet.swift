@@ -82,29 +82,38 @@ struct IssuesSheet: ConsolidatedSheet {
             lines.append(Line(section: "", question: check.loaded.file, severity: "Lỗi", message: reason.vi))
         }
         for p in check.loaded.problems {
-            lines.append(Line(section: "", question: p.path, severity: "Lỗi", message: "\(p.message.vi) (tệp \(check.loaded.file), dòng \(p.line))"))
+            lines.append(
+                Line(
+                    section: "", question: p.path, severity: "Lỗi",
+                    message: "\(p.message.vi) (tệp \(check.loaded.file), dòng \(p.line))"))
         }
         for issue in check.issues.sorted(by: { $0.severity < $1.severity }) {
-            var field: String?, column: String?
+            var field: String?
+            var column: String?
             if let f = issue.field, let heading = places.fields[FieldPath(issue.section, f)] {
                 field = heading
                 column = issue.column.flatMap { places.fields[FieldPath(issue.section, f, column: $0)] }
             }
             // A rule of a whole section names the questions it reads.
-            let fieldLabel = field == nil
+            let fieldLabel =
+                field == nil
                 ? issue.fields.compactMap { places.references[$0] }.joined(separator: "; ")
                 : [field, column].compactMap { $0 }.joined(separator: " › ")
-            lines.append(Line(section: places.sections[issue.section] ?? issue.section, question: fieldLabel, row: issue.row,
-                              severity: issue.severity == .error ? "Lỗi" : "Cảnh báo", message: issue.message.vi,
-                              explanation: check.loaded.submission?.explanations[issue.key]))
+            lines.append(
+                Line(
+                    section: places.sections[issue.section] ?? issue.section, question: fieldLabel, row: issue.row,
+                    severity: issue.severity == .error ? "Lỗi" : "Cảnh báo", message: issue.message.vi,
+                    explanation: check.loaded.submission?.explanations[issue.key]))
         }
         return lines.map(\.cells)
     }
 
     func begin(_ stream: SheetStream, _ book: ConsolidatedWorkbook, sample: SheetSample) throws {
         let columns = Column.allCases
-        try book.begin(stream, "LỖI VÀ CẢNH BÁO TRONG CÁC BẢN NỘP", widths: columns.map(\.width), headers: columns.map { (nil, $0.header) },
-                       formats: columns.map(\.format), frozenColumns: 0)
+        try book.begin(
+            stream, "LỖI VÀ CẢNH BÁO TRONG CÁC BẢN NỘP", widths: columns.map(\.width),
+            headers: columns.map { (nil, $0.header) },
+            formats: columns.map(\.format), frozenColumns: 0)
     }
 
     func write(unit i: Int, _ rows: [[Cell]]?, to stream: SheetStream, _ book: ConsolidatedWorkbook) throws {
@@ -114,7 +123,9 @@ struct IssuesSheet: ConsolidatedSheet {
 
     func end(_ stream: SheetStream, _ book: ConsolidatedWorkbook, _ result: MergeResult) throws {
         if stream.count == 0 {
-            try stream.ws.merge(row: stream.firstDataRow, columns: 0...(stream.widths.count - 1), "Không có lỗi hoặc cảnh báo.", Style.text)
+            try stream.ws.merge(
+                row: stream.firstDataRow, columns: 0...(stream.widths.count - 1), "Không có lỗi hoặc cảnh báo.",
+                Style.text)
         }
         try book.end(stream)
     }

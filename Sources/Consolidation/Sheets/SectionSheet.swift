@@ -14,7 +14,8 @@ struct SectionSheet: ConsolidatedSheet {
         let form = cells.form
         self.name = name ?? form.section(section)?.heading(.vi) ?? section
         self.section = section
-        fields = (form.section(section)?.fields ?? []).filter { $0.type != .table && (only?.contains($0.id) ?? true) }.map(FieldRef.init)
+        fields = (form.section(section)?.fields ?? []).filter { $0.type != .table && (only?.contains($0.id) ?? true) }
+            .map(FieldRef.init)
         self.cells = cells
     }
 
@@ -27,16 +28,28 @@ struct SectionSheet: ConsolidatedSheet {
 
     func begin(_ stream: SheetStream, _ book: ConsolidatedWorkbook, sample: SheetSample) throws {
         guard let section = cells.form.section(section) else { return }
-        let layout = fields.flatMap { f in cells.columns(of: f.field, ticks: false).map { (field: f.field, column: $0) } }
-        let widths = [5, fittedWidth(header: "Đơn vị", values: sample.units.prefix(500).map { book.units[$0].name }, minimum: 24, maximum: 38)]
+        let layout = fields.flatMap { f in cells.columns(of: f.field, ticks: false).map { (field: f.field, column: $0) }
+        }
+        let widths =
+            [
+                5,
+                fittedWidth(
+                    header: "Đơn vị", values: sample.units.prefix(500).map { book.units[$0].name }, minimum: 24,
+                    maximum: 38)
+            ]
             + book.dataWidths(layout, sample.rows.flatMap { $0 }, maximumText: 30)
-        let formats = [Style.center, Style.text] + layout.map { cells.format(for: $0.field, ticks: $0.column.choice != nil) }
-        try book.begin(stream, section.heading(.vi).uppercased(), widths: widths,
-                       headers: [(nil, "STT"), (nil, "Đơn vị")] + layout.map { ($0.column.group, $0.column.header) }, formats: formats)
+        let formats =
+            [Style.center, Style.text] + layout.map { cells.format(for: $0.field, ticks: $0.column.choice != nil) }
+        try book.begin(
+            stream, section.heading(.vi).uppercased(), widths: widths,
+            headers: [(nil, "STT"), (nil, "Đơn vị")] + layout.map { ($0.column.group, $0.column.header) },
+            formats: formats)
     }
 
     func write(unit i: Int, _ rows: [[Cell]]?, to stream: SheetStream, _ book: ConsolidatedWorkbook) throws {
-        for cells in rows ?? [] { try book.row(stream, [.number(Double(stream.count + 1)), .text(book.units[i].name)], cells) }
+        for cells in rows ?? [] {
+            try book.row(stream, [.number(Double(stream.count + 1)), .text(book.units[i].name)], cells)
+        }
     }
 
     func end(_ stream: SheetStream, _ book: ConsolidatedWorkbook, _ result: MergeResult) throws {

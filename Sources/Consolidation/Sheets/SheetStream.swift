@@ -25,18 +25,24 @@ extension ConsolidatedWorkbook {
     func titleRows(_ ws: Worksheet, _ title: String, width: Int) throws {
         try ws.setRow(0, height: 24)
         try ws.merge(row: 0, columns: 0...max(width - 1, 1), title, Style.title)
-        try ws.merge(row: 1, columns: 0...max(width - 1, 1), "\(form.title.vi) — tổng hợp lúc \(generatedAt)", Style.subtitle)
+        try ws.merge(
+            row: 1, columns: 0...max(width - 1, 1), "\(form.title.vi) — tổng hợp lúc \(generatedAt)", Style.subtitle)
     }
 
     /// A data sheet's set-up: widths, frozen header, printing, title, the two header rows.
-    func begin(_ stream: SheetStream, _ title: String, widths: [Double], headers: [(group: String?, header: String)],
-               formats: [CellFormat], frozenColumns: Int = 2) throws {
+    func begin(
+        _ stream: SheetStream, _ title: String, widths: [Double], headers: [(group: String?, header: String)],
+        formats: [CellFormat], frozenColumns: Int = 2
+    ) throws {
         let ws = stream.ws
         stream.widths = widths
         stream.formats = try formats.map { try workbook.resolve($0) }
         for (i, w) in widths.enumerated() { try ws.setColumn(i, i, width: w) }
         try ws.freeze(row: stream.firstDataRow, col: frozenColumns)
-        try ws.printSetup(PrintSetup(repeatRows: 3...4, header: "&C&\"Times New Roman,Bold\"\(c.layout.title.replacingOccurrences(of: "&", with: "&&"))"))
+        try ws.printSetup(
+            PrintSetup(
+                repeatRows: 3...4,
+                header: "&C&\"Times New Roman,Bold\"\(c.layout.title.replacingOccurrences(of: "&", with: "&&"))"))
         try titleRows(ws, title, width: widths.count)
         try headerRows(stream, at: 3, headers)
     }
@@ -44,18 +50,26 @@ extension ConsolidatedWorkbook {
     /// The autofilter over the header and every data row, once their number is known: right
     /// after the last data row (constant-memory mode refuses a range above the current row).
     func end(_ stream: SheetStream) throws {
-        if stream.count > 0 { try stream.ws.autofilter(stream.firstDataRow - 1, 0, stream.firstDataRow - 1 + stream.count, stream.widths.count - 1) }
+        if stream.count > 0 {
+            try stream.ws.autofilter(
+                stream.firstDataRow - 1, 0, stream.firstDataRow - 1 + stream.count, stream.widths.count - 1)
+        }
     }
 
     /// Two header rows: a group spanning its columns above, the column's own header below.
     func headerRows(_ stream: SheetStream, at row: Int, _ headers: [(group: String?, header: String)]) throws {
-        let ws = stream.ws, widths = stream.widths
+        let ws = stream.ws
+        let widths = stream.widths
         var col = 0
         while col < headers.count {
             if let g = headers[col].group {
                 var end = col
                 while end + 1 < headers.count, headers[end + 1].group == g { end += 1 }
-                if end > col { try ws.merge(row: row, columns: col...end, g, Style.header) } else { try ws.write(row, col, .text(g), Style.header) }
+                if end > col {
+                    try ws.merge(row: row, columns: col...end, g, Style.header)
+                } else {
+                    try ws.write(row, col, .text(g), Style.header)
+                }
                 col = end + 1
             } else {
                 try ws.write(row, col, .blank, Style.header)
@@ -63,7 +77,14 @@ extension ConsolidatedWorkbook {
             }
         }
         for (i, h) in headers.enumerated() { try ws.write(row + 1, i, .text(h.header), Style.header) }
-        try ws.setRow(row + 1, height: max(30, Worksheet.height(for: headers.enumerated().map { ($0.element.header, widths.indices.contains($0.offset) ? widths[$0.offset] : 10) }) ?? 0))
+        try ws.setRow(
+            row + 1,
+            height: max(
+                30,
+                Worksheet.height(
+                    for: headers.enumerated().map {
+                        ($0.element.header, widths.indices.contains($0.offset) ? widths[$0.offset] : 10)
+                    }) ?? 0))
     }
 
     /// Writes the next data row of a sheet, `lead` then `cells`, each in its column's format,
@@ -82,7 +103,10 @@ extension ConsolidatedWorkbook {
         }
         var lines = 1
         // Read once per row, not per cell (each read of a class's property is checked).
-        let formats = stream.formats, widths = stream.widths, ws = stream.ws, textFormat = textFormat
+        let formats = stream.formats
+        let widths = stream.widths
+        let ws = stream.ws
+        let textFormat = textFormat
         func put(_ col: Int, _ cell: Cell) throws {
             let format = col < formats.count ? formats[col] : textFormat
             if format.wraps, case .text(let t) = cell, col < widths.count {

@@ -54,35 +54,41 @@ struct SummarySheet: ConsolidatedSheet {
     /// One row: a cell a column (ratio columns blank: the writer makes their formulas).
     func rows(of unit: UnitInput) -> [[Cell]] {
         guard let answers = unit.answers else { return [[]] }
-        return [columns.indices.map { j in
-            switch columns[j].source {
-            case .field(let s, let f):
-                guard let field = fields[j] else { return .blank }
-                return cells.cell(answers[s, f], field.field)
-            case .value(let compiled):
-                if case .number(let n) = compiled.expression.evaluate(answers) { return .number(n) }
-                return .blank
-            case .ratio:
-                return .blank
+        return [
+            columns.indices.map { j in
+                switch columns[j].source {
+                case .field(let s, let f):
+                    guard let field = fields[j] else { return .blank }
+                    return cells.cell(answers[s, f], field.field)
+                case .value(let compiled):
+                    if case .number(let n) = compiled.expression.evaluate(answers) { return .number(n) }
+                    return .blank
+                case .ratio:
+                    return .blank
+                }
             }
-        }]
+        ]
     }
 
     func begin(_ stream: SheetStream, _ book: ConsolidatedWorkbook, sample: SheetSample) throws {
         let fixed = Fixed.allCases
-        let widths = fixed.map { f -> Double in
-            switch f {
-            case .number: 5
-            case .unit: fittedWidth(header: f.header, values: book.units.map(\.name), minimum: 24, maximum: 38)
-            case .shortName: fittedWidth(header: f.header, values: book.units.map(\.shortName), maximum: 18)
-            case .status: fittedWidth(header: f.header, values: ["Chỉ có bản nháp", "Có 10 cảnh báo"], maximum: 18)
-            }
-        } + columns.map { fittedWidth(header: $0.header, values: [], minimum: 10, maximum: 16) }
-        let formats = fixed.map { $0 == .number ? Style.center : Style.text }
+        let widths =
+            fixed.map { f -> Double in
+                switch f {
+                case .number: 5
+                case .unit: fittedWidth(header: f.header, values: book.units.map(\.name), minimum: 24, maximum: 38)
+                case .shortName: fittedWidth(header: f.header, values: book.units.map(\.shortName), maximum: 18)
+                case .status: fittedWidth(header: f.header, values: ["Chỉ có bản nháp", "Có 10 cảnh báo"], maximum: 18)
+                }
+            } + columns.map { fittedWidth(header: $0.header, values: [], minimum: 10, maximum: 16) }
+        let formats =
+            fixed.map { $0 == .number ? Style.center : Style.text }
             + columns.map { Style.number($0.source.isRatio ? .ratio : $0.format) }
         stream.totals = Array(repeating: 0, count: columns.count)
-        try book.begin(stream, title, widths: widths, headers: fixed.map { (nil, $0.header) } + columns.map { ($0.group, $0.header) },
-                       formats: formats, frozenColumns: Fixed.shortName.column + 1)
+        try book.begin(
+            stream, title, widths: widths,
+            headers: fixed.map { (nil, $0.header) } + columns.map { ($0.group, $0.header) },
+            formats: formats, frozenColumns: Fixed.shortName.column + 1)
     }
 
     func write(unit i: Int, _ rows: [[Cell]]?, to stream: SheetStream, _ book: ConsolidatedWorkbook) throws {
@@ -101,7 +107,9 @@ struct SummarySheet: ConsolidatedSheet {
         func value(_ j: Int) -> Cell { values.indices.contains(j) ? values[j] : .blank }
         for (j, ratio) in ratios.enumerated() {
             if let (n, d) = ratio {
-                cells.append(SummarySheet.ratio(cellName(row, sheetColumn(n)), cellName(row, sheetColumn(d)), value(n), value(d)))
+                cells.append(
+                    SummarySheet.ratio(cellName(row, sheetColumn(n)), cellName(row, sheetColumn(d)), value(n), value(d))
+                )
             } else {
                 if case .number(let n) = value(j) { stream.totals[j] += n }
                 cells.append(value(j))
@@ -117,7 +125,9 @@ struct SummarySheet: ConsolidatedSheet {
     /// The total row: live SUM formulas over the rows written, ratios recomputed from the totals.
     func end(_ stream: SheetStream, _ book: ConsolidatedWorkbook, _ result: MergeResult) throws {
         let ws = stream.ws
-        let firstData = stream.firstDataRow, lastData = stream.row - 1, totalRow = stream.row
+        let firstData = stream.firstDataRow
+        let lastData = stream.row - 1
+        let totalRow = stream.row
         try book.end(stream)
         try ws.merge(row: totalRow, columns: 0...Fixed.status.column, "Tổng cộng", Style.totalLabel)
         var totals: [String: Double] = [:]
@@ -129,8 +139,13 @@ struct SummarySheet: ConsolidatedSheet {
                 let range = stream.count == 0 ? "0" : "SUM(\(cellName(firstData, col)):\(cellName(lastData, col)))"
                 try ws.write(totalRow, col, .formula(range, cached: sum), Style.total(column.format))
             } else if let (n, d) = ratios[j] {
-                let num = totals[columns[n].id].map(Cell.number) ?? .blank, den = totals[columns[d].id].map(Cell.number) ?? .blank
-                try ws.write(totalRow, col, SummarySheet.ratio(cellName(totalRow, sheetColumn(n)), cellName(totalRow, sheetColumn(d)), num, den), Style.total(.ratio))
+                let num = totals[columns[n].id].map(Cell.number) ?? .blank
+                let den = totals[columns[d].id].map(Cell.number) ?? .blank
+                try ws.write(
+                    totalRow, col,
+                    SummarySheet.ratio(
+                        cellName(totalRow, sheetColumn(n)), cellName(totalRow, sheetColumn(d)), num, den),
+                    Style.total(.ratio))
             } else {
                 try ws.write(totalRow, col, .blank, Style.total(column.format))
             }

@@ -31,17 +31,27 @@ struct TableSheet: ConsolidatedSheet {
 
     func begin(_ stream: SheetStream, _ book: ConsolidatedWorkbook, sample: SheetSample) throws {
         guard let table = table?.field else { return }
-        let layout = table.columns.flatMap { col in cells.columns(of: col, ticks: ticks.contains(col.id)).map { (field: col, column: $0) } }
-        var names: [String] = [], rows: [[Cell]] = []
+        let layout = table.columns.flatMap { col in
+            cells.columns(of: col, ticks: ticks.contains(col.id)).map { (field: col, column: $0) }
+        }
+        var names: [String] = []
+        var rows: [[Cell]] = []
         for (k, unitRows) in sample.rows.enumerated() {
             names += Array(repeating: book.units[sample.units[k]].name, count: unitRows.count)
             rows += unitRows
         }
-        let widths = [6, fittedWidth(header: "Đơn vị", values: names, minimum: 22, maximum: 34), 7]
-            + book.dataWidths(layout, Array(rows.prefix(200)), maximumText: 34).enumerated().map { j, w in layout[j].column.choice == nil ? w : max(w, 9) }
-        let formats = [Style.center, Style.text, Style.center] + layout.map { cells.format(for: $0.field, ticks: $0.column.choice != nil) }
-        try book.begin(stream, table.label.vi.uppercased(), widths: widths,
-                       headers: [(nil, "STT"), (nil, "Đơn vị"), (nil, "TT trong đơn vị")] + layout.map { ($0.column.group, $0.column.header) }, formats: formats)
+        let widths =
+            [6, fittedWidth(header: "Đơn vị", values: names, minimum: 22, maximum: 34), 7]
+            + book.dataWidths(layout, Array(rows.prefix(200)), maximumText: 34).enumerated().map { j, w in
+                layout[j].column.choice == nil ? w : max(w, 9)
+            }
+        let formats =
+            [Style.center, Style.text, Style.center]
+            + layout.map { cells.format(for: $0.field, ticks: $0.column.choice != nil) }
+        try book.begin(
+            stream, table.label.vi.uppercased(), widths: widths,
+            headers: [(nil, "STT"), (nil, "Đơn vị"), (nil, "TT trong đơn vị")]
+                + layout.map { ($0.column.group, $0.column.header) }, formats: formats)
     }
 
     func write(unit i: Int, _ rows: [[Cell]]?, to stream: SheetStream, _ book: ConsolidatedWorkbook) throws {
