@@ -25,22 +25,43 @@ struct UnitsOption: ParsableArguments {
     var units: String?
 
     func load(_ language: Language) throws -> UnitRegistry {
-        try loadOrExit(language) { try UnitRegistry.load(contentsOf: locate(units, default: defaultUnitsPath)) }
+        let url = try locate(units, default: defaultUnitsPath, option: "--units", language)
+        return try loadOrExit(language) { try UnitRegistry.load(contentsOf: url) }
     }
 }
 
-/// Where the bundled files are: the given path, else Forms/… in this folder or the nearest
-/// folder above it (so commands work from anywhere inside the repository).
-func locate(_ given: String?, default relative: String) -> URL {
+/// Where a bundled file (Forms/…, Templates/…, Examples/…) is: the given path; else under
+/// $ICTREPORT_HOME; else in this folder or the nearest folder above it (so commands work from
+/// anywhere inside the tool's folder). When none has it, the command says where it looked and
+/// how to point at the file (`option`), and exits 1.
+func locate(_ given: String?, default relative: String, option: String, _ language: Language) throws -> URL {
     if let given { return URL(fileURLWithPath: given) }
-    var dir = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    let fm = FileManager.default
+    if let home = ProcessInfo.processInfo.environment["ICTREPORT_HOME"], !home.isEmpty {
+        let candidate = URL(fileURLWithPath: home).appendingPathComponent(relative)
+        if fm.fileExists(atPath: candidate.path) { return candidate }
+    }
+    let start = URL(fileURLWithPath: fm.currentDirectoryPath)
+    var dir = start
     while true {
         let candidate = dir.appendingPathComponent(relative)
-        if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+        if fm.fileExists(atPath: candidate.path) { return candidate }
         let parent = dir.deletingLastPathComponent()
-        if parent.path == dir.path { return URL(fileURLWithPath: relative) }
+        if parent.path == dir.path { break }
         dir = parent
     }
+    printError(
+        L(
+            "Không tìm thấy \(relative): đã tìm trong \(start.path) và các thư mục cha của nó"
+                + (ProcessInfo.processInfo.environment["ICTREPORT_HOME"].map { ", và trong ICTREPORT_HOME=\($0)" } ?? "")
+                + ". Hãy chạy lệnh trong thư mục của ictreport, hoặc chỉ rõ tệp: \(option) TỆP, "
+                + "hoặc đặt biến môi trường ICTREPORT_HOME là thư mục chứa Forms/ và Templates/.",
+            "\(relative) not found: looked in \(start.path) and the folders above it"
+                + (ProcessInfo.processInfo.environment["ICTREPORT_HOME"].map { ", and in ICTREPORT_HOME=\($0)" } ?? "")
+                + ". Run the command inside ictreport's folder, or name the file: \(option) FILE, "
+                + "or set the environment variable ICTREPORT_HOME to the folder holding Forms/ and Templates/."
+        ).text(language))
+    throw ExitCode(1)
 }
 
 let defaultFormPath = "Forms/ict-annual-report.yaml"
@@ -48,7 +69,7 @@ let defaultUnitsPath = "Forms/units.yaml"
 
 /// Loads the form or prints every diagnostic and exits 1: no command can work without it.
 func loadForm(_ path: String?, _ language: Language) throws -> Form {
-    let result = FormLoader.lint(contentsOf: locate(path, default: defaultFormPath))
+    let result = FormLoader.lint(contentsOf: try locate(path, default: defaultFormPath, option: "--form", language))
     guard let form = result.form else {
         for d in result.diagnostics { printError(d.formatted(language)) }
         printError(

@@ -20,9 +20,9 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let lang = common.lang
-        let layoutPath = locate(self.layout, default: "Templates/unit-report.yaml").path
+        let layoutPath = try locate(self.layout, default: "Templates/unit-report.yaml", option: "--layout", lang).path
         if let problem = OutputTarget.problem(
-            output, inputs: [submission, locate(formFile.form, default: defaultFormPath).path, layoutPath],
+            output, inputs: [submission, try locate(formFile.form, default: defaultFormPath, option: "--form", lang).path, layoutPath],
             fileExtension: "xlsx")
         {
             printError((L("Không xuất: ", "Not exported: ").text(lang)) + problem.text(lang))

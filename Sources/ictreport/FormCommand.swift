@@ -18,7 +18,7 @@ struct FormCommand: ParsableCommand {
         @OptionGroup var common: CommonOptions
 
         func run() throws {
-            let url = locate(file, default: defaultFormPath)
+            let url = try locate(file, default: defaultFormPath, option: "ictreport form check", common.lang)
             let result = FormLoader.lint(contentsOf: url)
             for d in result.diagnostics { print(d.formatted(common.lang)) }
             let errors = result.errors.count

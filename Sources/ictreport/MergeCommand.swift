@@ -40,9 +40,9 @@ struct MergeCommand: ParsableCommand {
         let lang = common.lang
         // Before any work: the output must not be an input, and must not lose a good
         // workbook to a misspelt folder.
-        let formPath = locate(formFile.form, default: defaultFormPath).path
-        let unitsPath = locate(unitList.units, default: defaultUnitsPath).path
-        let layoutPath = locate(self.layout, default: "Templates/consolidated.yaml").path
+        let formPath = try locate(formFile.form, default: defaultFormPath, option: "--form", lang).path
+        let unitsPath = try locate(unitList.units, default: defaultUnitsPath, option: "--units", lang).path
+        let layoutPath = try locate(self.layout, default: "Templates/consolidated.yaml", option: "--layout", lang).path
         let (files, missingInputs, _) = SubmissionLoader.expandPaths(inputs)
         if let problem = OutputTarget.problem(
             output, inputs: files + [formPath, unitsPath, layoutPath], fileExtension: "xlsx")

@@ -25,7 +25,7 @@ struct SampleCommand: ParsableCommand {
         let lang = common.lang
         let form = try formFile.load(lang)
         let registry = try unitList.load(lang)
-        let baseURL = locate(base, default: "Examples/cuc-shtt.json")
+        let baseURL = try locate(base, default: "Examples/cuc-shtt.json", option: "--base", lang)
         let loaded = SubmissionLoader.load(baseURL, form: form)
         guard let example = loaded.submission, loaded.rejection == nil, loaded.problems.isEmpty,
             !Validator(form: form).validate(example.answers).contains(where: { $0.severity == .error })

@@ -179,3 +179,18 @@ func expectGolden(_ actual: String, _ name: String, sourceLocation: Testing.Sour
         #expect(r.stdout.contains("Tổng cộng 1 tệp: 1 không có lỗi, 0 có lỗi (0 lỗi)."))
     }
 }
+
+@Suite struct OutsideTheToolsFolderTests {
+    /// From a folder outside the tool's, the form is not found: said so (not "an error at 1:1"),
+    /// with where it looked and how to point at it; ICTREPORT_HOME points at it.
+    @Test func theFormNotFoundSaysWhereItLookedAndHowToPointAtIt() throws {
+        let dir = temporaryDirectory("outside")
+        let r = try ictreport(["validate", "x.json"], in: dir, environment: ["ICTREPORT_HOME": ""])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("Không tìm thấy Forms/ict-annual-report.yaml: đã tìm trong \(dir.path) và các thư mục cha"))
+        #expect(r.stderr.contains("--form TỆP") && r.stderr.contains("ICTREPORT_HOME"))
+        #expect(!r.stderr.contains("1:1"))
+        let found = try ictreport(["validate", "x.json"], in: dir, environment: ["ICTREPORT_HOME": repositoryRoot.path])
+        #expect(found.stdout.contains("không có tệp hoặc thư mục này"), "\(found.stdout)\n\(found.stderr)")
+    }
+}
