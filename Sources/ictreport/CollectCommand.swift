@@ -17,8 +17,11 @@ struct CollectCommand: ParsableCommand {
             4 báo cáo đang được mở trong phiên khác; 130 Ctrl-C.
             """)
 
-    @Option(help: "Mã đơn vị hoặc tên đơn vị (gõ không dấu cũng được). (Unit id or name.)")
-    var unit: String
+    @Option(
+        help:
+            "Mã đơn vị hoặc tên đơn vị (gõ không dấu cũng được); không cần khi có --edit. (Unit id or name; not needed with --edit.)"
+    )
+    var unit: String?
     @OptionGroup var formFile: FormOption
     @OptionGroup var unitList: UnitsOption
     @Option(help: "Thư mục ghi bản chính thức. (Where the final submission goes.)")
@@ -67,8 +70,8 @@ struct CollectCommand: ParsableCommand {
             guard loaded.status == .final else {
                 printError(
                     L(
-                        "\(edit) là bản nháp, không phải bản chính thức: --edit chỉ mở lại bản chính thức. Để làm tiếp bản nháp, chạy: ictreport collect --unit \(loaded.unitId.isEmpty ? unit : loaded.unitId)",
-                        "\(edit) is a draft, not a final submission: --edit reopens final ones only. To go on with a draft, run: ictreport collect --unit \(loaded.unitId.isEmpty ? unit : loaded.unitId)"
+                        "\(edit) là bản nháp, không phải bản chính thức: --edit chỉ mở lại bản chính thức. Để làm tiếp bản nháp, chạy: \(resumeCommand(unit: loaded.unitId.isEmpty ? unit ?? "MÃ-ĐƠN-VỊ" : loaded.unitId))",
+                        "\(edit) is a draft, not a final submission: --edit reopens final ones only. To go on with a draft, run: \(resumeCommand(unit: loaded.unitId.isEmpty ? unit ?? "UNIT-ID" : loaded.unitId))"
                     ).text(lang))
                 throw ExitCode(1)
             }
@@ -78,7 +81,16 @@ struct CollectCommand: ParsableCommand {
             throw ValidationError(L("--no-input cần --answers FILE", "--no-input needs --answers FILE").text(lang))
         }
         let prefill = try answers.map { try loadSubmission($0, form, lang) }
-        guard let chosen = try chooseUnit(registry, terminal: terminal, lang: lang, interactive: !noInput) else {
+        // The unit: --unit, else the file reopened names it.
+        guard let typed = unit ?? editing?.unitId else {
+            printError(
+                L(
+                    "Hãy cho biết đơn vị: --unit MÃ hoặc --unit \"tên đơn vị\" (ví dụ --unit cuc-shtt), hoặc --edit TỆP để sửa một bản chính thức.",
+                    "Name the unit: --unit ID or --unit \"unit name\" (e.g. --unit cuc-shtt), or --edit FILE to correct a final submission."
+                ).text(lang))
+            throw ExitCode(64)
+        }
+        guard let chosen = try chooseUnit(typed, registry, terminal: terminal, lang: lang, interactive: !noInput) else {
             throw ExitCode(1)
         }
         if let editing, editing.unitId != chosen.id {
@@ -138,7 +150,8 @@ struct CollectCommand: ParsableCommand {
     }
 
     /// The unit typed: an id, or a name typed loosely; several matches are offered as a list.
-    func chooseUnit(_ registry: UnitRegistry, terminal: Terminal, lang: Language, interactive: Bool) throws
+    func chooseUnit(_ unit: String, _ registry: UnitRegistry, terminal: Terminal, lang: Language, interactive: Bool)
+        throws
         -> ReportingUnit?
     {
         let matches = registry.match(unit)

@@ -22,7 +22,10 @@ struct ExportCommand: ParsableCommand {
         let lang = common.lang
         let layoutPath = try locate(self.layout, default: "Templates/unit-report.yaml", option: "--layout", lang).path
         if let problem = OutputTarget.problem(
-            output, inputs: [submission, try locate(formFile.form, default: defaultFormPath, option: "--form", lang).path, layoutPath],
+            output,
+            inputs: [
+                submission, try locate(formFile.form, default: defaultFormPath, option: "--form", lang).path, layoutPath
+            ],
             fileExtension: "xlsx")
         {
             printError((L("Không xuất: ", "Not exported: ").text(lang)) + problem.text(lang))

@@ -187,7 +187,9 @@ func expectGolden(_ actual: String, _ name: String, sourceLocation: Testing.Sour
         let dir = temporaryDirectory("outside")
         let r = try ictreport(["validate", "x.json"], in: dir, environment: ["ICTREPORT_HOME": ""])
         #expect(r.status == 1)
-        #expect(r.stderr.contains("Không tìm thấy Forms/ict-annual-report.yaml: đã tìm trong \(dir.path) và các thư mục cha"))
+        #expect(
+            r.stderr.contains(
+                "Không tìm thấy Forms/ict-annual-report.yaml: đã tìm trong \(dir.path) và các thư mục cha"))
         #expect(r.stderr.contains("--form TỆP") && r.stderr.contains("ICTREPORT_HOME"))
         #expect(!r.stderr.contains("1:1"))
         let found = try ictreport(["validate", "x.json"], in: dir, environment: ["ICTREPORT_HOME": repositoryRoot.path])

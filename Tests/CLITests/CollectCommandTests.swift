@@ -99,6 +99,29 @@ final class LiveProcess {
         #expect(again.stdout.contains("Đã có bản nháp"), "\(again.stdout)")
     }
 
+    /// --edit FILE needs no --unit (the file names its unit); without either, a Vietnamese
+    /// message says what to give. ArgumentParser's own errors are Vietnamese too.
+    @Test func editNeedsNoUnitAndUsageErrorsAreVietnamese() throws {
+        let (dir, args) = folders()
+        let made = try ictreport(
+            ["collect", "--unit", "cuc-shtt", "--answers", "Examples/cuc-shtt.json", "--no-input"] + args)
+        #expect(made.status == 0, "\(made.stdout)\n\(made.stderr)")
+        let final = dir.appendingPathComponent("submissions/cuc-shtt.json").path
+        let edited = try ictreport(["collect", "--edit", final] + args, input: ":review\nxong\n")
+        #expect(edited.status == 0, "\(edited.stdout)\n\(edited.stderr)")
+        #expect(edited.stdout.contains("(lần 2)"), "\(edited.stdout)")
+        let none = try ictreport(["collect"] + args)
+        #expect(none.status == 64)
+        #expect(none.stderr.contains("Hãy cho biết đơn vị: --unit MÃ"))
+        let typo = try ictreport(["collect", "--unitt", "x"])
+        #expect(typo.stderr.contains("Lỗi: không có tùy chọn '--unitt'. Có phải '--unit'?"), "\(typo.stderr)")
+        #expect(typo.stderr.contains("Cách dùng: ictreport collect"))
+        let english = try ictreport(["collect", "--unitt", "x", "--lang", "en"])
+        #expect(english.stderr.contains("Error: Unknown option '--unitt'"))
+        let help = try ictreport(["collect", "--help"])
+        #expect(help.stdout.contains("CÁCH DÙNG: ictreport collect") && help.stdout.contains("TÙY CHỌN:"))
+    }
+
     @Test func throughAPipeWithPrefilledAnswers() throws {
         let (dir, args) = folders()
         // The example without its total staff: only that is asked, then Enter at the review finalizes.

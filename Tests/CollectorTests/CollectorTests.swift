@@ -350,8 +350,6 @@ enum Script {
         _ = h.run(Script.all + Script.finish)
         let first = try #require(h.load(h.final))
         // Reopen: review straight away, change question 2, finalize.
-        let lines = ["c"] + Array(repeating: "", count: 0)
-        _ = lines
         let terminal = ScriptedTerminal(lines: [":review", "2", "Địa chỉ mới", "xong"])
         var options = CollectorSession.Options(
             draftURL: h.draft, outputDirectory: h.dir.appendingPathComponent("submissions"))
