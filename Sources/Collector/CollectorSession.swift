@@ -579,19 +579,56 @@ public final class CollectorSession {
         ).text(language)
     }
 
+    /// A number as the person reads it: Vietnamese grouping and decimal comma in Vietnamese.
+    func shown(_ n: Double) -> String { ValueParser.vnNumber(n) }
+
     func typeHint(_ f: Field) -> String {
         switch f.type {
-        case .integer: return L("số nguyên, ví dụ 1234 hoặc 1.234", "whole number, e.g. 1234").text(language)
-        case .decimal: return L("số, ví dụ 12,5", "number, e.g. 12.5").text(language)
+        case .integer, .decimal:
+            // The bounds, when the form sets them, and an example within them.
+            let (lo, hi) = (f.min, f.max)
+            let kind = f.type == .integer ? L("số nguyên", "whole number") : L("số", "number")
+            guard lo != nil && lo != 0 || hi != nil else {
+                return f.type == .integer
+                    ? L("số nguyên, ví dụ 1234 hoặc 1.234", "whole number, e.g. 1234").text(language)
+                    : L("số, ví dụ 12,5", "number, e.g. 12.5").text(language)
+            }
+            let example = Swift.min(Swift.max(f.type == .integer ? 1234 : 12.5, lo ?? 0), hi ?? .infinity)
+            let range: LocalizedText =
+                switch (lo, hi) {
+                case (let lo?, let hi?):
+                    L("từ \(shown(lo)) đến \(shown(hi))", "from \(formatNumber(lo)) to \(formatNumber(hi))")
+                case (let lo?, nil): L("từ \(shown(lo)) trở lên", "at least \(formatNumber(lo))")
+                case (nil, let hi?): L("tối đa \(shown(hi))", "at most \(formatNumber(hi))")
+                case (nil, nil): L("", "")
+                }
+            return L(
+                "\(kind.vi) \(range.vi), ví dụ \(shown(example))",
+                "\(kind.text(.en)) \(range.text(.en)), e.g. \(formatNumber(example))"
+            ).text(language)
         case .percent:
             return L("tỷ lệ % từ 0 đến 100, ví dụ 85 hoặc 85,5", "percentage 0–100, e.g. 85 or 85.5").text(language)
         case .year:
+            let range: LocalizedText =
+                switch (f.min, f.max) {
+                case (let lo?, let hi?):
+                    L(
+                        " từ \(formatNumber(lo)) đến \(formatNumber(hi))",
+                        " from \(formatNumber(lo)) to \(formatNumber(hi))")
+                case (let lo?, nil): L(" từ \(formatNumber(lo))", " from \(formatNumber(lo))")
+                case (nil, let hi?): L(" đến \(formatNumber(hi))", " up to \(formatNumber(hi))")
+                case (nil, nil): L("", "")
+                }
             return L(
-                "năm, 4 chữ số, ví dụ \(ValueParser.example(f, .vi))",
-                "year, 4 digits, e.g. \(ValueParser.example(f, .en))"
+                "năm, 4 chữ số\(range.vi), ví dụ \(ValueParser.example(f, .vi))",
+                "year, 4 digits\(range.text(.en)), e.g. \(ValueParser.example(f, .en))"
             ).text(language)
         case .email: return L("thư điện tử, ví dụ vanthu@most.gov.vn", "email, e.g. vanthu@most.gov.vn").text(language)
-        case .phone: return L("số điện thoại, ví dụ 024 3943 9999", "phone, e.g. 024 3943 9999").text(language)
+        case .phone:
+            // A mobile number asked for gets a mobile example.
+            let mobile = f.id.contains("mobile") || f.label.vi.localizedCaseInsensitiveContains("di động")
+            let example = mobile ? "0912 345 678" : "024 3943 9999"
+            return L("số điện thoại, ví dụ \(example)", "phone, e.g. \(example)").text(language)
         case .url:
             return L("địa chỉ web, ví dụ https://www.most.gov.vn", "web address, e.g. https://www.most.gov.vn").text(
                 language)

@@ -571,3 +571,29 @@ final class HookedTerminal: Terminal {
         #expect(!review.contains("trư\n"))
     }
 }
+
+@Suite struct HintTests {
+    func session() -> CollectorSession {
+        let h = Harness()
+        return CollectorSession(
+            form: form, unit: unit, terminal: ScriptedTerminal(lines: []),
+            options: CollectorSession.Options(draftURL: h.draft, outputDirectory: h.dir))
+    }
+
+    /// Hints show the bounds the form sets and an example within them; a mobile number's
+    /// example is a mobile number.
+    @Test func hintsShowTheBoundsAndAFittingExample() throws {
+        let s = session()
+        let services = try #require(form.field("online_services", "services"))
+        let level = try #require(services.column("current_level"))
+        #expect(s.typeHint(level) == "số nguyên từ 1 đến 4, ví dụ 4")
+        let staff = try #require(form.field("general", "staff_total"))
+        #expect(s.typeHint(staff) == "số nguyên, ví dụ 1234 hoặc 1.234")
+        let mobile = try #require(form.field("contact", "mobile"))
+        #expect(s.typeHint(mobile) == "số điện thoại, ví dụ 0912 345 678")
+        let landline = try #require(form.field("contact", "landline"))
+        #expect(s.typeHint(landline) == "số điện thoại, ví dụ 024 3943 9999")
+        let year = try #require(form.field("internal", "databases")?.column("year"))
+        #expect(s.typeHint(year).hasPrefix("năm, 4 chữ số từ 1990 đến 2019, ví dụ 2019"))
+    }
+}
