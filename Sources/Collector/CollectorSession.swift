@@ -463,6 +463,20 @@ public final class CollectorSession {
         try checkRules(after: FieldPath(section.id, field.id).description, section: section, step: step)
     }
 
+    /// The questions a rule reads, each with its answer, so that the person sees the figures
+    /// the rule compared ("Tổng số" = 7, "Tiến sỹ" = 0, …).
+    func involved(_ references: [String]) -> [String] {
+        references.compactMap { ref in
+            form.field(at: ref).map { found in
+                let name = "\"\((found.column ?? found.field).heading(language))\""
+                guard found.column == nil, let value = submission.answers[found.section.id, found.field.id] else {
+                    return name
+                }
+                return name + " = " + form.display(value, of: found.field, language)
+            }
+        }
+    }
+
     /// The rules that read this answer and whose every field is answered are checked now.
     func checkRules(after path: String, section: Section, step: Int) throws(Flow) {
         let rules = section.rules + form.rules
@@ -473,9 +487,7 @@ public final class CollectorSession {
             guard answered,
                 rule.condition.expression.evaluate(validator.relevantAnswers(submission.answers)) == .bool(false)
             else { continue }
-            let names = rule.condition.references.compactMap {
-                form.field(at: $0).map { "\"\(($0.column ?? $0.field).heading(options.language))\"" }
-            }
+            let names = involved(rule.condition.references)
             let mark =
                 rule.severity == .error
                 ? palette.error("✗ " + L("Lỗi", "Error").text(language))
@@ -788,7 +800,8 @@ public final class CollectorSession {
             case .keep: if let def { return def }
             case .skip: return false
             case .text(let s):
-                if let answer = YesNo.parse(s) { return answer }
+                // Words only: a number typed by mistake (e.g. the next answer) confirms nothing.
+                if let answer = YesNo.parse(s, digits: false) { return answer }
             }
             say(palette.error("  " + L("Hãy gõ c (có) hoặc k (không).", "Type y (yes) or n (no).").text(language)))
         }

@@ -266,6 +266,11 @@ extension CollectorSession {
             say(
                 palette.warning("⚠ " + L("Cảnh báo", "Warning").text(language)) + " (\(describe(w))): "
                     + w.message.text(lang))
+            if w.fields.count > 1 {
+                say(
+                    palette.dim(
+                        "  " + L("Số liệu: ", "Figures: ").text(language) + involved(w.fields).joined(separator: "; ")))
+            }
             let earlier = submission.explanations[w.key]
             if confirmedWarnings.contains(w.key) {
                 say(

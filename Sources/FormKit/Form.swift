@@ -55,8 +55,10 @@ public struct Section: Sendable {
     public func field(_ id: String) -> Field? { fields.first { $0.id == id } }
 
     /// "Mục 1. Thông tin chung"
+    /// "Mục 1. Thông tin chung"; in English the template's "Mục" reads "Section".
     public func heading(_ language: Language) -> String {
-        [number, title.text(language)].compactMap { $0 }.joined(separator: ". ")
+        let shownNumber = language == .en ? number?.replacingOccurrences(of: "Mục", with: "Section") : number
+        return [shownNumber, title.text(language)].compactMap { $0 }.joined(separator: ". ")
     }
 }
 

@@ -538,6 +538,11 @@ final class HookedTerminal: Terminal {
         #expect(terminal.unread == 0)
         #expect(terminal.output.components(separatedBy: "Xác nhận số liệu là đúng?").count - 1 == 2)
         #expect(terminal.output.contains("Đã xác nhận. Giải trình: Hai người nghỉ chế độ"))
+        // The figures a warning compares are shown with it.
+        #expect(
+            terminal.output.contains(
+                "Số liệu: \"Trong đó: Tổng số cán bộ thuộc biên chế\" = 6; \"Trong đó: Tổng số cán bộ ký hợp đồng\" = 4; "
+                    + "\"7. Tổng số cán bộ, công chức, viên chức của toàn đơn vị\" = 12"))
         #expect(terminal.output.contains("  Các câu mà quy tắc này dùng:\n    1) câu 18 "))
         let s = try #require(h.load(h.final))
         #expect(s.explanations == ["general/staff_breakdown_under_total": "Hai người nghỉ chế độ"])
