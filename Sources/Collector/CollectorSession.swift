@@ -731,12 +731,27 @@ public final class CollectorSession {
                 case nil:
                     continue
                 case .success(let v)?:
+                    echoUnderstood(text, v, f)
                     return v
                 case .failure(let problem)?:
                     if !problem.candidates.isEmpty, let chosen = try choose(problem, f) { return chosen }
                     say(palette.error("  " + problem.message.text(lang)))
                 }
             }
+        }
+    }
+
+    /// What was understood, when it reads differently from what was typed: a choice typed by
+    /// name or number, a number typed with grouping or a decimal comma ("2,350" → 2,35).
+    func echoUnderstood(_ typed: String, _ value: Value, _ f: Field) {
+        let shown = form.display(value, of: f, language)
+        let trimmed = typed.trimmingCharacters(in: .whitespaces)
+        guard !shown.isEmpty, shown != trimmed else { return }
+        switch f.type {
+        case .choice, .multi_choice, .integer, .decimal, .percent, .boolean, .date:
+            say(palette.dim("  → " + L("hiểu là: ", "understood as: ").text(language) + shown))
+        case .text, .long_text, .email, .phone, .url, .year, .table:
+            return
         }
     }
 

@@ -212,6 +212,8 @@ enum Script {
                 "   17 Danh sách các cơ quan, đơn vị có trang thông tin hoặc cổng thông tin điện tử: 1 dòng\n       17.1  Cục SHTT | Độc lập"
             ))
         #expect(terminal.output.contains("Không hiểu '99'"))
+        // A choice typed by its number is echoed as understood.
+        #expect(terminal.output.contains("› 2\n  → hiểu là: Độc lập\n"))
         // What is coming: the part's outline, the table's columns.
         #expect(
             terminal.output.contains("(phần 3/10)\n  Phần này gồm bảng 17: Danh sách các cơ quan, đơn vị có trang …\n"))
