@@ -51,9 +51,14 @@ public final class UnitLock {
 
     deinit { release() }
 
-    /// Releases the locks (also done when the process ends).
+    /// Releases the locks (also done when the process ends). A lock released this way holds
+    /// no holder any more: only a session that ended without releasing (a crash, a power cut,
+    /// a kill) leaves its name for the next one to report as taken over.
     public func release() {
-        for fd in descriptors { close(fd) }
+        for fd in descriptors {
+            _ = ftruncate(fd, 0)
+            close(fd)
+        }
         descriptors = []
     }
 

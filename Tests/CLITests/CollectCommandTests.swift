@@ -97,6 +97,8 @@ final class LiveProcess {
         let again = try ictreport(
             ["collect", "--unit", "cuc-shtt", "--drafts", drafts, "--out", out], input: "c\n:save\n")
         #expect(again.stdout.contains("Đã có bản nháp"), "\(again.stdout)")
+        // The first session ended cleanly: nothing was "taken over" from it.
+        #expect(!again.stderr.contains("chưa đóng"), "\(again.stderr)")
     }
 
     /// --edit FILE needs no --unit (the file names its unit); without either, a Vietnamese
