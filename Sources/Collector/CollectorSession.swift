@@ -534,6 +534,14 @@ public final class CollectorSession {
     func readInput(_ prompt: String, help: String?, recall: [String] = [], multiline: Bool = false) throws(Flow)
         -> Typed
     {
+        // A prompt longer than the screen is said first (broken between words), and the line
+        // is read after a short "› ": the editor cannot place the cursor after a wrapped prompt.
+        var prompt = prompt
+        if let columns = terminal.columns, visibleWidth(prompt) > columns - 20, prompt.hasSuffix("› ") || prompt.hasSuffix("› \u{1B}[0m") {
+            let arrow = prompt.range(of: "› ", options: .backwards)!
+            say(String(prompt[..<arrow.lowerBound]).trimmingCharacters(in: .whitespaces))
+            prompt = palette.accent("› ")
+        }
         while true {
             switch terminal.read(prompt: prompt, recall: (lastTyped.map { [$0] } ?? []) + recall) {
             case .end: throw Flow.end
