@@ -537,7 +537,9 @@ public final class CollectorSession {
         // A prompt longer than the screen is said first (broken between words), and the line
         // is read after a short "› ": the editor cannot place the cursor after a wrapped prompt.
         var prompt = prompt
-        if let columns = terminal.columns, visibleWidth(prompt) > columns - 20, prompt.hasSuffix("› ") || prompt.hasSuffix("› \u{1B}[0m") {
+        if let columns = terminal.columns, visibleWidth(prompt) > columns - 20,
+            prompt.hasSuffix("› ") || prompt.hasSuffix("› \u{1B}[0m")
+        {
             let arrow = prompt.range(of: "› ", options: .backwards)!
             say(String(prompt[..<arrow.lowerBound]).trimmingCharacters(in: .whitespaces))
             prompt = palette.accent("› ")
@@ -662,7 +664,11 @@ public final class CollectorSession {
         case .multi_choice:
             return L("gõ các số, cách nhau bởi dấu phẩy; Enter nếu không chọn", "type the numbers, separated by commas")
                 .text(language)
-        case .long_text: return L("văn bản, một dòng", "text, one line").text(language)
+        case .long_text:
+            return L(
+                "văn bản, có thể nhiều dòng; Enter ở dòng trống để kết thúc",
+                "text, several lines if needed; Enter on an empty line ends it"
+            ).text(language)
         case .text, .table: return ""
         }
     }
@@ -734,7 +740,9 @@ public final class CollectorSession {
                     continue
                 }
                 return nil
-            case .text(let text):
+            case .text(let typed):
+                // A long text goes on over several lines, until an empty one.
+                let text = f.type == .long_text ? try moreLines(after: typed) : typed
                 switch ValueParser.parse(text, for: f) {
                 case nil:
                     continue
@@ -745,6 +753,21 @@ public final class CollectorSession {
                     if !problem.candidates.isEmpty, let chosen = try choose(problem, f) { return chosen }
                     say(palette.error("  " + problem.message.text(lang)))
                 }
+            }
+        }
+    }
+
+    /// The lines that follow the first of a long text, each read after "…", up to an empty
+    /// line; the line breaks are kept.
+    func moreLines(after first: String) throws(Flow) -> String {
+        var lines = [first]
+        while true {
+            switch terminal.read(prompt: palette.dim("… "), recall: []) {
+            case .end: throw Flow.end
+            case .interrupt: throw Flow.interrupt
+            case .line(let line):
+                if line.trimmingCharacters(in: .whitespaces).isEmpty { return lines.joined(separator: "\n") }
+                lines.append(line)
             }
         }
     }
