@@ -398,11 +398,11 @@ extension CollectorSession {
                         "Chưa đủ hoặc chưa đúng \(errors.count) câu trả lời:",
                         "\(errors.count) answers are missing or invalid:"
                     ).text(language)))
-            for e in errors { say("  \(e.place(options.language)): \(e.message.text(options.language))") }
+            for e in errors { say("  \(e.place(in: form, options.language)): \(e.message.text(options.language))") }
             return .incomplete
         }
         for w in issues where w.severity == .warning {
-            say(palette.warning("⚠ ") + "\(w.place(options.language)): \(w.message.text(options.language))")
+            say(palette.warning("⚠ ") + "\(w.place(in: form, options.language)): \(w.message.text(options.language))")
         }
         return writeFinal()
     }

@@ -34,7 +34,7 @@ public enum FuzzTargets {
         let ctx = Context.shared
         let loaded = SubmissionLoader.load(bytes: bytes, file: "fuzz.json", form: ctx.form, yaml: false)
         let check = SubmissionCheck(loaded, validator: ctx.validator)
-        _ = check.render(.en)
+        _ = check.render(.en, form: ctx.form)
         _ = check.withoutAnswers
         let header = SubmissionLoader.load(bytes: bytes, file: "fuzz.json", form: ctx.form, yaml: false, answers: false)
         _ = SubmissionCheck(header, validator: ctx.validator).errorCount
@@ -66,7 +66,7 @@ public enum FuzzTargets {
             _ = ctx.validator.assess(answers)
         }
         let loaded = SubmissionLoader.load(bytes: bytes, file: "fuzz.yaml", form: ctx.form, yaml: true)
-        _ = SubmissionCheck(loaded, validator: ctx.validator).render(.en)
+        _ = SubmissionCheck(loaded, validator: ctx.validator).render(.en, form: ctx.form)
     }
 
     /// A typed answer: the first byte picks a field of the form (table columns included), the

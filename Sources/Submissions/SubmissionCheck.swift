@@ -43,11 +43,12 @@ public struct SubmissionCheck: Sendable {
     /// The file's report: a heading line, then one line a problem, errors first.
     /// Made safe for a terminal: names and values from the file are shown with their control
     /// characters escaped.
-    public func render(_ language: Language) -> String {
-        renderText(language).terminalSafe
+    /// Issues are placed by the form's section numbers ("Mục 1 › general.address").
+    public func render(_ language: Language, form: Form) -> String {
+        renderText(language, form: form).terminalSafe
     }
 
-    func renderText(_ language: Language) -> String {
+    func renderText(_ language: Language, form: Form) -> String {
         var out = loaded.file
         if let s = loaded.submission {
             var about: [String] = []
@@ -69,7 +70,8 @@ public struct SubmissionCheck: Sendable {
                 + "): \(p.message.text(language))\n"
         }
         for issue in issues.sorted(by: { $0.severity < $1.severity }) {
-            out += "  \(issue.severity.label(language)): \(issue.place(language)): \(issue.message.text(language))"
+            out +=
+                "  \(issue.severity.label(language)): \(issue.place(in: form, language)): \(issue.message.text(language))"
             if issue.severity == .warning, let why = loaded.submission?.explanations[issue.key] {
                 out += L(" — giải trình: \(why)", " — explanation: \(why)").text(language)
             }

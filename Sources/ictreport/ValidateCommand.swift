@@ -44,7 +44,7 @@ struct ValidateCommand: ParsableCommand {
                 )
             }
             let check = SubmissionCheck.run(url, validator: validator)
-            return (check.render(lang), check.errorCount)
+            return (check.render(lang, form: validator.form), check.errorCount)
         }
         var errors = 0
         var withErrors = 0

@@ -151,10 +151,12 @@ func expectGolden(_ actual: String, _ name: String, sourceLocation: Testing.Sour
         let en = try ictreport(["validate"] + files + ["--lang", "en"])
         #expect(en.status == 1)
         try expectGolden(en.stdout, "validate-mixed.en.txt")
-        #expect(en.stdout.contains("  error: general: Permanent plus contract staff exceed the total staff"))
+        // Sections are named by the template's number, then the ids a file uses.
+        #expect(
+            en.stdout.contains("  error: Section 1 › general: Permanent plus contract staff exceed the total staff"))
         #expect(
             en.stdout.contains(
-                "  warning: staffing: The staff by degree do not add up to the dedicated ICT staff — explanation: Một cán bộ chưa có văn bằng CNTT"
+                "  warning: Section 3 – 6 › staffing: The staff by degree do not add up to the dedicated ICT staff — explanation: Một cán bộ chưa có văn bằng CNTT"
             ))
         #expect(en.stdout.contains("  error: line 3, column 26: invalid JSON: expected a quoted key"))
         #expect(en.stdout.hasSuffix("5 files: 1 without errors, 4 with errors (6 errors).\n"))
@@ -163,7 +165,7 @@ func expectGolden(_ actual: String, _ name: String, sourceLocation: Testing.Sour
     @Test func answersFileInYAML() throws {
         let r = try ictreport(["validate", "Tests/Fixtures/submissions/answers-vietnamese.yaml", "--lang", "en"])
         #expect(r.status == 1)  // a partial answers file: the required answers it lacks are errors
-        #expect(r.stdout.contains("error: contact › reporter_name: required answer missing"))
+        #expect(r.stdout.contains("error: Section 2 › contact › reporter_name: required answer missing"))
         #expect(!r.stdout.contains("general"))  // staff_total 1.234 = 1.000 + 234: the staff rules hold
     }
 
