@@ -564,7 +564,8 @@ public final class CollectorSession {
                     if line.hasPrefix("\\") { return .text(String(line.dropFirst())) }
                     if line.hasPrefix(":") {
                         say(
-                            palette.error(L("Lệnh '\(line)' không có. ", "No command '\(line)'. ").text(language))
+                            palette.error(
+                                L("Không có lệnh '\(line)'. ", "There is no command '\(line)'. ").text(language))
                                 + palette.dim(commandHelp))
                         continue
                     }

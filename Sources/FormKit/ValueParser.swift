@@ -299,11 +299,17 @@ public enum ValueParser {
 
     static func parseNumber(_ text: String, for field: Field) -> Result<Value, InputProblem> {
         guard let all = numberReadings(text) else {
+            // "không", "none": the answer is a number, and nothing is 0.
+            let none = ["khong", "ko", "k", "khong co", "none", "no", "chua co"].contains(text.matchKey)
             return .failure(
                 InputProblem(
-                    L(
-                        "'\(text)' không phải là số. Ví dụ: \(example(field, .vi))",
-                        "'\(text)' is not a number. Example: \(example(field, .en))")))
+                    none
+                        ? L(
+                            "Câu này cần một số: nếu không có, hãy gõ 0.",
+                            "This question takes a number: if there is none, type 0.")
+                        : L(
+                            "'\(text)' không phải là số. Ví dụ: \(example(field, .vi))",
+                            "'\(text)' is not a number. Example: \(example(field, .en))")))
         }
         // The same rule as for numbers in files: kept exactly, or asked again.
         if let problem = NumberRules.problem(

@@ -176,3 +176,22 @@ import Testing
         }
     }
 }
+
+@Suite struct NoneInANumberTests {
+    /// "không" typed where a number is asked: the answer is to type 0, said so.
+    @Test func noneTypedInANumberFieldSaysToTypeZero() throws {
+        let field = try #require(TestSupport.form.field("general", "staff_total"))
+        for typed in ["không", "Không có", "none"] {
+            guard case .failure(let problem)? = ValueParser.parse(typed, for: field) else {
+                Issue.record("\(typed) was accepted")
+                continue
+            }
+            #expect(problem.message.vi == "Câu này cần một số: nếu không có, hãy gõ 0.")
+        }
+        guard case .failure(let other)? = ValueParser.parse("nhiều", for: field) else {
+            Issue.record("'nhiều' was accepted")
+            return
+        }
+        #expect(other.message.vi.hasPrefix("'nhiều' không phải là số"))
+    }
+}
