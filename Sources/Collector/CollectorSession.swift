@@ -752,7 +752,7 @@ public final class CollectorSession {
                     return v
                 case .failure(let problem)?:
                     if !problem.candidates.isEmpty, let chosen = try choose(problem, f) { return chosen }
-                    say(palette.error("  " + problem.message.text(lang)))
+                    say(palette.error("  " + capitalizedFirst(problem.message.text(lang))))
                 }
             }
         }

@@ -253,7 +253,7 @@ extension CollectorSession {
                         "Chưa hoàn tất được: còn \(errors.count) lỗi cần sửa.",
                         "Not finalized yet: \(errors.count) errors to correct."
                     ).text(language)))
-            for e in errors { say("  ✗ " + describe(e) + ": " + e.message.text(lang)) }
+            for e in errors { say("  ✗ " + describe(e) + ": " + capitalizedFirst(e.message.text(lang))) }
             say(L("Đi tới lỗi đầu tiên.", "Going to the first error.").text(language))
             try goTo(errors[0])
             return nil
@@ -325,7 +325,10 @@ extension CollectorSession {
             if let n = stepIndex(of: FieldPath(issue.section, f.id).description) {
                 parts.append(L("câu \(n + 1)", "question \(n + 1)").text(language))
             }
-            parts.append("\"" + short(f.heading(lang), 50) + "\"")
+            // The label once: not again when the message already names it.
+            if !issue.message.text(lang).contains(f.heading(lang)) {
+                parts.append("\"" + short(f.heading(lang), 50) + "\"")
+            }
         }
         if let row = issue.row { parts.append(L("dòng \(row)", "row \(row)").text(language)) }
         return parts.joined(separator: " › ")

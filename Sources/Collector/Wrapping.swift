@@ -53,3 +53,9 @@ private func wrapLine(_ line: String, width: Int) -> String {
     lines.append(current)
     return lines.joined(separator: "\n")
 }
+
+/// A message as a sentence: its first letter a capital ("-3 nhỏ hơn…" and "'x' không…" stay).
+func capitalizedFirst(_ message: String) -> String {
+    guard let first = message.first, first.isLowercase else { return message }
+    return first.uppercased() + message.dropFirst()
+}

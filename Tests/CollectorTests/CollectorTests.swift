@@ -100,7 +100,7 @@ enum Script {
         #expect(out.contains("'nhiều' không phải là số. Ví dụ: 1234 hoặc 1.234"))
         #expect(out.contains("-3 nhỏ hơn mức tối thiểu 0"))
         #expect(out.contains("'31/02/2018' không phải ngày hợp lệ. Gõ theo dạng ngày/tháng/năm"))
-        #expect(out.contains("ngày 15/11/2017 sớm hơn 01/01/2018"))
+        #expect(out.contains("Ngày 15/11/2017 sớm hơn 01/01/2018"))  // a message begins with a capital
         let s = try #require(h.load(h.final))
         #expect(
             Array(s.answers["general", "agency_name"]!.text!.unicodeScalars)
@@ -605,5 +605,24 @@ final class HookedTerminal: Terminal {
         #expect(s.typeHint(landline) == "số điện thoại, ví dụ 024 3943 9999")
         let year = try #require(form.field("internal", "databases")?.column("year"))
         #expect(s.typeHint(year).hasPrefix("năm, 4 chữ số từ 1990 đến 2019, ví dụ 2019"))
+    }
+}
+
+@Suite struct ErrorListTests {
+    /// The list of errors at finalizing names each question once: the message already holds
+    /// its label, the place does not say it again; messages begin with a capital.
+    @Test func anErrorNamesItsQuestionOnce() throws {
+        let h = Harness()
+        var reopened = try #require(
+            SubmissionLoader.load(repositoryFile("Examples/cuc-shtt.json"), form: form).submission)
+        reopened.answers["general", "address"] = nil
+        let terminal = ScriptedTerminal(lines: [":review", "xong"])
+        var options = CollectorSession.Options(
+            draftURL: h.draft, outputDirectory: h.dir.appendingPathComponent("submissions"))
+        options.editing = reopened
+        _ = CollectorSession(form: form, unit: unit, terminal: terminal, options: options).run()
+        let line = try #require(terminal.output.split(separator: "\n").first { $0.hasPrefix("  ✗ ") })
+        #expect(line.components(separatedBy: "2. Địa chỉ").count - 1 == 1, "\(line)")
+        #expect(line.contains(": Chưa trả lời câu hỏi bắt buộc \"2. Địa chỉ\""), "\(line)")
     }
 }
