@@ -138,6 +138,7 @@ public final class CollectorSession {
                 // session unsaid.
                 switch error {
                 case .save:
+                    markWhereStopped()
                     if saveDraft() {
                         say(
                             palette.ok(
@@ -201,6 +202,7 @@ public final class CollectorSession {
 
     /// End of input: the draft saved (said only when it was), and how to go on.
     func endOfInput() -> CollectorOutcome {
+        markWhereStopped()
         let saved = saveDraft()
         say()
         if saved {
@@ -231,7 +233,10 @@ public final class CollectorSession {
     /// What Ctrl-C does, from the prompt or from the signal handler: the draft is already
     /// on disk (it is saved after every answer); say where and how to go on.
     public func interrupted() -> CollectorOutcome {
-        if draftIsCurrent != nil || hasAnswers { saveDraft() }
+        if draftIsCurrent != nil || hasAnswers {
+            markWhereStopped()
+            saveDraft()
+        }
         say()
         sayWhereTheDraftIs()
         return .interrupted(options.draftURL)
@@ -345,6 +350,18 @@ public final class CollectorSession {
                         "Could NOT save the draft to \(options.draftURL.path): \(error)"
                     ).text(language)))
             return false
+        }
+    }
+
+    /// A session left at the question being asked resumes there, not after the last answer
+    /// accepted (which may be far ahead, when the person went back before leaving).
+    func markWhereStopped() {
+        guard steps.indices.contains(currentStep) else { return }
+        if currentStep == 0 {
+            submission.resumeAt = nil
+        } else {
+            let (section, field) = field(currentStep - 1)
+            submission.resumeAt = FieldPath(section.id, field.id).description
         }
     }
 

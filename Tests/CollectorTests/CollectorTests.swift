@@ -626,3 +626,18 @@ final class HookedTerminal: Terminal {
         #expect(line.contains(": Chưa trả lời câu hỏi bắt buộc \"2. Địa chỉ\""), "\(line)")
     }
 }
+
+@Suite struct ResumeTests {
+    /// Answer the ten questions of Mục 1, go back four (to "6. Tổng số đơn vị…") and save there:
+    /// the draft resumes there, not after the last answer accepted (Mục 2; it went to 36 once).
+    @Test func aDraftSavedAfterGoingBackResumesWhereItWasSaved() throws {
+        let h = Harness()
+        let (first, _, _) = h.run(Script.general + Array(repeating: "<", count: 4) + [":save"])
+        #expect(first == .saved(h.draft))
+        let (_, terminal, _) = h.run(["c", ":save"])
+        let afterResume = try #require(terminal.output.range(of: "Tiếp tục từ chỗ đã dừng?"))
+        let next = terminal.output[afterResume.upperBound...]
+        #expect(next.contains("\n6. Tổng số đơn vị thuộc, trực thuộc cơ quan *"), "\(next.prefix(600))")
+        #expect(!next.contains("MỤC 2"))
+    }
+}
