@@ -46,7 +46,7 @@ struct UnitPreparer: Sendable {
 /// What each sheet holds is its kind's business (Sheets/, one type per kind); this class runs
 /// the pipeline, hands every sheet each unit's rows in turn, and keeps what sheets share.
 final class ConsolidatedWorkbook {
-    let c: Consolidator
+    let consolidator: Consolidator
     let set: SubmissionSet
     let missingInputs: [String]
     /// Input paths given more than once (read once).
@@ -64,8 +64,8 @@ final class ConsolidatedWorkbook {
     let paths: [String: String]
     /// Per unit of the registry, in order: the merged unit's check once written.
     var checks: [SubmissionCheck?]
-    var form: Form { c.form }
-    var units: [ReportingUnit] { c.registry.units }
+    var form: Form { consolidator.form }
+    var units: [ReportingUnit] { consolidator.registry.units }
     /// How long the writer waited for units to be prepared (for `merge --stats`).
     var writerWaited = Duration.zero
     /// How many units the writer prepared itself, the workers being held up (for `--stats`).
@@ -80,7 +80,7 @@ final class ConsolidatedWorkbook {
         consolidator: Consolidator, set: SubmissionSet, files: [String: String], missingInputs: [String], output: URL,
         now: Date
     ) throws {
-        c = consolidator
+        self.consolidator = consolidator
         self.set = set
         self.missingInputs = missingInputs
         self.now = now
@@ -98,7 +98,7 @@ final class ConsolidatedWorkbook {
 
     /// Writes every sheet; returns what was merged.
     func write() throws -> MergeResult {
-        try workbook.setProperties(title: c.layout.title, subject: form.title.vi, author: "ictreport")
+        try workbook.setProperties(title: consolidator.layout.title, subject: form.title.vi, author: "ictreport")
         let present = units.indices.filter { paths[units[$0].id] != nil }
         let preparer = self.preparer
         let presentFiles = present.map { (path: paths[units[$0].id]!, scanned: set.current[units[$0].id]!) }

@@ -9,7 +9,7 @@ struct ChartsSheet: ConsolidatedSheet {
     func end(_ stream: SheetStream, _ book: ConsolidatedWorkbook, _ result: MergeResult) throws {
         let ws = stream.ws
         try ws.printSetup(PrintSetup())
-        try ws.merge(row: 0, columns: 0...12, book.c.layout.title, Style.title)
+        try ws.merge(row: 0, columns: 0...12, book.consolidator.layout.title, Style.title)
         guard let (summary, rows) = book.first(SummarySheet.self), rows.count > 0 else {
             try ws.write(2, 0, .text("Chưa có trang tổng hợp (summary) để vẽ biểu đồ."))
             return

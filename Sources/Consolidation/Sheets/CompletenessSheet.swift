@@ -68,7 +68,7 @@ struct CompletenessSheet: ConsolidatedSheet {
 
     static func lines(_ result: MergeResult, _ book: ConsolidatedWorkbook) -> [Line] {
         let s = result.submissions
-        let registry = book.c.registry
+        let registry = book.consolidator.registry
         let unitName: (String) -> String = { id in registry.unit(id)?.name ?? id }
         var lines: [Line] = []
         for u in result.missing where s.conflicts[u.id] == nil {

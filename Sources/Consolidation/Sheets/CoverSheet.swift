@@ -45,7 +45,7 @@ struct CoverSheet: ConsolidatedSheet {
         try ws.setColumn(1, 1, width: 18)
         try ws.printSetup(PrintSetup(landscape: false))
         try ws.setRow(0, height: 30)
-        try ws.merge(row: 0, columns: 0...1, book.c.layout.title, Style.title)
+        try ws.merge(row: 0, columns: 0...1, book.consolidator.layout.title, Style.title)
         try ws.merge(row: 1, columns: 0...1, book.form.title.vi, CellFormat(italic: true, wrap: true, align: .center))
         try ws.setRow(1, height: 48)
         try ws.write(row: 3, [.text("Chỉ tiêu"), .text("Số lượng")], Style.header)

@@ -42,7 +42,9 @@ extension ConsolidatedWorkbook {
         try ws.printSetup(
             PrintSetup(
                 repeatRows: 3...4,
-                header: "&C&\"Times New Roman,Bold\"\(c.layout.title.replacingOccurrences(of: "&", with: "&&"))"))
+                header:
+                    "&C&\"Times New Roman,Bold\"\(consolidator.layout.title.replacingOccurrences(of: "&", with: "&&"))")
+        )
         try titleRows(ws, title, width: widths.count)
         try headerRows(stream, at: 3, headers)
     }
@@ -93,7 +95,7 @@ extension ConsolidatedWorkbook {
     func row(_ stream: SheetStream, _ lead: [Cell], _ cells: [Cell] = []) throws -> Int? {
         let r = stream.row
         // Excel's last row: what does not fit is counted (and reported per unit), not written.
-        guard r < c.rowLimit else {
+        guard r < consolidator.rowLimit else {
             if let last = rowsCut.last, last.sheet == stream.ws.name, last.unit == unitBeingWritten {
                 rowsCut[rowsCut.count - 1].rows += 1
             } else {
