@@ -124,6 +124,18 @@ final class LiveProcess {
         #expect(help.stdout.contains("CÁCH DÙNG: ictreport collect") && help.stdout.contains("TÙY CHỌN:"))
     }
 
+    /// At the unit choice, the commands of the other prompts mean nothing: said, and asked
+    /// again; the end of input ends it without a session.
+    @Test func commandsAtTheUnitChoiceAreAnsweredNotObeyed() throws {
+        let (_, args) = folders()
+        let r = try ictreport(["collect", "--unit", "vu"] + args, input: "<\n:review\n:save\n?\n1\n:save\n")
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.components(separatedBy: "Hãy gõ một số từ 1 đến").count - 1 == 4, "\(r.stdout)")
+        #expect(r.stdout.contains("Đã lưu bản nháp"))
+        let ended = try ictreport(["collect", "--unit", "vu"] + args, input: "")
+        #expect(ended.status == 1)
+    }
+
     @Test func throughAPipeWithPrefilledAnswers() throws {
         let (dir, args) = folders()
         // The example without its total staff: only that is asked, then Enter at the review finalizes.
