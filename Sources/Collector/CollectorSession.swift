@@ -622,6 +622,17 @@ public final class CollectorSession {
     /// A number as the person reads it: Vietnamese grouping and decimal comma in Vietnamese.
     func shown(_ n: Double) -> String { ValueParser.vnNumber(n) }
 
+    /// "từ 1 đến 4" / "from 1 to 4", "từ 1990 trở lên", "tối đa 4": a field's bounds, the
+    /// Vietnamese numbers written by `vi`.
+    func bounds(_ lo: Double?, _ hi: Double?, vi: (Double) -> String) -> LocalizedText {
+        switch (lo, hi) {
+        case (let lo?, let hi?): L("từ \(vi(lo)) đến \(vi(hi))", "from \(formatNumber(lo)) to \(formatNumber(hi))")
+        case (let lo?, nil): L("từ \(vi(lo)) trở lên", "at least \(formatNumber(lo))")
+        case (nil, let hi?): L("tối đa \(vi(hi))", "at most \(formatNumber(hi))")
+        case (nil, nil): L("", "")
+        }
+    }
+
     func typeHint(_ f: Field) -> String {
         switch f.type {
         case .integer, .decimal:
@@ -634,14 +645,7 @@ public final class CollectorSession {
                     : L("số, ví dụ 12,5", "number, e.g. 12.5").text(language)
             }
             let example = Swift.min(Swift.max(f.type == .integer ? 1234 : 12.5, lo ?? 0), hi ?? .infinity)
-            let range: LocalizedText =
-                switch (lo, hi) {
-                case (let lo?, let hi?):
-                    L("từ \(shown(lo)) đến \(shown(hi))", "from \(formatNumber(lo)) to \(formatNumber(hi))")
-                case (let lo?, nil): L("từ \(shown(lo)) trở lên", "at least \(formatNumber(lo))")
-                case (nil, let hi?): L("tối đa \(shown(hi))", "at most \(formatNumber(hi))")
-                case (nil, nil): L("", "")
-                }
+            let range = bounds(lo, hi, vi: shown)
             return L(
                 "\(kind.vi) \(range.vi), ví dụ \(shown(example))",
                 "\(kind.text(.en)) \(range.text(.en)), e.g. \(formatNumber(example))"
@@ -649,19 +653,11 @@ public final class CollectorSession {
         case .percent:
             return L("tỷ lệ % từ 0 đến 100, ví dụ 85 hoặc 85,5", "percentage 0–100, e.g. 85 or 85.5").text(language)
         case .year:
-            let range: LocalizedText =
-                switch (f.min, f.max) {
-                case (let lo?, let hi?):
-                    L(
-                        " từ \(formatNumber(lo)) đến \(formatNumber(hi))",
-                        " from \(formatNumber(lo)) to \(formatNumber(hi))")
-                case (let lo?, nil): L(" từ \(formatNumber(lo))", " from \(formatNumber(lo))")
-                case (nil, let hi?): L(" đến \(formatNumber(hi))", " up to \(formatNumber(hi))")
-                case (nil, nil): L("", "")
-                }
+            // A year is written as is: 2019, never 2.019.
+            let range = bounds(f.min, f.max, vi: formatNumber)
             return L(
-                "năm, 4 chữ số\(range.vi), ví dụ \(ValueParser.example(f, .vi))",
-                "year, 4 digits\(range.text(.en)), e.g. \(ValueParser.example(f, .en))"
+                "năm, 4 chữ số\(range.vi.isEmpty ? "" : " " + range.vi), ví dụ \(ValueParser.example(f, .vi))",
+                "year, 4 digits\(range.vi.isEmpty ? "" : " " + range.text(.en)), e.g. \(ValueParser.example(f, .en))"
             ).text(language)
         case .email: return L("thư điện tử, ví dụ vanthu@most.gov.vn", "email, e.g. vanthu@most.gov.vn").text(language)
         case .phone:
