@@ -7,6 +7,7 @@
  * Usage: reference TRACE OUT.xlsx   (prints "cells=N write_seconds=S close_seconds=C", the close included in S)
  */
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,7 +92,13 @@ int main(int argc, char **argv) {
         switch (op) {
         case 3: worksheet_write_string(ws, row, col, str(), fmt); break;
         case 4: worksheet_write_number(ws, row, col, f64(), fmt); break;
-        case 5: { double cached = f64(); worksheet_write_formula_num(ws, row, col, str(), fmt, cached); break; }
+        case 5: {
+            double cached = f64();
+            const char *formula = str();
+            if (isnan(cached)) worksheet_write_formula_str(ws, row, col, formula, fmt, "");
+            else worksheet_write_formula_num(ws, row, col, formula, fmt, cached);
+            break;
+        }
         case 6: worksheet_write_blank(ws, row, col, fmt); break;
         default: fprintf(stderr, "reference: unknown record %d\n", op); return 2;
         }

@@ -5,7 +5,8 @@ import Foundation
 /// both write exactly the same cells and the difference in time is our own code's cost.
 ///
 /// Records (little-endian): 1 sheet(name) · 2 format(id, flags, align, size, background,
-/// number format, font) · 3 text · 4 number · 5 formula · 6 blank (row u32, col u16,
+/// number format, font) · 3 text · 4 number · 5 formula (cached number, NaN for an empty text
+/// result) · 6 blank (row u32, col u16,
 /// format u16, then the value) · 7 merge(r1, c1, r2, c2, format, text) · 8 column(first,
 /// last, width) · 9 row(row, height) · 10 select(sheet index u16): the records after it go to
 /// that sheet (sheets are written interleaved, each in row order). Strings are u32 length + UTF-8 bytes; format 0xFFFF is none.
@@ -111,7 +112,7 @@ public final class CellTrace: WorkbookObserver {
         case .text: string(storedText ?? "")
         case .number(let n): f64(n)
         case .formula(let f, let cached):
-            f64(cached ?? 0)
+            f64(cached ?? .nan)  // NaN: the formula's result is empty text
             string(f)
         case .blank: break
         }

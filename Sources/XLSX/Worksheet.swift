@@ -6,7 +6,8 @@ import TextNormalization
 public enum Cell: Sendable, Equatable {
     case text(String)
     case number(Double)
-    /// A live formula (without the leading '='); `cached` is the value shown before Excel recalculates.
+    /// A live formula (without the leading '='); `cached` is the value shown before Excel
+    /// recalculates: a number, or nil for a formula whose result is empty text ("").
     case formula(String, cached: Double?)
     case blank
 }
@@ -259,7 +260,16 @@ public final class Worksheet {
             if let observer = workbook.observer {
                 observer.wrote(cell, storedText: nil, at: row, col, format: workbook.spec(of: f), in: self)
             }
-            try check(formula.withCString { worksheet_write_formula_num(handle, r, c, $0, f, cached ?? 0) }, row, col)
+            // No cached number: the formula shows empty text until Excel recalculates (a ratio of
+            // a unit that did not submit is blank, never 0 %).
+            try check(
+                formula.withCString { text in
+                    if let cached {
+                        worksheet_write_formula_num(handle, r, c, text, f, cached)
+                    } else {
+                        worksheet_write_formula_str(handle, r, c, text, f, "")
+                    }
+                }, row, col)
         case .blank:
             if let observer = workbook.observer {
                 observer.wrote(cell, storedText: nil, at: row, col, format: workbook.spec(of: f), in: self)
