@@ -84,10 +84,11 @@ public struct UnitReportExporter {
 
     /// Writes atomically; returns the cells written.
     @discardableResult
-    public func export(_ submission: Submission, to url: URL) throws -> Int {
+    /// `mark`: a warning printed above the report (e.g. that the file was edited by hand).
+    public func export(_ submission: Submission, to url: URL, mark: String? = nil) throws -> Int {
         let wb = try Workbook(url: url, constantMemory: true)
         do {
-            try write(submission, into: wb)
+            try write(submission, into: wb, mark: mark)
             try wb.close()
         } catch {
             wb.discard()
@@ -98,7 +99,7 @@ public struct UnitReportExporter {
 
     static let lastColumn = 10  // A–K: the widest table (10 columns) plus its STT
 
-    func write(_ submission: Submission, into wb: Workbook) throws {
+    func write(_ submission: Submission, into wb: Workbook, mark: String? = nil) throws {
         let validator = Validator(form: form)
         let answers = validator.relevantAnswers(submission.answers)
         let ws = try wb.addSheet(layout.sheet)
@@ -108,6 +109,13 @@ public struct UnitReportExporter {
         try ws.setColumn(2, last, width: Self.width(2))
         try ws.printSetup(PrintSetup(landscape: true))
         var row = 0
+        if let mark {
+            try ws.merge(
+                row: row, columns: 0...last, mark,
+                CellFormat(bold: true, wrap: true, border: true, background: 0xFFE699))
+            try ws.setRow(row, height: 32)
+            row += 1
+        }
         try ws.setRow(row, height: 48)
         try ws.merge(
             row: row, columns: 0...last, form.title.vi.uppercased(),

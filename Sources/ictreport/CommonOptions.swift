@@ -88,8 +88,13 @@ func printError(_ s: String) {
 /// Reads a submission or answers file; a file that cannot be used ends the command (exit 1),
 /// wrong values are reported with their place and left out.
 func loadSubmission(_ path: String, _ form: Form, _ language: Language) throws -> Submission {
+    try loadSubmissionFile(path, form, language).submission!
+}
+
+/// The same, with what was read (its problems included).
+func loadSubmissionFile(_ path: String, _ form: Form, _ language: Language) throws -> LoadedSubmission {
     let loaded = SubmissionLoader.load(URL(fileURLWithPath: path), form: form)
-    guard let s = loaded.submission, loaded.rejection == nil else {
+    guard loaded.submission != nil, loaded.rejection == nil else {
         printError("\(loaded.file): \(loaded.rejection?.text(language) ?? "")")
         throw ExitCode(1)
     }
@@ -98,5 +103,5 @@ func loadSubmission(_ path: String, _ form: Form, _ language: Language) throws -
             "\(loaded.file): \(p.path) (" + (L("dòng \(p.line)", "line \(p.line)").text(language))
                 + "): \(p.message.text(language))")
     }
-    return s
+    return loaded
 }

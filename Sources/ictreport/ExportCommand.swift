@@ -16,6 +16,11 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var formFile: FormOption
     @Option(help: "Bố cục (mặc định Templates/unit-report.yaml).")
     var layout: String?
+    @Flag(
+        help:
+            "Xuất cả tệp đã bị sửa tay sau khi lưu (mã kiểm tra không khớp); bản in ghi rõ điều đó. (Export a hand-edited file, marked.)"
+    )
+    var force = false
     @OptionGroup var common: CommonOptions
 
     func run() throws {
@@ -35,9 +40,25 @@ struct ExportCommand: ParsableCommand {
         let layout = try loadOrExit(lang) {
             try UnitReportLayout.load(contentsOf: URL(fileURLWithPath: layoutPath), form: form)
         }
-        let s = try loadSubmission(submission, form, lang)
+        let loaded = try loadSubmissionFile(submission, form, lang)
+        let s = loaded.submission!
+        // A file edited by hand after it was saved is not what the unit finalized: not printed
+        // as if it were.
+        let edited = loaded.problems.contains { $0.path == "$.content_hash" }
+        if edited && !force {
+            printError(
+                L(
+                    "Không xuất: \(submission) đã bị sửa bằng tay sau khi lưu (mã kiểm tra nội dung không khớp), nên không còn là bản đơn vị đã hoàn tất. Hãy đề nghị đơn vị gửi lại tệp, hoặc thêm --force để vẫn xuất (bản in sẽ ghi rõ điều này).",
+                    "Not exported: \(submission) was edited by hand after it was saved (the content hash does not match), so it is not what the unit finalized. Ask the unit to send the file again, or add --force to export it anyway (the printout says so)."
+                ).text(lang))
+            throw ExitCode(1)
+        }
+        let mark =
+            edited
+            ? "LƯU Ý: tệp này đã bị sửa bằng tay sau khi đơn vị lưu (mã kiểm tra nội dung không khớp); số liệu dưới đây có thể không phải số liệu đơn vị đã hoàn tất."
+            : nil
         do {
-            try UnitReportExporter(form: form, layout: layout).export(s, to: URL(fileURLWithPath: output))
+            try UnitReportExporter(form: form, layout: layout).export(s, to: URL(fileURLWithPath: output), mark: mark)
         } catch {
             printError((L("Không tạo được tệp \(output): ", "Cannot write \(output): ").text(lang)) + "\(error)")
             throw ExitCode(1)

@@ -4,6 +4,29 @@ import Testing
 import XLSX
 
 @Suite struct WorkbookCommandTests {
+    /// A file edited by hand after it was saved is not exported as if the unit had finalized
+    /// it: refused, or with --force exported with a mark on the printout.
+    @Test func aHandEditedFileIsRefusedOrMarked() throws {
+        let dir = temporaryDirectory("cli")
+        var text = try String(contentsOf: repositoryFile("Examples/cuc-shtt.json"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"staff_total\": 420", with: "\"staff_total\": 421")
+        let edited = dir.appendingPathComponent("edited.json")
+        try text.write(to: edited, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("report.xlsx")
+        let refused = try ictreport(["export", edited.path, "-o", out.path])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("đã bị sửa bằng tay sau khi lưu"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        let forced = try ictreport(["export", edited.path, "-o", out.path, "--force"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        let sheet = try #require(try WorkbookReader(url: out).sheets.first)
+        #expect(sheet["A1"]?.value.hasPrefix("LƯU Ý: tệp này đã bị sửa bằng tay") == true)
+        // An untouched file is exported unmarked.
+        let clean = try ictreport(["export", "Examples/cuc-shtt.json", "-o", out.path])
+        #expect(clean.status == 0)
+        #expect(try WorkbookReader(url: out).sheets.first?["A1"]?.value.hasPrefix("LƯU Ý") == false)
+    }
+
     @Test func sampleThenMergeThenExport() throws {
         let dir = temporaryDirectory("cli")
         let sample = try ictreport([
