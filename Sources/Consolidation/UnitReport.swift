@@ -144,7 +144,16 @@ public struct UnitReportExporter {
                 try ws.write(row, 1, .text(field.label.vi), CellFormat(wrap: true, border: true))
                 let text: String
                 if !relevant { text = "—" } else { text = display(answers[sid, field.id], field) }
-                try ws.merge(row: row, columns: 2...last, text, value)
+                if relevant, case .number(let n)? = answers[sid, field.id] {
+                    // One rule for numbers, here as in the tables: a numeric cell in its kind's
+                    // format (whole, decimal, percent, a year without separators).
+                    try ws.merge(row: row, columns: 2...last, "", value)
+                    var format = Style.number(ColumnFormat.of(field.type))
+                    format.align = .left  // beside its label, as the template's answer box reads
+                    try ws.write(row, 2, .number(n), format)
+                } else {
+                    try ws.merge(row: row, columns: 2...last, text, value)
+                }
                 let lines = max(
                     text.split(separator: "\n").count, Int(Double(max(text.count, 1)) / 120) + 1,
                     field.label.vi.count / 45 + 1)

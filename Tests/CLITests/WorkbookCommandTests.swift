@@ -24,7 +24,15 @@ import XLSX
         // An untouched file is exported unmarked.
         let clean = try ictreport(["export", "Examples/cuc-shtt.json", "-o", out.path])
         #expect(clean.status == 0)
-        #expect(try WorkbookReader(url: out).sheets.first?["A1"]?.value.hasPrefix("LƯU Ý") == false)
+        let report = try #require(try WorkbookReader(url: out).sheets.first)
+        #expect(report["A1"]?.value.hasPrefix("LƯU Ý") == false)
+        // Numbers are numeric cells, as in the tables: the staff total is 420, not the text "420".
+        let staffRow = try #require(
+            (1...report.lastRow).first {
+                report["B\($0)"]?.value == "Tổng số cán bộ, công chức, viên chức của toàn đơn vị"
+            })
+        #expect(report["C\(staffRow)"]?.number == 420)
+        #expect(report["C\(staffRow)"]?.isText == false)
     }
 
     @Test func sampleThenMergeThenExport() throws {
