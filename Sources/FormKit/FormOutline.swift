@@ -17,7 +17,7 @@ public struct FormOutline {
             + form.parameters.map { "\($0.name) = \($0.value)" }.joined(separator: ", ") + "\n"
         for (i, s) in form.sections.enumerated() {
             out +=
-                "\n\(s.heading(language))  [\(s.id)]  (\(L("mục", "section").text(language)) \(i + 1)/\(form.sections.count))\n"
+                "\n\(s.heading(language))  [\(s.id)]  (\(L("phần", "part").text(language)) \(i + 1)/\(form.sections.count))\n"
             for f in s.fields {
                 out += line(f, indent: "  ", language)
                 for c in f.columns { out += line(c, indent: "      · ", language) }

@@ -104,7 +104,7 @@ func expectGolden(_ actual: String, _ name: String, sourceLocation: Testing.Sour
         try expectGolden(r.stdout, "form-show.vi.txt")
         let en = try ictreport(["form", "show", "--lang", "en"])
         // In English the template's "Mục" reads "Section"; its numbers stay the template's own.
-        #expect(en.stdout.contains("Section 1. General information  [general]  (section 1/10)"))
+        #expect(en.stdout.contains("Section 1. General information  [general]  (part 1/10)"))
         #expect(!en.stdout.contains("Mục "))
     }
 

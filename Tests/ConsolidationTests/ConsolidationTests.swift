@@ -130,6 +130,8 @@ struct Merged: Sendable {
         // Every line of the cover's list is written, each on its own row, before the rate.
         let rows = try CoverSheet.Line.allCases.map { try row(of: $0.label) }
         #expect(Set(rows).count == rows.count && rows.allSatisfy { $0 < rate })
+        // The form is named by its version, as a reader says it, short enough for its cell.
+        #expect(s["B\(try row(of: "Biểu mẫu"))"]?.value == "phiên bản \(form.version)")
     }
 
     /// An issue line's cells are made from the column list the header is made from: each

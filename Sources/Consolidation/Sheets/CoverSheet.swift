@@ -25,7 +25,9 @@ struct CoverSheet: ConsolidatedSheet {
 
         func value(_ r: MergeResult, _ book: ConsolidatedWorkbook) -> Cell {
             switch self {
-            case .form: .text("\(book.form.id), phiên bản \(book.form.version)")
+            // The form's title is the cover's second line: here its version, as a reader says it
+            // (not the id, which is for files, and which overflowed the cell).
+            case .form: .text("phiên bản \(book.form.version)")
             case .time: .text(book.generatedAt)
             case .expected: .number(Double(r.expected))
             case .submitted: .number(Double(r.submitted))
