@@ -69,17 +69,19 @@ final class LiveProcess {
     }
 }
 
+/// A scratch folder and the collect options that put drafts and submissions in it.
+func folders() -> (dir: URL, args: [String]) {
+    let dir = temporaryDirectory("cli")
+    return (
+        dir,
+        [
+            "--out", dir.appendingPathComponent("submissions").path, "--drafts",
+            dir.appendingPathComponent("drafts").path
+        ]
+    )
+}
+
 @Suite struct CollectCommandTests {
-    func folders() -> (dir: URL, args: [String]) {
-        let dir = temporaryDirectory("cli")
-        return (
-            dir,
-            [
-                "--out", dir.appendingPathComponent("submissions").path, "--drafts",
-                dir.appendingPathComponent("drafts").path
-            ]
-        )
-    }
 
     /// The resume hint is the command that resumes this draft: run literally, it must not
     /// start a blank report in the default folders.
@@ -216,11 +218,7 @@ final class LiveProcess {
 /// One session per unit at a time, tested with two real processes.
 @Suite struct UnitLockTests {
     @Test func aSecondSessionSaysWhoHoldsTheReportAndChangesNothing() throws {
-        let dir = temporaryDirectory("cli")
-        let args = [
-            "--out", dir.appendingPathComponent("submissions").path, "--drafts",
-            dir.appendingPathComponent("drafts").path
-        ]
+        let (dir, args) = folders()
         let first = try LiveProcess(binary, ["collect", "--unit", "cuc-shtt"] + args)
         #expect(first.waitFor("1. Tên cơ quan báo cáo"))
         first.type("Cục Sở hữu trí tuệ\n")
@@ -245,11 +243,7 @@ final class LiveProcess {
     }
 
     @Test func aLockLeftByAKilledSessionIsTakenOverAndSaid() throws {
-        let dir = temporaryDirectory("cli")
-        let args = [
-            "--out", dir.appendingPathComponent("submissions").path, "--drafts",
-            dir.appendingPathComponent("drafts").path
-        ]
+        let (dir, args) = folders()
         let first = try LiveProcess(binary, ["collect", "--unit", "cuc-shtt"] + args)
         #expect(first.waitFor("1. Tên cơ quan báo cáo"))
         kill(first.process.processIdentifier, SIGKILL)
