@@ -378,8 +378,8 @@ public final class CollectorSession {
                 say(
                     palette.dim(
                         L(
-                            "  (bỏ câu trả lời cũ của \"\(fl.heading(.vi))\": câu này không còn được hỏi)",
-                            "  (dropped the earlier answer to \"\(fl.heading(.en))\": it is no longer asked)"
+                            "  (bỏ câu trả lời cũ của \"\(fl.name(.vi))\": câu này không còn được hỏi)",
+                            "  (dropped the earlier answer to \"\(fl.name(.en))\": it is no longer asked)"
                         ).text(language)))
             }
         }
@@ -439,6 +439,11 @@ public final class CollectorSession {
         shownSection = s
         let section = form.sections[s]
         say()
+        // The template's part ("MỤC 3: NỘI DUNG BÁO CÁO"), above the first of its sections.
+        if let part = section.partHeading(options.language), s == 0 || form.sections[s - 1].part?.id != section.part?.id
+        {
+            say(palette.bold(part.uppercased()))
+        }
         say(
             palette.bold(section.heading(options.language).uppercased())
                 + palette.dim("  (" + L("phần", "part").text(language) + " \(s + 1)/\(form.sections.count))"))
@@ -469,9 +474,14 @@ public final class CollectorSession {
 
     /// One question: asked until it gets an acceptable answer.
     func ask(step: Int) throws(Flow) {
-        let (s, _) = steps[step]
+        let (s, f) = steps[step]
         sectionHeader(s)
         let (section, field) = field(step)
+        // The template's headings and notes just above this question ("3.2. Tin học hóa…").
+        for text in texts(before: f, in: section) {
+            say()
+            say(text.kind == .heading ? palette.bold(text.line(language)) : palette.dim(text.line(language)))
+        }
         if field.type == .table { return try askTable(section, field, step: step) }
         let value = try askValue(
             field, current: submission.answers[section.id, field.id],
@@ -480,12 +490,21 @@ public final class CollectorSession {
         try checkRules(after: FieldPath(section.id, field.id).description, section: section, step: step)
     }
 
+    /// The headings and notes between question `f - 1` and question `f` of a section.
+    func texts(before f: Int, in section: Section) -> [Section.Text] {
+        guard let at = section.items.firstIndex(where: { if case .field(f) = $0 { true } else { false } }) else {
+            return []
+        }
+        return section.items[..<at].reversed().prefix { if case .text = $0 { true } else { false } }.reversed()
+            .compactMap { if case .text(let t) = $0 { t } else { nil } }
+    }
+
     /// The questions a rule reads, each with its answer, so that the person sees the figures
     /// the rule compared ("Tổng số" = 7, "Tiến sỹ" = 0, …).
     func involved(_ references: [String]) -> [String] {
         references.compactMap { ref in
             form.field(at: ref).map { found in
-                let name = "\"\((found.column ?? found.field).heading(language))\""
+                let name = "\"\((found.column ?? found.field).name(language))\""
                 guard found.column == nil, let value = submission.answers[found.section.id, found.field.id] else {
                     return name
                 }
@@ -640,16 +659,17 @@ public final class CollectorSession {
             let (lo, hi) = (f.min, f.max)
             let kind = f.type == .integer ? L("số nguyên", "whole number") : L("số", "number")
             guard lo != nil && lo != 0 || hi != nil else {
-                return f.type == .integer
+                return
+                    (f.type == .integer
                     ? L("số nguyên, ví dụ 1234 hoặc 1.234", "whole number, e.g. 1234").text(language)
-                    : L("số, ví dụ 12,5", "number, e.g. 12.5").text(language)
+                    : L("số, ví dụ 12,5", "number, e.g. 12.5").text(language)) + counted(f)
             }
             let example = Swift.min(Swift.max(f.type == .integer ? 1234 : 12.5, lo ?? 0), hi ?? .infinity)
             let range = bounds(lo, hi, vi: shown)
             return L(
                 "\(kind.vi) \(range.vi), ví dụ \(shown(example))",
                 "\(kind.text(.en)) \(range.text(.en)), e.g. \(formatNumber(example))"
-            ).text(language)
+            ).text(language) + counted(f)
         case .percent:
             return L("tỷ lệ % từ 0 đến 100, ví dụ 85 hoặc 85,5", "percentage 0–100, e.g. 85 or 85.5").text(language)
         case .year:
@@ -683,8 +703,18 @@ public final class CollectorSession {
                 "văn bản, có thể nhiều dòng; Enter ở dòng trống để kết thúc",
                 "text, several lines if needed; Enter on an empty line ends it"
             ).text(language)
-        case .text, .table: return ""
+        case .text:
+            return f.suggestions.isEmpty
+                ? ""
+                : L("gõ số của một gợi ý, hoặc gõ câu trả lời", "type a suggestion's number, or your answer").text(
+                    language)
+        case .table: return ""
         }
+    }
+
+    /// What the number counts, when the template says ("; đơn vị: thủ tục").
+    func counted(_ f: Field) -> String {
+        f.unit.map { L("; đơn vị: ", "; counted in ").text(language) + $0.text(language) } ?? ""
     }
 
     func current(_ v: Value?, _ f: Field) -> String? {
@@ -716,6 +746,7 @@ public final class CollectorSession {
             if !f.choices.isEmpty {
                 for (i, c) in f.choices.enumerated() { say("    \(i + 1)) \(c.label.text(lang))") }
             }
+            for (i, suggestion) in f.suggestions.enumerated() { say("    \(i + 1)) \(suggestion.text(lang))") }
             let hint = typeHint(f)
             if !hint.isEmpty {
                 say(
@@ -755,8 +786,12 @@ public final class CollectorSession {
                 }
                 return nil
             case .text(let typed):
-                // A long text goes on over several lines, until an empty one.
-                let text = f.type == .long_text ? try moreLines(after: typed) : typed
+                // A long text goes on over several lines, until an empty one; a suggestion is
+                // taken by its number, stored in the form's own words.
+                var text = f.type == .long_text ? try moreLines(after: typed) : typed
+                if let n = Int(text.trimmingCharacters(in: .whitespaces)), f.suggestions.indices.contains(n - 1) {
+                    text = f.suggestions[n - 1].vi
+                }
                 switch ValueParser.parse(text, for: f) {
                 case nil:
                     continue

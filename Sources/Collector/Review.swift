@@ -196,7 +196,7 @@ extension CollectorSession {
                     ?? L("(chưa trả lời)", "(no answer)").text(language)
                 say(
                     "    \(k + 1)) " + L("câu", "question").text(language)
-                        + " \(s + 1) \(short(field.heading(lang), 50)): \(value)")
+                        + " \(s + 1) \(short(field.name(lang), 50)): \(value)")
             }
             let typed: Typed
             do {
@@ -326,8 +326,8 @@ extension CollectorSession {
                 parts.append(L("câu \(n + 1)", "question \(n + 1)").text(language))
             }
             // The label once: not again when the message already names it.
-            if !issue.message.text(lang).contains(f.heading(lang)) {
-                parts.append("\"" + short(f.heading(lang), 50) + "\"")
+            if !issue.message.text(lang).contains(f.name(lang)) {
+                parts.append("\"" + short(f.name(lang), 50) + "\"")
             }
         }
         if let row = issue.row { parts.append(L("dòng \(row)", "row \(row)").text(language)) }

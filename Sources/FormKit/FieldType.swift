@@ -55,14 +55,20 @@ public enum FieldType: String, Sendable, CaseIterable, Codable {
     /// The keys of a field in the form file that only some types allow.
     public enum Key: String, Sendable, CaseIterable {
         case min, max, `default`, choices, columns, rules, min_rows, max_rows
+        /// What a number counts, printed after it as the template does ("thủ tục", "dịch vụ").
+        case unit
+        /// Answers a free text may take, offered by number ("Nơi lưu trữ dữ liệu").
+        case suggestions
     }
 
     /// The type-dependent keys a field of this type may have (besides id, number, type,
     /// label, help, required, required_when and relevant, which every field may have).
     public var keys: Set<Key> {
         switch self {
-        case .integer, .decimal, .percent, .year, .date: return [.min, .max, .default]
-        case .text, .long_text, .email, .phone, .url, .boolean: return [.default]
+        case .integer, .decimal: return [.min, .max, .default, .unit]
+        case .percent, .year, .date: return [.min, .max, .default]
+        case .text: return [.default, .suggestions]
+        case .long_text, .email, .phone, .url, .boolean: return [.default]
         case .choice, .multi_choice: return [.choices, .default]
         case .table: return [.columns, .rules, .min_rows, .max_rows]
         }

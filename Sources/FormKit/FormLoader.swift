@@ -66,6 +66,7 @@ private let idPattern = #"^[a-z][a-z0-9_]*$"#
 private struct FormBuilder {
     let reader: YAMLReader
     var parameters: [(name: String, value: String)] = []
+    var parts: [Section.Part] = []
     var pending: [Pending] = []
 
     init(reader: YAMLReader) { self.reader = reader }
@@ -98,7 +99,10 @@ private struct FormBuilder {
         guard
             let top = reader.mapping(
                 root, what: L("biểu mẫu", "the form"),
-                allowed: ["id", "version", "title", "title_en", "parameters", "sections", "rules"])
+                allowed: [
+                    "id", "version", "title", "title_en", "subtitle", "subtitle_en", "parameters", "parts", "sections",
+                    "rules"
+                ])
         else { return nil }
         let id = top.string("id", required: true) ?? ""
         checkId(id, top.location("id"))
@@ -106,6 +110,8 @@ private struct FormBuilder {
         readParameters(top.node("parameters"))
         let title =
             top.localized("title", required: true).map { interpolate($0, top.location("title")) } ?? LocalizedText("")
+        let subtitle = top.localized("subtitle").map { interpolate($0, top.location("subtitle")) }
+        readParts(top.node("parts"))
 
         var sections: [Section] = []
         let sectionNodes = reader.sequence(top.node("sections"), what: L("'sections'", "'sections'"))
@@ -126,7 +132,7 @@ private struct FormBuilder {
             sections.append(section)
         }
         var form = Form(
-            id: id, version: version, title: title, parameters: parameters, sections: sections,
+            id: id, version: version, title: title, subtitle: subtitle, parameters: parameters, sections: sections,
             rules: readRules(top.node("rules"), target: { .formRule($0) }, section: nil, field: nil), file: reader.file)
         resolvePending(&form)
         checkRelevantOrder(form)
@@ -206,21 +212,93 @@ private struct FormBuilder {
         }
     }
 
-    // MARK: Sections and fields
+    // MARK: Parts, sections and fields
+
+    /// `parts:` the template's groups of sections ("MỤC 3: NỘI DUNG BÁO CÁO"), named by id.
+    mutating func readParts(_ node: Node?) {
+        for pnode in reader.sequence(node, what: L("'parts'", "'parts'")) {
+            guard
+                let m = reader.mapping(
+                    pnode, what: L("phần", "a part"), allowed: ["id", "number", "title", "title_en"])
+            else { continue }
+            let id = m.string("id", required: true) ?? ""
+            checkId(id, m.location("id"))
+            if parts.contains(where: { $0.id == id }) {
+                reader.error(
+                    at: m.location("id"), L("phần '\(id)' bị khai báo hai lần", "part '\(id)' is defined twice"))
+                continue
+            }
+            let title =
+                m.localized("title", required: true).map { interpolate($0, m.location("title")) } ?? LocalizedText(id)
+            parts.append(Section.Part(id: id, number: m.string("number"), title: title))
+        }
+    }
+
+    /// A heading or a note between the questions: `- heading: …` or `- note: …`.
+    mutating func readText(_ node: Node) -> Section.Text? {
+        guard
+            let m = reader.mapping(
+                node, what: L("tiêu đề hoặc ghi chú", "a heading or a note"),
+                allowed: ["heading", "heading_en", "note", "note_en", "number"])
+        else { return nil }
+        let kind: Section.Text.Kind = m.has("heading") ? .heading : .note
+        if m.has("heading") && m.has("note") {
+            reader.error(
+                node,
+                L(
+                    "một mục chỉ là 'heading' (tiêu đề) hoặc 'note' (ghi chú), không phải cả hai",
+                    "an item is either a 'heading' or a 'note', not both"))
+        }
+        let key = kind.rawValue
+        guard let text = m.localized(key, required: true) else { return nil }
+        if text.vi.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            reader.error(
+                at: m.location(key),
+                kind == .heading
+                    ? L("tiêu đề cần có nội dung", "a heading needs its text")
+                    : L("ghi chú cần có nội dung", "a note needs its text"))
+        }
+        return Section.Text(
+            kind: kind, number: m.string("number"), text: interpolate(text, m.location(key)),
+            location: reader.location(node))
+    }
+
+    /// Whether an item of `fields:` is a heading or a note rather than a question.
+    func isText(_ node: Node) -> Bool {
+        guard case .mapping(let pairs) = node else { return false }
+        return pairs.contains { ["heading", "note"].contains($0.key.scalar?.string) }
+    }
 
     mutating func readSection(_ node: Node, index: Int) -> Section? {
         guard
             let m = reader.mapping(
                 node, what: L("mục", "a section"),
-                allowed: ["id", "number", "title", "title_en", "help", "help_en", "fields", "rules"])
+                allowed: ["id", "number", "part", "title", "title_en", "help", "help_en", "fields", "rules"])
         else { return nil }
         let id = m.string("id", required: true) ?? ""
         checkId(id, m.location("id"))
         let title =
             m.localized("title", required: true).map { interpolate($0, m.location("title")) } ?? LocalizedText(id)
+        var part: Section.Part?
+        if let partId = m.string("part") {
+            part = parts.first { $0.id == partId }
+            if part == nil {
+                reader.error(
+                    at: m.location("part"),
+                    L(
+                        "phần '\(partId)' chưa được khai báo trong 'parts'",
+                        "part '\(partId)' is not defined under 'parts'") + didYouMean(partId, in: parts.map(\.id)))
+            }
+        }
         var fields: [Field] = []
+        var items: [Section.Item] = []
         for fnode in reader.sequence(m.node("fields"), what: L("'fields'", "'fields'")) {
+            if isText(fnode) {
+                if let t = readText(fnode) { items.append(.text(t)) }
+                continue
+            }
             if let f = readField(fnode, section: index, index: fields.count, column: nil) {
+                items.append(.field(fields.count))
                 if let dup = fields.first(where: { $0.id == f.id }) {
                     reader.error(
                         at: f.location,
@@ -237,8 +315,8 @@ private struct FormBuilder {
         let rules = readRules(m.node("rules"), target: { .sectionRule($0) }, section: index, field: nil)
         return Section(
             id: id, number: m.string("number"), title: title,
-            help: m.localized("help").map { interpolate($0, m.location("help")) },
-            fields: fields, rules: rules, location: reader.location(node))
+            help: m.localized("help").map { interpolate($0, m.location("help")) }, part: part,
+            fields: fields, items: items, rules: rules, location: reader.location(node))
     }
 
     mutating func readField(_ node: Node, section: Int, index: Int, column: Int?) -> Field? {
@@ -248,7 +326,7 @@ private struct FormBuilder {
                 node, what: isColumn ? L("cột của bảng", "a table column") : L("câu hỏi", "a field"),
                 allowed: [
                     "id", "number", "type", "label", "label_en", "help", "help_en", "required",
-                    "required_when", "relevant"
+                    "required_when", "relevant", "unit_en"
                 ] + FieldType.Key.allCases.map(\.rawValue))
         else { return nil }
         let id = m.string("id", required: true) ?? ""
@@ -271,6 +349,8 @@ private struct FormBuilder {
             help: m.localized("help").map { interpolate($0, m.location("help")) },
             required: m.bool("required") ?? false, requiredWhen: nil, relevant: nil,
             min: nil, max: nil, minDate: nil, maxDate: nil, defaultValue: nil,
+            unit: m.localized("unit").map { interpolate($0, m.location("unit")) },
+            suggestions: [],
             choices: [], columns: [], rowRules: [], minRows: m.int("min_rows"), maxRows: m.int("max_rows"),
             location: reader.location(node))
 
@@ -289,6 +369,14 @@ private struct FormBuilder {
         }
         readBounds(m, into: &field)
         readChoices(m, into: &field)
+        if fieldType.keys.contains(.suggestions) {
+            for snode in reader.sequence(m.node("suggestions"), what: L("'suggestions'", "'suggestions'")) {
+                guard let sm = reader.mapping(snode, what: L("gợi ý", "a suggestion"), allowed: ["label", "label_en"]),
+                    let label = sm.localized("label", required: true)
+                else { continue }
+                field.suggestions.append(interpolate(label, sm.location("label")))
+            }
+        }
 
         if fieldType.keys.contains(.columns) {
             for (i, cnode) in reader.sequence(m.node("columns"), what: L("'columns'", "'columns'")).enumerated() {

@@ -12,16 +12,24 @@ public struct FormOutline {
         out +=
             (L("Mã biểu mẫu: ", "Form id: ").text(language)) + "\(form.id)  "
             + (L("phiên bản ", "version ").text(language)) + form.version + "\n"
-        out +=
-            (L("Tham số: ", "Parameters: ").text(language))
-            + form.parameters.map { "\($0.name) = \($0.value)" }.joined(separator: ", ") + "\n"
+        if let subtitle = form.subtitle { out += subtitle.text(language) + "\n" }
+        out += (L("Tham số:", "Parameters:").text(language)) + "\n"
+        for p in form.parameters { out += "  \(p.name) = \(p.value)\n" }
         for (i, s) in form.sections.enumerated() {
+            if let part = s.partHeading(language), i == 0 || form.sections[i - 1].part?.id != s.part?.id {
+                out += "\n" + part.uppercased() + "  [\(s.part!.id)]\n"
+            }
             out +=
                 "\n\(s.heading(language))  [\(s.id)]  (\(L("phần", "part").text(language)) \(i + 1)/\(form.sections.count))\n"
-            for f in s.fields {
-                out += line(f, indent: "  ", language)
-                for c in f.columns { out += line(c, indent: "      · ", language) }
-                for r in f.rowRules { out += rule(r, indent: "      ", language) }
+            for item in s.printedItems {
+                switch item {
+                case .text(let t):
+                    out += "  " + (t.kind == .heading ? "▸ " : "ℹ ") + t.line(language) + "\n"
+                case .field(let f):
+                    out += line(f, indent: "  ", language)
+                    for c in f.columns { out += line(c, indent: "      · ", language) }
+                    for r in f.rowRules { out += rule(r, indent: "      ", language) }
+                }
             }
             for r in s.rules { out += rule(r, indent: "  ", language) }
         }
@@ -41,8 +49,15 @@ public struct FormOutline {
         if let hi = f.maxDate { attrs.append((L("đến ", "to ").text(language)) + ValueParser.displayDate(hi)) }
         if let lo = f.minRows { attrs.append((L("ít nhất \(lo) dòng", "at least \(lo) rows").text(language))) }
         if let hi = f.maxRows { attrs.append((L("tối đa \(hi) dòng", "at most \(hi) rows").text(language))) }
+        if let unit = f.unit { attrs.append((L("đơn vị: ", "unit: ").text(language)) + unit.text(language)) }
         var s = "\(indent)\(f.heading(language))  [\(f.id)]  (\(attrs.joined(separator: ", ")))\n"
         let indent = String(repeating: " ", count: indent.count)
+        if let help = f.help { s += indent + "    " + help.text(language) + "\n" }
+        if !f.suggestions.isEmpty {
+            s +=
+                indent + "    " + (L("gợi ý: ", "suggested: ").text(language))
+                + f.suggestions.map { $0.text(language) }.joined(separator: "; ") + "\n"
+        }
         if !f.choices.isEmpty {
             s +=
                 indent + "    "
@@ -84,6 +99,8 @@ public struct FormOutline {
                 ("type", .string(f.type.rawValue)), ("label", localized(f.label)), ("required", .bool(f.required))
             ]
             if let h = f.help { pairs.append(("help", localized(h))) }
+            if let u = f.unit { pairs.append(("unit", localized(u))) }
+            if !f.suggestions.isEmpty { pairs.append(("suggestions", .array(f.suggestions.map(localized)))) }
             if let lo = f.min { pairs.append(("min", .number(lo))) }
             if let hi = f.max { pairs.append(("max", .number(hi))) }
             if let lo = f.minDate { pairs.append(("min", .string(lo))) }
@@ -110,6 +127,17 @@ public struct FormOutline {
         }
         return .object([
             ("id", .string(form.id)), ("version", .string(form.version)), ("title", localized(form.title)),
+            ("subtitle", form.subtitle.map(localized) ?? .null),
+            (
+                "parts",
+                .array(
+                    form.parts.map {
+                        .object([
+                            ("id", .string($0.id)), ("number", $0.number.map { .string($0) } ?? .null),
+                            ("title", localized($0.title))
+                        ])
+                    })
+            ),
             ("parameters", .object(form.parameters.map { ($0.name, .string($0.value)) })),
             (
                 "sections",
@@ -117,8 +145,23 @@ public struct FormOutline {
                     form.sections.map { s in
                         .object([
                             ("id", .string(s.id)), ("number", s.number.map { .string($0) } ?? .null),
-                            ("title", localized(s.title)),
+                            ("title", localized(s.title)), ("part", s.part.map { .string($0.id) } ?? .null),
                             ("fields", .array(s.fields.map { field($0, path: "\(s.id).\($0.id)") })),
+                            // What is printed, in order: questions by id, headings and notes by text.
+                            (
+                                "items",
+                                .array(
+                                    s.printedItems.map {
+                                        switch $0 {
+                                        case .field(let f): .object([("field", .string("\(s.id).\(f.id)"))])
+                                        case .text(let t):
+                                            .object([
+                                                (t.kind.rawValue, localized(t.text)),
+                                                ("number", t.number.map { .string($0) } ?? .null)
+                                            ])
+                                        }
+                                    })
+                            ),
                             ("rules", rules(s.rules))
                         ])
                     })

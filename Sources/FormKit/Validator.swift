@@ -43,10 +43,7 @@ public struct ValidationIssue: Sendable, Hashable {
     /// Where the issue is, as people and files name it: the template's section number
     /// ("Mục 1"; "Section 1" in English), then the ids a file uses.
     public func place(in form: Form, _ language: Language) -> String {
-        let number = form.section(section).flatMap { s in
-            s.number.map { language == .en ? $0.replacingOccurrences(of: "Mục", with: "Section") : $0 }
-                ?? s.title.text(language)
-        }
+        let number = form.section(section).flatMap { $0.reference(language) ?? $0.title.text(language) }
         return [number, place(language)].compactMap { $0 }.joined(separator: " › ")
     }
 

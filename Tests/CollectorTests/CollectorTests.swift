@@ -132,6 +132,35 @@ enum Script {
         #expect(terminal.output.contains("bỏ câu trả lời cũ của \"Tên phần mềm\""))
     }
 
+    @Test func theTemplatesHeadingsNotesAndSuggestionsAreShownWhereTheyStand() throws {
+        let h = Harness()
+        var lines = Script.general + Script.contact + Script.websites + Script.online
+        lines += ["3", "2", "1", "1", "100", "90", "1"]  // one-stop: separate, horizontal, internet, full
+        lines += ["60", "40", "30", "50", "80", ""]
+        // One database row; its storage is free text, its suggestion taken by number.
+        lines += ["c", "CSDL sở hữu công nghiệp", "", "", "", "", "1", "2010", "1", "", "", "k"]
+        lines += Script.staffing + Script.plan + Script.next + Script.signOff + Script.finish
+        let (outcome, terminal, _) = h.run(lines)
+        #expect(outcome == .finalized(h.final), "\(terminal.output.suffix(2500))")
+        let out = terminal.output
+        // The part once, above its first section; headings and notes above their questions.
+        #expect(out.components(separatedBy: "MỤC 3: NỘI DUNG BÁO CÁO").count - 1 == 1)
+        #expect(out.contains("MỤC 3: NỘI DUNG BÁO CÁO\nMỤC 3 – 1. ỨNG DỤNG CÔNG NGHỆ THÔNG TIN"))
+        #expect(out.contains("Trong đó:\n\n- Tổng số cán bộ thuộc biên chế *"))
+        #expect(
+            out.contains(
+                "3.2. Tin học hóa việc tiếp nhận và xử lý hồ sơ tại bộ phận một cửa\n\na) Cách thức triển khai *"))
+        #expect(out.contains("c) Hiệu quả sử dụng trong năm\n\n- Số lượng hồ sơ tiếp nhận qua bộ phận một cửa *"))
+        #expect(out.contains("6.3. Những thuận lợi, khó khăn về nguồn lực cho ứng dụng CNTT\n\nThuận lợi"))
+        // What a number counts, as the template prints it after the blank.
+        #expect(out.contains("a. Tổng số thủ tục hành chính *\n  (số nguyên, ví dụ 1234 hoặc 1.234; đơn vị: thủ tục)"))
+        #expect(out.contains("Nơi lưu trữ dữ liệu\n    1) Máy chủ đặt tại đơn vị\n    2) Thuê ngoài\n"))
+        let s = try #require(h.load(h.final))
+        let row = try #require(s.answers["internal", "databases"]?.rows?.first)
+        #expect(row["storage"] == .text("Máy chủ đặt tại đơn vị"))
+        #expect(row["status"] == .text("deployed"))
+    }
+
     @Test func tablesWithRowRulesAndRequiredWhen() throws {
         let h = Harness()
         var lines = Script.general + Script.contact
@@ -212,7 +241,7 @@ enum Script {
         #expect(outcome == .finalized(h.final), "\(terminal.output.suffix(2500))")
         #expect(
             terminal.output.contains(
-                "   17 Danh sách các cơ quan, đơn vị có trang thông tin hoặc cổng thông tin điện tử: 1 dòng\n       17.1  Cục SHTT | Độc lập"
+                "   17 Danh sách các cơ quan, đơn vị có trang thông tin hoặc cổng thông tin điện tử liệt kê theo bảng sau: 1 dòng\n       17.1  Cục SHTT | Độc lập"
             ))
         #expect(terminal.output.contains("Không hiểu '99'"))
         // A choice typed by its number is echoed as understood.
@@ -222,7 +251,7 @@ enum Script {
             terminal.output.contains("(phần 3/10)\n  Phần này gồm bảng 17: Danh sách các cơ quan, đơn vị có trang …\n"))
         #expect(
             terminal.output.contains(
-                "  Mỗi dòng gồm: Danh sách đơn vị có trang/cổng thông tin điện tử · Cổng thông tin điện tử thành phần hay"
+                "  Mỗi dòng gồm: Danh sách đơn vị có trang/ cổng thông tin điện tử · Cổng thông tin điện tử thành phần hay"
             ))
         let s = try #require(h.load(h.final))
         #expect(s.answers["general", "address"] == .text("Số 1 Trần Duy Hưng"))
@@ -546,7 +575,7 @@ final class HookedTerminal: Terminal {
         // The figures a warning compares are shown with it.
         #expect(
             terminal.output.contains(
-                "Số liệu: \"Trong đó: Tổng số cán bộ thuộc biên chế\" = 6; \"Trong đó: Tổng số cán bộ ký hợp đồng\" = 4; "
+                "Số liệu: \"Tổng số cán bộ thuộc biên chế\" = 6; \"Tổng số cán bộ ký hợp đồng\" = 4; "
                     + "\"7. Tổng số cán bộ, công chức, viên chức của toàn đơn vị\" = 12"))
         #expect(terminal.output.contains("  Các câu mà quy tắc này dùng:\n    1) câu 18 "))
         let s = try #require(h.load(h.final))

@@ -188,7 +188,15 @@ struct Merged: Sendable {
         #expect(headers.contains("Qua Internet"))
         #expect(s.row(4).contains("Tra cứu thông tin và trạng thái giải quyết hồ sơ"))
         let internet = try #require(headers.firstIndex(of: "Qua Internet"))
-        let deployment = try #require(headers.firstIndex(of: "3.2 a) Cách thức triển khai"))
+        let deployment = try #require(headers.firstIndex(of: "a) Cách thức triển khai"))
+        // The template's heading spans the questions under it; a bullet ("-") is not a name.
+        #expect(s.row(4)[deployment] == "3.2. Tin học hóa việc tiếp nhận và xử lý hồ sơ tại bộ phận một cửa")
+        #expect(headers.contains("Tên phần mềm"))
+        let staffing = try #require(m.workbook["M3.6 Nhân lực CNTT"])
+        let phd = try #require(staffing.row(5).firstIndex(of: "Tiến sỹ"))
+        #expect(
+            staffing.row(4)[phd]
+                == "- Trình độ chuyên môn nghiệp vụ của cán bộ chuyên trách CNTT (văn bằng trong lĩnh vực CNTT):")
         let firstUnit = s.row(6)
         let sub = try #require(m.submissions.first { $0.unitName == firstUnit[1] })
         #expect(
@@ -383,7 +391,7 @@ struct Merged: Sendable {
         #expect(rows.contains(["7.", "Tổng số cán bộ, công chức, viên chức của toàn đơn vị", "430"]))
         #expect(
             rows.contains([
-                "3.2 a)", "Cách thức triển khai",
+                "a)", "Cách thức triển khai",
                 "☒ Đồng bộ trên toàn cơ quan (mua tập trung và triển khai đồng bộ cho tất cả các đơn vị thuộc và trực thuộc)\n☐ Riêng lẻ theo từng đơn vị (các đơn vị tự mua, tự triển khai)"
             ]))
         #expect(rows.contains(["Ghi rõ hồ sơ đi kèm thực hiện như thế nào", "—"]))  // not asked: kept in its place

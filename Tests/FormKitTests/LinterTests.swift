@@ -190,3 +190,85 @@ import Testing
         #expect(r.diagnostics.map { $0.formatted(.en) } == [])
     }
 }
+
+/// The template's parts, headings, notes, units and suggestions in the form file.
+@Suite struct TemplateTextLinterTests {
+    func lint(_ yaml: String) -> FormLoader.Result { FormLoader.lint(yaml, file: "t.yaml") }
+
+    static let form = """
+        id: demo
+        version: "1"
+        title: Báo cáo
+        subtitle: (Kèm theo Công văn số {dispatch})
+        parameters:
+          dispatch: 12/CV
+        parts:
+          - {id: content, number: "Mục 3:", title: Nội dung báo cáo}
+        sections:
+          - id: services
+            part: content
+            number: "3."
+            title: Dịch vụ công
+            fields:
+              - heading: Tin học hóa
+                number: "3.2."
+              - id: total
+                number: a.
+                type: integer
+                label: Tổng số thủ tục
+                unit: thủ tục
+              - note: "Trong đó:"
+              - id: storage
+                number: "-"
+                type: text
+                label: Nơi lưu trữ
+                suggestions:
+                  - label: Thuê ngoài
+        """
+
+    @Test func partsHeadingsNotesUnitsAndSuggestionsAreRead() throws {
+        let r = lint(Self.form)
+        #expect(r.diagnostics.isEmpty, "\(r.diagnostics)")
+        let form = try #require(r.form)
+        let section = try #require(form.section("services"))
+        #expect(form.subtitle?.vi == "(Kèm theo Công văn số 12/CV)")
+        #expect(section.fields.map(\.id) == ["total", "storage"])  // headings and notes are not questions
+        #expect(section.items.count == 4)
+        #expect(section.printedHeading(.vi) == "3. Dịch vụ công")
+        #expect(section.heading(.vi) == "Mục 3 – 3. Dịch vụ công")
+        #expect(section.heading(.en) == "Section 3 – 3. Dịch vụ công")
+        #expect(section.partHeading(.vi) == "Mục 3: Nội dung báo cáo")
+        #expect(section.text(above: "total")?.line(.vi) == "3.2. Tin học hóa")
+        #expect(section.text(above: "storage")?.kind == .note)
+        #expect(section.field("total")?.unit?.vi == "thủ tục")
+        #expect(section.field("storage")?.suggestions.map(\.vi) == ["Thuê ngoài"])
+        #expect(section.field("storage")?.name(.vi) == "Nơi lưu trữ")  // the bullet is not its name
+        #expect(section.field("total")?.name(.vi) == "a. Tổng số thủ tục")
+    }
+
+    @Test func mistakesAreNamedWithTheirPlace() {
+        func errors(_ replace: String, _ with: String) -> [String] {
+            let yaml = Self.form.replacingOccurrences(of: replace, with: with)
+            #expect(yaml != Self.form, "the replacement must apply")
+            return lint(yaml).errors.map { "\($0.location.line): \($0.message.text(.en))" }
+        }
+        #expect(
+            errors("part: content", "part: contnet") == [
+                "11: part 'contnet' is not defined under 'parts'; did you mean 'content'?"
+            ])
+        #expect(
+            errors("- note: \"Trong đó:\"", "- note: \"Trong đó:\"\n        heading: X").contains {
+                $0.contains("either a 'heading' or a 'note'")
+            })
+        #expect(
+            errors("unit: thủ tục", "unit: thủ tục\n        suggestions: []").contains {
+                $0.contains("'suggestions' only applies to fields of type text")
+            })
+        #expect(
+            errors("label: Nơi lưu trữ", "label: Nơi lưu trữ\n        unit: x").contains {
+                $0.contains("'unit' only applies to fields of type integer, decimal")
+            })
+        #expect(
+            errors("  - heading: Tin học hóa", "  - heading: ''").contains { $0.contains("a heading needs its text") })
+    }
+}

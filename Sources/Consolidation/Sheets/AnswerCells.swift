@@ -23,11 +23,14 @@ struct AnswerCells: Sendable {
     }
 
     /// The columns a field becomes: one, or one tick column a choice, as `cells(of:_:ticks:)`.
-    func columns(of field: Field, ticks: Bool) -> [(group: String?, header: String, choice: String?)] {
+    /// `under`: the template's heading the question sits under, which groups its columns.
+    func columns(of field: Field, ticks: Bool, under: Section.Text? = nil) -> [(
+        group: String?, header: String, choice: String?
+    )] {
         if field.type == .multi_choice || (ticks && field.type == .choice) {
-            return field.choices.map { (field.heading(.vi), $0.label.vi, $0.id) }
+            return field.choices.map { (field.name(.vi), $0.label.vi, $0.id) }
         }
-        return [(nil, field.heading(.vi), nil)]
+        return [(under.map { $0.line(.vi) }, field.name(.vi), nil)]
     }
 
     func format(for field: Field, ticks: Bool) -> CellFormat {

@@ -145,7 +145,7 @@ struct IssuePlaces: Sendable {
         for section in form.sections {
             sections[section.id] = section.heading(.vi)
             for field in section.fields {
-                fields[FieldPath(section.id, field.id)] = field.heading(.vi)
+                fields[FieldPath(section.id, field.id)] = field.name(.vi)
                 references["\(section.id).\(field.id)"] = field.label.vi
                 for column in field.columns {
                     fields[FieldPath(section.id, field.id, column: column.id)] = column.label.vi

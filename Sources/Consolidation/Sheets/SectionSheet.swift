@@ -28,7 +28,10 @@ struct SectionSheet: ConsolidatedSheet {
 
     func begin(_ stream: SheetStream, _ book: ConsolidatedWorkbook, sample: SheetSample) throws {
         guard let section = cells.form.section(section) else { return }
-        let layout = fields.flatMap { f in cells.columns(of: f.field, ticks: false).map { (field: f.field, column: $0) }
+        let layout = fields.flatMap { f in
+            cells.columns(of: f.field, ticks: false, under: section.text(above: f.field.id)).map {
+                (field: f.field, column: $0)
+            }
         }
         let widths =
             [
