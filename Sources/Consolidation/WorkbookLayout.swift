@@ -59,7 +59,8 @@ public enum SheetLayout: Sendable {
     case summary(name: String, title: String, columns: [SummaryColumn])
     case charts(name: String, charts: [ChartLayout])
     case section(name: String?, section: String, fields: [String]?)
-    case table(name: String?, section: String, table: String, ticks: Set<String>)
+    /// `title`: the sheet's heading when the table's label is an instruction ("Các đơn vị căn cứ…").
+    case table(name: String?, title: String?, section: String, table: String, ticks: Set<String>)
     case issues(name: String)
     case completeness(name: String)
 }
@@ -192,7 +193,9 @@ public struct WorkbookLayout: Sendable {
                     }
                 }
                 layout.sheets.append(
-                    .table(name: sheetName, section: found.section.id, table: found.field.id, ticks: ticks))
+                    .table(
+                        name: sheetName, title: m.string("title").map(fill), section: found.section.id,
+                        table: found.field.id, ticks: ticks))
             default:
                 let kinds = ["cover", "summary", "charts", "section", "table", "issues", "completeness"]
                 reader.error(at: m.location("kind"), unknown("sheet kind", kind, kinds))

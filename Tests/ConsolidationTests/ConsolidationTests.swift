@@ -192,6 +192,11 @@ struct Merged: Sendable {
         // The template's heading spans the questions under it; a bullet ("-") is not a name.
         #expect(s.row(4)[deployment] == "3.2. Tin học hóa việc tiếp nhận và xử lý hồ sơ tại bộ phận một cửa")
         #expect(headers.contains("Tên phần mềm"))
+        // A table whose label is the template's instruction gets the layout's title.
+        let roadmap = try #require(m.workbook["M3.3d Lộ trình DVC"])
+        #expect(
+            roadmap.row(1).first
+                == "MỤC 3 – 3. KẾT QUẢ THỰC HIỆN LỘ TRÌNH CUNG CẤP DỊCH VỤ CÔNG TRỰC TUYẾN NĂM 2018")
         let staffing = try #require(m.workbook["M3.6 Nhân lực CNTT"])
         let phd = try #require(staffing.row(5).firstIndex(of: "Tiến sỹ"))
         #expect(

@@ -62,8 +62,8 @@ enum ConsolidatedSheets {
             return ChartsSheet(name: name, charts: charts)
         case .section(let name, let section, let fields):
             return SectionSheet(name: name, section: section, only: fields, cells: cells)
-        case .table(let name, let section, let table, let ticks):
-            return TableSheet(name: name, section: section, table: table, ticks: ticks, cells: cells)
+        case .table(let name, let title, let section, let table, let ticks):
+            return TableSheet(name: name, title: title, section: section, table: table, ticks: ticks, cells: cells)
         case .issues(let name):
             return IssuesSheet(name: name, places: IssuePlaces(cells.form))
         case .completeness(let name):

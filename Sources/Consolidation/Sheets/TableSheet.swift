@@ -5,17 +5,20 @@ import XLSX
 /// unit's name and its number within the unit.
 struct TableSheet: ConsolidatedSheet {
     let name: String
+    /// The heading above the table; its label when the layout gives none.
+    let title: String
     let section: String
     let table: FieldRef?
     /// Choice columns shown as one tick column a choice.
     let ticks: Set<String>
     let cells: AnswerCells
 
-    init(name: String?, section: String, table: String, ticks: Set<String>, cells: AnswerCells) {
+    init(name: String?, title: String? = nil, section: String, table: String, ticks: Set<String>, cells: AnswerCells) {
         let form = cells.form
         let s = form.section(section)
         let label = s?.field(table)?.label.vi ?? table
-        self.name = name ?? "\(s?.number.map { $0 + " " } ?? "")\(label)"
+        self.name = name ?? "\(s?.reference(.vi).map { $0 + " " } ?? "")\(label)"
+        self.title = (title ?? label).uppercased()
         self.section = section
         self.table = form.field(section, table).map(FieldRef.init)
         self.ticks = ticks
@@ -49,7 +52,7 @@ struct TableSheet: ConsolidatedSheet {
             [Style.center, Style.text, Style.center]
             + layout.map { cells.format(for: $0.field, ticks: $0.column.choice != nil) }
         try book.begin(
-            stream, table.label.vi.uppercased(), widths: widths,
+            stream, title, widths: widths,
             headers: [(nil, "STT"), (nil, "Đơn vị"), (nil, "TT trong đơn vị")]
                 + layout.map { ($0.column.group, $0.column.header) }, formats: formats)
     }
