@@ -3,9 +3,9 @@ SWIFT      ?= swift
 CONFIG     ?= debug
 BIN         = .build/$(CONFIG)/ictreport
 # Debian packages the project needs: the Excel writer, the line editor of the collector, the
-# independent workbook reader CI uses,
-# and pkg-config for the system-library target.
-DEBS        = libxlsxwriter-dev libedit-dev python3-openpyxl pkg-config
+# independent workbook reader CI uses, pkg-config for the system-library target, and
+# PostgreSQL, whose throw-away cluster the campaign store's tests start (Tests/TestSupport).
+DEBS        = libxlsxwriter-dev libedit-dev python3-openpyxl pkg-config postgresql
 
 .PHONY: deps build test lint format demo bench clean fuzz fuzz-build fuzz-short
 
@@ -35,6 +35,7 @@ format:
 
 DEMO        = out/demo
 WORKBOOK    = $(DEMO)/tong-hop-bao-cao-cntt.xlsx
+CAMPAIGN    = $(DEMO)/campaign.sqlite
 
 ## test: every test (unit, end-to-end through the built binary, workbook read-back),
 ## then the demo workbook opened by an independent reader (Debian's python3-openpyxl).
@@ -46,15 +47,21 @@ test: deps lint
 	/usr/bin/python3 Tests/check_workbook.py $(WORKBOOK) $(DEMO)/submissions
 
 ## demo: the main job on the bundled sample data: sample submissions for every unit of
-## Forms/units.yaml, merged into the consolidated workbook, plus one unit's own report.
+## Forms/units.yaml, merged into the consolidated workbook, plus one unit's own report, and
+## the same submissions imported into a campaign store (out/demo/campaign.sqlite), its status shown.
 demo: build
 	@rm -rf $(DEMO)
 	@$(BIN) form check
 	@$(BIN) sample --seed 2018 -o $(DEMO)/submissions
 	@$(BIN) merge $(DEMO)/submissions -o $(WORKBOOK)
 	@$(BIN) export Examples/cuc-shtt.json -o $(DEMO)/bao-cao-cuc-shtt.xlsx
+	@$(BIN) campaign init --db $(CAMPAIGN) --by demo
+	@$(BIN) campaign import $(DEMO)/submissions --db $(CAMPAIGN) --by demo > $(DEMO)/campaign-import.txt
+	@tail -n 1 $(DEMO)/campaign-import.txt
+	@$(BIN) campaign status --db $(CAMPAIGN)
 	@echo
 	@echo "Bảng tổng hợp / consolidated workbook: $(WORKBOOK)"
+	@echo "Kho đợt báo cáo / campaign store: $(CAMPAIGN)"
 
 ## bench: release build against a C reference writing the same cells (see README, Benchmark).
 bench: deps

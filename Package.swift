@@ -16,7 +16,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3")
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The campaign store: one query layer (SQLKit) over both engines.
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0")
     ],
     targets: [
         // Unicode NFC, one implementation for all text (forms, submissions, workbooks).
@@ -31,6 +35,16 @@ let package = Package(
         // Debian's libedit (make deps installs libedit-dev): line editing in the collector.
         .systemLibrary(name: "Clibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .target(name: "Collector", dependencies: ["FormKit", "Submissions", "Clibedit"]),
+        // The campaign store: submissions, revisions, review states and the log in one
+        // database, SQLite (a file, the default) or PostgreSQL, through one SQLKit layer.
+        .target(
+            name: "CampaignStore",
+            dependencies: [
+                "FormKit", "Submissions", "AtomicFiles",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit")
+            ]),
         // Debian's libxlsxwriter (make deps installs libxlsxwriter-dev).
         .systemLibrary(name: "Cxlsxwriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .target(name: "XLSX", dependencies: ["Cxlsxwriter", "TextNormalization", "AtomicFiles"]),
@@ -40,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "ictreport",
             dependencies: [
-                "FormKit", "Submissions", "Collector", "Consolidation", "XLSX", "AtomicFiles",
+                "FormKit", "Submissions", "Collector", "Consolidation", "XLSX", "AtomicFiles", "CampaignStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]
         ),
@@ -64,6 +78,7 @@ let package = Package(
         .testTarget(name: "XLSXTests", dependencies: ["XLSX", "TestSupport"]),
         .testTarget(name: "ConsolidationTests", dependencies: ["Consolidation", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["XLSX", "TestSupport"]),
+        .testTarget(name: "CampaignStoreTests", dependencies: ["CampaignStore", "TestSupport"]),
         .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "FormKit", "TestSupport"])
     ]
 )
