@@ -528,11 +528,17 @@ public final class CampaignStore: @unchecked Sendable {
 
     /// Per unit, in registry order: the current final revision's file, or the latest draft of
     /// a unit that has only drafts.
-    public func currentFiles() throws(StoreError) -> [StoredFile] {
-        try db.all(
+    public func currentFiles() throws(StoreError) -> [StoredFile] { try currentFiles(nil) }
+
+    /// One unit's current file (as `currentFiles`), nil when it has sent nothing.
+    public func currentFile(_ unitId: String) throws(StoreError) -> StoredFile? { try currentFiles(unitId).first }
+
+    private func currentFiles(_ unitId: String?) throws(StoreError) -> [StoredFile] {
+        let filter: SQLQueryString = unitId.map { "WHERE u.id = \(bind: $0)" } ?? ""
+        return try db.all(
             """
             SELECT u.id AS unit_id, r.file_name, r.bytes, r.kind
-            FROM units u JOIN revisions r ON r.id = COALESCE(u.current_id, u.draft_id)
+            FROM units u JOIN revisions r ON r.id = COALESCE(u.current_id, u.draft_id) \(filter)
             ORDER BY u.position
             """
         ).map { row throws(StoreError) in

@@ -16,15 +16,24 @@ struct UnitPreparer: Sendable {
     let form: Form
     let validator: Validator
     let sheets: [any ConsolidatedSheet]
+    /// Submissions held in memory (the campaign store's), by path; others are files.
+    let contents: [String: [UInt8]]
 
     /// The unit's part from its file, read in full. `scanned` is what the merge's first pass
     /// read of the same file: when the file is no longer that one (changed, replaced or gone
     /// in between), the part says so and holds no cells.
     func prepare(_ path: String, scanned: LoadedSubmission) -> UnitPart {
-        var loaded = SubmissionLoader.load(path: path, form: form)
-        if loaded.identity == nil || loaded.identity != scanned.identity
-            || loaded.submission?.unitId != scanned.submission?.unitId
-        {
+        var loaded: LoadedSubmission
+        let changed: Bool
+        if let bytes = contents[path] {
+            // Held in memory: it cannot change under the merge.
+            loaded = SubmissionLoader.load(bytes: bytes, file: scanned.file, form: form, yaml: false)
+            changed = false
+        } else {
+            loaded = SubmissionLoader.load(path: path, form: form)
+            changed = loaded.identity == nil || loaded.identity != scanned.identity
+        }
+        if changed || loaded.submission?.unitId != scanned.submission?.unitId {
             loaded = LoadedSubmission(
                 file: scanned.file, submission: nil, problems: [],
                 rejection:
@@ -76,11 +85,15 @@ final class ConsolidatedWorkbook {
     /// The sheets being written, as `sheets` (set by `write()`).
     private(set) var streams: [SheetStream] = []
 
+    /// Per unit id, its review in the campaign store (nil when merging files).
+    let reviews: [String: UnitReview]?
+
     init(
         consolidator: Consolidator, set: SubmissionSet, files: [String: String], missingInputs: [String], output: URL,
-        now: Date
+        now: Date, contents: [String: [UInt8]] = [:], reviews: [String: UnitReview]? = nil
     ) throws {
         self.consolidator = consolidator
+        self.reviews = reviews
         self.set = set
         self.missingInputs = missingInputs
         self.now = now
@@ -89,7 +102,8 @@ final class ConsolidatedWorkbook {
         missingFormat = try workbook.resolve(Style.missing)
         let cells = AnswerCells(form: consolidator.form)
         sheets = consolidator.layout.sheets.map { ConsolidatedSheets.make($0, cells: cells) }
-        preparer = UnitPreparer(form: consolidator.form, validator: consolidator.validator, sheets: sheets)
+        preparer = UnitPreparer(
+            form: consolidator.form, validator: consolidator.validator, sheets: sheets, contents: contents)
         var paths: [String: String] = [:]
         for (unit, loaded) in set.current { paths[unit] = files[loaded.file] }
         self.paths = paths
@@ -174,6 +188,12 @@ final class ConsolidatedWorkbook {
 
     func date(_ d: Date?) -> String {
         d.map(timeFormatter.string(from:)) ?? ""
+    }
+
+    /// A unit's review state as the sheets show it ("Đã duyệt"), when merging from the store.
+    func reviewState(_ unitId: String) -> String? {
+        guard let state = reviews?[unitId]?.state, let first = state.first else { return nil }
+        return first.uppercased() + state.dropFirst()
     }
 
     /// A unit's status as the summary shows it.

@@ -35,6 +35,19 @@ public struct MergeResult: Sendable {
     public var conflictCount: Int { submissions.conflicts.count }
 }
 
+/// A unit's review in the campaign store, as the summary and completeness sheets show it.
+public struct UnitReview: Sendable, Equatable {
+    /// The state in words ("đã duyệt", "trả lại", …).
+    public var state: String
+    /// The coordinator's comment when the unit was sent back (kept until it is accepted).
+    public var comment: String?
+
+    public init(state: String, comment: String?) {
+        self.state = state
+        self.comment = comment
+    }
+}
+
 /// Merges many units' submissions into the consolidated workbook leaders read and print.
 public struct Consolidator {
     public let form: Form
@@ -63,6 +76,24 @@ public struct Consolidator {
         /// Input paths given more than once (read once).
         public var repeatedInputs: [String]
         public var seconds: Double
+        /// The files' bytes, by path, when they are held in memory (from the campaign store)
+        /// rather than read from disk; empty for files.
+        public var contents: [String: [UInt8]] = [:]
+    }
+
+    /// The same first pass over submissions held in memory (the campaign store's current
+    /// files): `name` is how the workbook names each, as a file's name names it.
+    public static func scan(stored: [(name: String, bytes: [UInt8])], form: Form) -> Scan {
+        let start = ContinuousClock.now
+        let headers = parallelMap(stored.count) {
+            SubmissionLoader.load(
+                bytes: stored[$0].bytes, file: stored[$0].name, form: form, yaml: false, answers: false)
+        }
+        var scan = Scan(
+            files: stored.map(\.name), headers: headers, missingInputs: [], repeatedInputs: [],
+            seconds: seconds(ContinuousClock.now - start))
+        scan.contents = Dictionary(stored.map { ($0.name, $0.bytes) }, uniquingKeysWith: { a, _ in a })
+        return scan
     }
 
     public static func scan(_ inputs: [String], form: Form) -> Scan {
@@ -95,9 +126,12 @@ public struct Consolidator {
         try merge(Consolidator.scan(inputs, form: form), to: output, now: now, observer: observer)
     }
 
-    public func merge(_ scan: Scan, to output: URL, now: Date = Date(), observer: (any WorkbookObserver)? = nil) throws
-        -> MergeResult
-    {
+    /// `reviews`, per unit id, when the submissions come from the campaign store: each unit's
+    /// review state and the coordinator's comment, shown in the summary and completeness sheets.
+    public func merge(
+        _ scan: Scan, to output: URL, now: Date = Date(), observer: (any WorkbookObserver)? = nil,
+        reviews: [String: UnitReview]? = nil
+    ) throws -> MergeResult {
         var clock = ContinuousClock.now
         var phases: [(String, Double)] = [("scan", scan.seconds)]
         func lap(_ name: String) {
@@ -110,7 +144,7 @@ public struct Consolidator {
         let writer = try ConsolidatedWorkbook(
             consolidator: self, set: set,
             files: Dictionary(zip(scan.headers.map(\.file), scan.files), uniquingKeysWith: { a, _ in a }),
-            missingInputs: scan.missingInputs, output: output, now: now)
+            missingInputs: scan.missingInputs, output: output, now: now, contents: scan.contents, reviews: reviews)
         writer.repeatedInputs = scan.repeatedInputs
         writer.workbook.observer = observer
         var result: MergeResult

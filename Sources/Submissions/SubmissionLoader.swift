@@ -60,17 +60,24 @@ public enum SubmissionLoader {
             bytes: file.bytes, file: name, form: form, yaml: lower.hasSuffix(".yaml") || lower.hasSuffix(".yml"),
             answers: answers)
         loaded.identity = file.identity
-        // What a merge's first pass sorts copies from conflicts by; a full read has no use for it.
-        if !answers {
-            var hasher = Hasher()
-            file.bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
-            loaded.fileDigest = hasher.finalize()
-        }
         return loaded
     }
 
     /// Reads a file's bytes (JSON, or YAML when `yaml`); `file` is the name its messages give.
     public static func load(bytes: [UInt8], file name: String, form: Form, yaml: Bool, answers: Bool = true)
+        -> LoadedSubmission
+    {
+        var loaded = parse(bytes: bytes, file: name, form: form, yaml: yaml, answers: answers)
+        // What a merge's first pass sorts copies from conflicts by; a full read has no use for it.
+        if !answers {
+            var hasher = Hasher()
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+            loaded.fileDigest = hasher.finalize()
+        }
+        return loaded
+    }
+
+    private static func parse(bytes: [UInt8], file name: String, form: Form, yaml: Bool, answers: Bool)
         -> LoadedSubmission
     {
         let tree: DataTree

@@ -93,7 +93,12 @@ func loadSubmission(_ path: String, _ form: Form, _ language: Language) throws -
 
 /// The same, with what was read (its problems included).
 func loadSubmissionFile(_ path: String, _ form: Form, _ language: Language) throws -> LoadedSubmission {
-    let loaded = SubmissionLoader.load(URL(fileURLWithPath: path), form: form)
+    try usable(SubmissionLoader.load(URL(fileURLWithPath: path), form: form), language)
+}
+
+/// What was read, when it can be used: its problems printed with their place; a file that
+/// cannot be used ends the command (exit 1).
+func usable(_ loaded: LoadedSubmission, _ language: Language) throws -> LoadedSubmission {
     guard loaded.submission != nil, loaded.rejection == nil else {
         printError("\(loaded.file): \(loaded.rejection?.text(language) ?? "")")
         throw ExitCode(1)

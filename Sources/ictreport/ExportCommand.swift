@@ -1,4 +1,5 @@
 import ArgumentParser
+import CampaignStore
 import Consolidation
 import FormKit
 import Foundation
@@ -9,8 +10,11 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Xuất báo cáo của một đơn vị ra Excel theo mẫu chính thức. (Export one unit's report.)")
 
-    @Argument(help: "Tệp bài nộp (.json).")
-    var submission: String
+    @Argument(help: "Tệp bài nộp (.json), hoặc --unit với kho đợt báo cáo.")
+    var submission: String?
+    @Option(help: "Đơn vị có bài nộp hiện hành trong kho (--db) cần xuất. (A unit of the campaign store.)")
+    var unit: String?
+    @OptionGroup var store: StoreOption
     @Option(name: .shortAndLong, help: "Tệp Excel kết quả (.xlsx).")
     var output: String
     @OptionGroup var formFile: FormOption
@@ -26,6 +30,23 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let lang = common.lang
         let layoutPath = try locate(self.layout, default: "Templates/unit-report.yaml", option: "--layout", lang).path
+        if let unit { return try runFromStore(unit, layoutPath: layoutPath) }
+        guard let submission else {
+            printError(
+                L(
+                    "Hãy nêu tệp bài nộp, hoặc --unit MÃ-ĐƠN-VỊ để xuất bài nộp hiện hành trong kho đợt báo cáo (--db).",
+                    "Name the submission file, or --unit UNIT-ID to export the current submission in the campaign store (--db)."
+                ).text(lang))
+            throw ExitCode(64)
+        }
+        if store.db != nil {
+            printError(
+                L(
+                    "--db cần --unit MÃ-ĐƠN-VỊ (đơn vị cần xuất).", "--db needs --unit UNIT-ID (the unit to export)."
+                )
+                .text(lang))
+            throw ExitCode(64)
+        }
         if let problem = OutputTarget.problem(
             output,
             inputs: [
@@ -41,6 +62,52 @@ struct ExportCommand: ParsableCommand {
             try UnitReportLayout.load(contentsOf: URL(fileURLWithPath: layoutPath), form: form)
         }
         let loaded = try loadSubmissionFile(submission, form, lang)
+        try export(loaded, form: form, layout: layout, source: submission)
+    }
+
+    /// The unit's current submission in the campaign store (its latest draft when it has no
+    /// final one), exported as a file of it would be; the form is the campaign's.
+    func runFromStore(_ query: String, layoutPath: String) throws {
+        let lang = common.lang
+        if submission != nil || formFile.form != nil {
+            printError(
+                L(
+                    "Với --unit, bài nộp và biểu mẫu lấy từ kho: không nêu thêm tệp hay --form.",
+                    "With --unit the submission and the form come from the store: name no file or --form."
+                ).text(lang))
+            throw ExitCode(64)
+        }
+        var storeFiles: [String] = []
+        if case .sqlite(let path) = store.location { storeFiles.append(path) }
+        if let problem = OutputTarget.problem(output, inputs: storeFiles + [layoutPath], fileExtension: "xlsx") {
+            printError((L("Không xuất: ", "Not exported: ").text(lang)) + problem.text(lang))
+            throw ExitCode(2)
+        }
+        let opened = try store.open(lang)
+        defer { opened.close() }
+        let (campaign, unit, file) = try storeStep(lang) { () throws(StoreError) in
+            let unit = try opened.unit(query)
+            return (try opened.campaign(), unit, try opened.currentFile(unit.id))
+        }
+        guard let file else {
+            printError(
+                L(
+                    "\(unit.name) chưa có bài nộp nào trong kho \(store.location.displayName).",
+                    "\(unit.name) has no submission in the store \(store.location.displayName)."
+                ).text(lang))
+            throw ExitCode(1)
+        }
+        let layout = try loadOrExit(lang) {
+            try UnitReportLayout.load(contentsOf: URL(fileURLWithPath: layoutPath), form: campaign.form)
+        }
+        let name = "\(store.location.displayName): \(file.fileName)"
+        let loaded = SubmissionLoader.load(bytes: file.bytes, file: name, form: campaign.form, yaml: false)
+        try export(try usable(loaded, lang), form: campaign.form, layout: layout, source: name)
+    }
+
+    /// Writes the unit's report, after checking the file was not edited by hand.
+    func export(_ loaded: LoadedSubmission, form: Form, layout: UnitReportLayout, source submission: String) throws {
+        let lang = common.lang
         let s = loaded.submission!
         // A file edited by hand after it was saved is not what the unit finalized: not printed
         // as if it were.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CampaignStore
 import Consolidation
 import FormKit
 import Foundation
@@ -14,8 +15,9 @@ struct MergeCommand: ParsableCommand {
             1 với --strict khi có bản nộp có lỗi (hoặc khi không tạo được bảng tính).
             """)
 
-    @Argument(help: "Tệp bài nộp (.json) hoặc thư mục chứa chúng.")
-    var inputs: [String]
+    @Argument(help: "Tệp bài nộp (.json) hoặc thư mục chứa chúng (hoặc --db).")
+    var inputs: [String] = []
+    @OptionGroup var store: StoreOption
     @Option(name: .shortAndLong, help: "Tệp Excel kết quả (.xlsx).")
     var output: String
     @OptionGroup var unitList: UnitsOption
@@ -38,6 +40,17 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
         let started = ContinuousClock.now
         let lang = common.lang
+        if store.db != nil || inputs.isEmpty && ProcessInfo.processInfo.environment["ICTREPORT_DB"] != nil {
+            return try runFromStore(started)
+        }
+        if inputs.isEmpty {
+            printError(
+                L(
+                    "Hãy nêu các tệp bài nộp hoặc thư mục chứa chúng, hoặc kho đợt báo cáo (--db).",
+                    "Name the submission files or folders, or the campaign store (--db)."
+                ).text(lang))
+            throw ExitCode(64)
+        }
         // Before any work: the output must not be an input, and must not lose a good
         // workbook to a misspelt folder.
         let formPath = try locate(formFile.form, default: defaultFormPath, option: "--form", lang).path
@@ -74,21 +87,79 @@ struct MergeCommand: ParsableCommand {
             try WorkbookLayout.load(contentsOf: URL(fileURLWithPath: layoutPath), form: form)
         }
         let consolidator = Consolidator(form: form, registry: registry, layout: layout)
-        let result: MergeResult
         let ready = ContinuousClock.now
-        do {
+        let result = try writing { () throws -> MergeResult in
             // The trace, for the benchmark's reference program: installed only when asked for.
             let cellTrace = trace.map { _ in CellTrace() }
-            result = try consolidator.merge(scanning.value, to: URL(fileURLWithPath: output), observer: cellTrace)
+            let result = try consolidator.merge(scanning.value, to: URL(fileURLWithPath: output), observer: cellTrace)
             if let trace, let cellTrace { try cellTrace.data.write(to: URL(fileURLWithPath: trace)) }
-        } catch {
-            printError(
-                (L("Không tạo được bảng tính \(output): ", "Cannot write the workbook \(output): ").text(lang))
-                    + "\(error)")
-            printError(L("Tệp cũ (nếu có) được giữ nguyên.", "Any existing file was left as it was.").text(lang))
-            throw ExitCode(1)
+            return result
         }
         let merged = ContinuousClock.now
+        try finish(consolidator, result, started: started, ready: ready, merged: merged)
+    }
+
+    /// The merge of the campaign store's current submissions: the same workbook as from the same
+    /// files, plus each unit's review state and the coordinator's comment.
+    func runFromStore(_ started: ContinuousClock.Instant) throws {
+        let lang = common.lang
+        if !inputs.isEmpty || formFile.form != nil || unitList.units != nil {
+            printError(
+                L(
+                    "Với --db, bài nộp, biểu mẫu và danh sách đơn vị đều lấy từ kho: không nêu thêm tệp, --form hay --units.",
+                    "With --db the submissions, the form and the unit list all come from the store: name no files, --form or --units."
+                ).text(lang))
+            throw ExitCode(64)
+        }
+        let layoutPath = try locate(self.layout, default: "Templates/consolidated.yaml", option: "--layout", lang).path
+        var storeFiles: [String] = []
+        if case .sqlite(let path) = store.location { storeFiles.append(path) }
+        if let problem = OutputTarget.problem(output, inputs: storeFiles + [layoutPath], fileExtension: "xlsx") {
+            printError((L("Không tổng hợp: ", "Not merged: ").text(lang)) + problem.text(lang))
+            throw ExitCode(2)
+        }
+        let opened = try store.open(lang)
+        defer { opened.close() }
+        let (campaign, stored, statuses) = try storeStep(lang) { () throws(StoreError) in
+            (try opened.campaign(), try opened.currentFiles(), try opened.status())
+        }
+        // The sheets are in Vietnamese, as the rest of the workbook.
+        let reviews = Dictionary(
+            statuses.map { ($0.unit.id, UnitReview(state: $0.state.label.vi, comment: $0.comment)) },
+            uniquingKeysWith: { a, _ in a })
+        let layout = try loadOrExit(lang) {
+            try WorkbookLayout.load(contentsOf: URL(fileURLWithPath: layoutPath), form: campaign.form)
+        }
+        let scan = Consolidator.scan(
+            stored: stored.map { ($0.unitId + ($0.isDraft ? ".draft.json" : ".json"), $0.bytes) }, form: campaign.form)
+        let consolidator = Consolidator(form: campaign.form, registry: campaign.registry, layout: layout)
+        let ready = ContinuousClock.now
+        let result = try writing {
+            try consolidator.merge(scan, to: URL(fileURLWithPath: output), reviews: reviews)
+        }
+        try finish(consolidator, result, started: started, ready: ready, merged: ContinuousClock.now)
+    }
+
+    /// The workbook written by `body`; when it cannot be, the command says so and exits 1.
+    func writing(_ body: () throws -> MergeResult) throws -> MergeResult {
+        do {
+            return try body()
+        } catch {
+            printError(
+                (L("Không tạo được bảng tính \(output): ", "Cannot write the workbook \(output): ").text(common.lang))
+                    + "\(error)")
+            printError(
+                L("Tệp cũ (nếu có) được giữ nguyên.", "Any existing file was left as it was.").text(common.lang))
+            throw ExitCode(1)
+        }
+    }
+
+    /// The summary, the statistics when asked for, and the exit code.
+    func finish(
+        _ consolidator: Consolidator, _ result: MergeResult, started: ContinuousClock.Instant,
+        ready: ContinuousClock.Instant, merged: ContinuousClock.Instant
+    ) throws {
+        let lang = common.lang
         print(consolidator.summary(result, lang), terminator: "")
         if stats {
             // Around the merge's own phases: loading the form, unit list and layout (the scan

@@ -128,6 +128,93 @@ func statusJSON(_ db: String) throws -> [[String: Any]] {
         #expect(csv.split(separator: "\r\n").count == whole.stdout.split(separator: "\n").count + 1)
     }
 
+    @Test(arguments: StoreEngine.allCases) func mergeFromTheStoreIsTheMergeOfItsFiles(engine: StoreEngine) throws {
+        let dir = temporaryDirectory("merge-db")
+        let db = try engine.newStore(in: dir)
+        let submissions = try sampleSubmissions(dir)
+        #expect(try ictreport(["campaign", "init", "--db", db]).status == 0)
+        #expect(try ictreport(["campaign", "import", submissions.path, "--db", db]).status == 0)
+        let units = try statusJSON(db)
+        let sentBack = try #require(units.first { $0["state"] as? String == "submitted" })["id"] as! String
+        let accepted = try #require(units.last { $0["state"] as? String == "submitted" })["id"] as! String
+        #expect(
+            try ictreport(["campaign", "return", sentBack, "--comment", "Bảng 3: thiếu số liệu năm 2018", "--db", db])
+                .status == 0)
+        #expect(try ictreport(["campaign", "accept", accepted, "--force", "--db", db]).status == 0)
+        // The store's current files, merged as files, against the store merged.
+        let dump = dir.appendingPathComponent("dump")
+        #expect(try ictreport(["campaign", "dump", "-o", dump.path, "--db", db]).status == 0)
+        let fromFiles = dir.appendingPathComponent("files.xlsx")
+        let fromStore = dir.appendingPathComponent("store.xlsx")
+        let filesRun = try ictreport(
+            [
+                "merge", dump.path, "--units", dump.appendingPathComponent("units.yaml").path, "--form",
+                dump.appendingPathComponent("ict-annual-report.yaml").path, "-o", fromFiles.path
+            ], in: dump, environment: ["ICTREPORT_HOME": repositoryRoot.path])
+        #expect(filesRun.status == 0, "\(filesRun.stderr)")
+        let storeRun = try ictreport(
+            ["merge", "--db", db, "-o", fromStore.path], in: dump, environment: ["ICTREPORT_HOME": repositoryRoot.path])
+        #expect(storeRun.status == 0, "\(storeRun.stderr)")
+        #expect(storeRun.stdout.replacingOccurrences(of: "store.xlsx", with: "files.xlsx") == filesRun.stdout)
+        let files = try WorkbookReader(url: fromFiles)
+        let store = try WorkbookReader(url: fromStore)
+        #expect(store.sheetNames == files.sheetNames)
+        // The time of the merge (to the minute) may differ; nothing else does.
+        func same(_ text: String) -> String {
+            text.replacingOccurrences(
+                of: #"\d\d/\d\d/\d{4} \d\d:\d\d"#, with: "(time)", options: .regularExpression)
+        }
+        var added: [String: [String]] = [:]
+        for (a, b) in zip(files.sheets, store.sheets) {
+            for (ref, cell) in a.cells {
+                #expect(
+                    same(b[ref]?.value ?? "∅") == same(cell.value) && b[ref]?.formula == cell.formula,
+                    "\(a.name)!\(ref)")
+            }
+            added[b.name] = b.cells.keys.filter { a[$0] == nil }.sorted().compactMap { b[$0]?.value }
+        }
+        // What the store adds: the review state and the comment, in the summary and the
+        // completeness sheets.
+        let summary = try #require(store.sheets.first { $0.cells.values.contains { $0.value == "Duyệt" } })
+        #expect(added[summary.name]?.contains("Ý kiến của người tổng hợp") == true)
+        #expect(added[summary.name]?.contains("Trả lại") == true)
+        #expect(added[summary.name]?.contains("Đã duyệt") == true)
+        #expect(added[summary.name]?.contains("Bảng 3: thiếu số liệu năm 2018") == true)
+        let completeness = try #require(
+            store.sheets.first {
+                $0.name != summary.name && $0.cells.values.contains { $0.value == "Bảng 3: thiếu số liệu năm 2018" }
+            })
+        #expect(added[completeness.name]?.contains("Trả lại") == true)
+        let others = added.filter { $0.key != summary.name && $0.key != completeness.name && !$0.value.isEmpty }
+        #expect(others.isEmpty, "\(others)")
+    }
+
+    @Test(arguments: StoreEngine.allCases) func exportFromTheStoreIsTheExportOfTheFile(engine: StoreEngine) throws {
+        let dir = temporaryDirectory("export-db")
+        let db = try engine.newStore(in: dir)
+        let submissions = try sampleSubmissions(dir)
+        #expect(try ictreport(["campaign", "init", "--db", db]).status == 0)
+        #expect(try ictreport(["campaign", "import", submissions.path, "--db", db]).status == 0)
+        let fromFile = dir.appendingPathComponent("file.xlsx")
+        let fromStore = dir.appendingPathComponent("store.xlsx")
+        let unit = try #require(try statusJSON(db).first { $0["state"] as? String == "submitted" })["id"] as! String
+        let fileRun = try ictreport([
+            "export", submissions.appendingPathComponent("\(unit).json").path, "-o", fromFile.path
+        ])
+        #expect(fileRun.status == 0, "\(fileRun.stderr)")
+        let storeRun = try ictreport(["export", "--db", db, "--unit", unit, "-o", fromStore.path, "--lang", "en"])
+        #expect(storeRun.status == 0, "\(storeRun.stderr)")
+        #expect(storeRun.stdout.hasPrefix("Exported the report of "))
+        let a = try WorkbookReader(url: fromFile)
+        let b = try WorkbookReader(url: fromStore)
+        #expect(a.sheetNames == b.sheetNames)
+        for (x, y) in zip(a.sheets, b.sheets) { #expect(x.cells == y.cells, "\(x.name)") }
+        let missing = try #require(try statusJSON(db).first { $0["state"] as? String == "missing" })["id"] as! String
+        let none = try ictreport(["export", "--db", db, "--unit", missing, "-o", fromStore.path, "--lang", "en"])
+        #expect(none.status == 1)
+        #expect(none.stderr.contains("has no submission in the store"))
+    }
+
     @Test func theStoreComesFromTheEnvironmentOrTheCurrentFolder() throws {
         let dir = temporaryDirectory("default-store")
         let missing = try ictreport(["campaign", "status"], in: dir)

@@ -118,6 +118,11 @@ struct CompletenessSheet: ConsolidatedSheet {
         for path in result.missingInputs {
             lines.append(Line(status: "Tệp bị từ chối", unit: "", file: path, detail: "Không có tệp hoặc thư mục này"))
         }
+        // From the campaign store: the units sent back, with the coordinator's comment.
+        for u in registry.units {
+            guard let comment = book.reviews?[u.id]?.comment, let state = book.reviewState(u.id) else { continue }
+            lines.append(Line(status: state, unit: u.name, file: "", detail: comment))
+        }
         return lines
     }
 }

@@ -45,6 +45,11 @@ struct SummarySheet: ConsolidatedSheet {
         self.cells = cells
     }
 
+    /// The columns a merge from the campaign store adds at the end.
+    static let reviewHeaders: [(header: String, width: Double)] = [
+        ("Duyệt", 14), ("Ý kiến của người tổng hợp", 40)
+    ]
+
     /// The sheet column of the layout's column `j`.
     func sheetColumn(_ j: Int) -> Int { Fixed.allCases.count + j }
 
@@ -85,10 +90,14 @@ struct SummarySheet: ConsolidatedSheet {
             fixed.map { $0 == .number ? Style.center : Style.text }
             + columns.map { Style.number($0.source.isRatio ? .ratio : $0.format) }
         stream.totals = Array(repeating: 0, count: columns.count)
+        // From the campaign store: the review state and the coordinator's comment, after the
+        // layout's columns (which keep their places).
+        let review = book.reviews == nil ? [] : SummarySheet.reviewHeaders
         try book.begin(
-            stream, title, widths: widths,
-            headers: fixed.map { (nil, $0.header) } + columns.map { ($0.group, $0.header) },
-            formats: formats, frozenColumns: Fixed.shortName.column + 1)
+            stream, title, widths: widths + review.map(\.width),
+            headers: fixed.map { (nil, $0.header) } + columns.map { ($0.group, $0.header) }
+                + review.map { (nil, $0.header) },
+            formats: formats + review.map { _ in Style.text }, frozenColumns: Fixed.shortName.column + 1)
     }
 
     func write(unit i: Int, _ rows: [[Cell]]?, to stream: SheetStream, _ book: ConsolidatedWorkbook) throws {
@@ -114,6 +123,10 @@ struct SummarySheet: ConsolidatedSheet {
                 if case .number(let n) = value(j) { stream.totals[j] += n }
                 cells.append(value(j))
             }
+        }
+        if book.reviews != nil {
+            cells.append(book.reviewState(unit.id).map(Cell.text) ?? .blank)
+            cells.append(book.reviews?[unit.id]?.comment.map(Cell.text) ?? .blank)
         }
         // A missing unit's status stands out.
         let formats = stream.formats
