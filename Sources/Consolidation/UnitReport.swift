@@ -421,10 +421,11 @@ public struct UnitReportExporter {
         }
         func crowding(_ j: Int) -> Double { need[j] / width(range(j)) }
         for _ in 0..<max(0, lastColumn - columns.count) {
-            // The most crowded column; once every one has room, the text with the most to say.
+            // The most crowded column; once every one has room, the first text column (the
+            // name a row is about), widest as in the template's tables.
             guard let crowded = columns.indices.max(by: { crowding($0) < crowding($1) }) else { break }
-            let texts = columns.indices.filter { columns[$0].group == nil && !columns[$0].field.type.isNumeric }
-            let j = crowding(crowded) > 1 ? crowded : texts.max { need[$0] < need[$1] } ?? crowded
+            let name = columns.indices.first { columns[$0].group == nil && !columns[$0].field.type.isNumeric }
+            let j = crowding(crowded) > 1 ? crowded : name ?? crowded
             counts[j] += 1
         }
         return columns.indices.map(range)
