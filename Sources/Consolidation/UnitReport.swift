@@ -29,9 +29,10 @@ public struct UnitReportLayout: Sendable {
     public var warningsSheet: String
     /// By table: its choice columns printed as boxes or as tick columns.
     public var tables: [FieldPath: TablePrint]
-    /// By question: the template's marker before its help ("Chú ý:"). Other helps are printed
-    /// as numbered footnotes (¹ after the question, the note under it).
-    public var notes: [FieldPath: String]
+    /// The questions whose help the template prints as a note under them, in its own words
+    /// ("Chú ý: …", "Ghi chú: …", which the form's help carries). Other helps are printed as
+    /// numbered footnotes (¹ after the question, the note under it).
+    public var notes: Set<FieldPath>
     public var place: String?
     public var date: String?
     public var left: Signer
@@ -96,20 +97,20 @@ public struct UnitReportLayout: Sendable {
             }
             tables[FieldPath(found.section.id, found.field.id)] = print
         }
-        var notes: [FieldPath: String] = [:]
+        var notes: Set<FieldPath> = []
         for node in reader.sequence(top.node("notes"), what: L("'notes'", "'notes'")) {
-            guard
-                let m = reader.mapping(node, what: L("ghi chú", "a note"), allowed: ["field", "marker"]),
-                let path = m.string("field", required: true), let marker = m.string("marker", required: true)
-            else { continue }
+            guard let path = node.scalar?.string else {
+                reader.error(node, L("mỗi ghi chú là mã một câu hỏi", "each note is a question's id"))
+                continue
+            }
             guard let found = form.field(at: path), found.column == nil else {
                 reader.error(
-                    at: m.location("field"),
+                    node,
                     WorkbookLayout.unknown(
                         "field", path, form.sections.flatMap { s in s.fields.map { "\(s.id).\($0.id)" } }))
                 continue
             }
-            notes[FieldPath(found.section.id, found.field.id)] = marker
+            notes.insert(FieldPath(found.section.id, found.field.id))
         }
         let sig = reader.mapping(
             top.node("signature"), what: L("'signature'", "'signature'"), allowed: ["place", "date", "left", "right"])
@@ -196,21 +197,35 @@ public struct UnitReportExporter {
         var sheet = PagedSheet(pageHeight: page.height)
         if let mark { sheet.append(textRow(nil, mark, .mark)) }
         sheet.append(textRow(nil, form.title.vi.uppercased(), .title))
+        if let dispatch = form.subtitle?.vi { sheet.append(textRow(nil, dispatch, .dispatch)) }
         sheet.append(textRow(nil, submission.unitName, .subtitle))
         sheet.append(.spacer(height: 10))
         var footnotes = 0
+        var part: String?
         for sid in layout.sections {
             guard let section = form.section(sid) else { continue }
-            sheet.append(textRow(nil, section.heading(.vi).uppercased(), .section))
-            for field in section.fields {
+            // The template's part ("MỤC 3: NỘI DUNG BÁO CÁO") above the first of its sections.
+            if let heading = section.partHeading(.vi), section.part?.id != part {
+                sheet.append(textRow(nil, heading.uppercased(), .section))
+            }
+            part = section.part?.id
+            sheet.append(
+                textRow(nil, section.printedHeading(.vi).uppercased(), section.part == nil ? .section : .heading))
+            for item in section.printedItems {
+                guard case .field(let field) = item else {
+                    if case .text(let text) = item {
+                        sheet.append(textRow(text.number ?? "", text.text.vi, text.kind == .heading ? .heading : .note))
+                    }
+                    continue
+                }
                 let path = FieldPath(sid, field.id)
                 // The help: under the question (after its table), after the template's marker,
                 // or as a numbered footnote.
                 var label = field.label.vi
                 var note: String?
                 if let help = field.help?.vi {
-                    if let marker = layout.notes[path] {
-                        note = "\(marker) \(help)"
+                    if layout.notes.contains(path) {
+                        note = help
                     } else {
                         footnotes += 1
                         label += Self.superscript(footnotes)
@@ -244,11 +259,12 @@ public struct UnitReportExporter {
 
     /// How a full-width text row looks.
     enum TextStyle {
-        case title, subtitle, section, heading, note, plain, mark
+        case title, dispatch, subtitle, section, heading, note, plain, mark
 
         var format: CellFormat {
             switch self {
             case .title: return CellFormat(bold: true, wrap: true, fontSize: 13, align: .center)
+            case .dispatch: return CellFormat(italic: true, wrap: true, align: .center)
             case .subtitle: return CellFormat(bold: true, wrap: true, fontSize: 12, align: .center)
             case .section: return CellFormat(bold: true, wrap: true, background: 0xDCE6F1)
             case .heading: return CellFormat(bold: true, wrap: true)
@@ -261,7 +277,7 @@ public struct UnitReportExporter {
         /// A heading stays on the page of what it heads.
         var keepsWithNext: Bool {
             switch self {
-            case .title, .subtitle, .section, .heading: return true
+            case .title, .dispatch, .subtitle, .section, .heading: return true
             case .note, .plain, .mark: return false
             }
         }
@@ -294,6 +310,10 @@ public struct UnitReportExporter {
         if case .number(let n)? = value {
             var format = Style.number(ColumnFormat.of(field.type))
             format.align = .left  // beside its label, as the template's answer box reads
+            // What it counts after it, as the template prints "…… thủ tục"; still a number.
+            if let unit = field.unit?.vi, let base = format.numberFormat {
+                format.numberFormat = base + " \"" + unit.replacingOccurrences(of: "\"", with: "") + "\""
+            }
             block.put(valueSpan, .number(n), format)
         } else {
             block.put(valueSpan, .text(text), boxed)
