@@ -355,19 +355,14 @@ struct Merged: Sendable {
               - {kind: table, table: next_plan.tasks, ticks: [name]}
               - {kind: chart}
             """
-        do {
-            _ = try WorkbookLayout.parse(yaml, file: "l.yaml", form: form)
-            Issue.record("expected errors")
-        } catch let e as DiagnosticsError {
-            #expect(
-                e.diagnostics.map { $0.formatted(.en) } == [
-                    "l.yaml:5:35: error: unknown field 'general.staff_totl'; did you mean 'general.staff_total'?",
-                    "l.yaml:6:41: error: no field 'websites.portal' here; did you mean 'websites.portals'?",
-                    "l.yaml:7:30: error: unknown section 'genral'; did you mean 'general'?",
-                    "l.yaml:8:51: error: 'ticks' only applies to choice columns; table 'next_plan.tasks' has no choice column 'name'",
-                    "l.yaml:9:12: error: unknown sheet kind 'chart'; did you mean 'charts'?"
-                ])
-        } catch { Issue.record("\(error)") }
+        #expect(
+            diagnostics { try WorkbookLayout.parse(yaml, file: "l.yaml", form: form) } == [
+                "l.yaml:5:35: error: unknown field 'general.staff_totl'; did you mean 'general.staff_total'?",
+                "l.yaml:6:41: error: no field 'websites.portal' here; did you mean 'websites.portals'?",
+                "l.yaml:7:30: error: unknown section 'genral'; did you mean 'general'?",
+                "l.yaml:8:51: error: 'ticks' only applies to choice columns; table 'next_plan.tasks' has no choice column 'name'",
+                "l.yaml:9:12: error: unknown sheet kind 'chart'; did you mean 'charts'?"
+            ])
     }
 
     @Test func theBundledLayoutsLoad() throws {
@@ -516,18 +511,13 @@ struct Merged: Sendable {
         notes:
           - general.staff_totl
         """.write(to: file, atomically: true, encoding: .utf8)
-        do {
-            _ = try UnitReportLayout.load(contentsOf: file, form: form)
-            Issue.record("expected errors")
-        } catch let e as DiagnosticsError {
-            #expect(
-                e.diagnostics.map { $0.formatted(.en).replacingOccurrences(of: dir.path + "/", with: "") } == [
-                    "u.yaml:2:13: error: unknown table 'websites.portal'; did you mean 'websites.portals'?",
-                    "u.yaml:3:47: error: 'boxes' only applies to choice columns; table 'next_plan.tasks' has no choice column 'name'",
-                    "u.yaml:3:61: error: column 'funding' of table 'next_plan.tasks' is in both 'boxes' and 'ticks'; choose one",
-                    "u.yaml:5:5: error: unknown field 'general.staff_totl'; did you mean 'general.staff_total'?"
-                ])
-        } catch { Issue.record("\(error)") }
+        #expect(
+            diagnostics(removing: dir.path + "/") { try UnitReportLayout.load(contentsOf: file, form: form) } == [
+                "u.yaml:2:13: error: unknown table 'websites.portal'; did you mean 'websites.portals'?",
+                "u.yaml:3:47: error: 'boxes' only applies to choice columns; table 'next_plan.tasks' has no choice column 'name'",
+                "u.yaml:3:61: error: column 'funding' of table 'next_plan.tasks' is in both 'boxes' and 'ticks'; choose one",
+                "u.yaml:5:5: error: unknown field 'general.staff_totl'; did you mean 'general.staff_total'?"
+            ])
     }
 
     /// A question not asked prints as the template's empty boxes: a choice with every option's
