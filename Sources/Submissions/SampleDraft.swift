@@ -21,6 +21,8 @@ struct SampleDraft {
     private var domain: String?
     private var subunits: [String]?
     private var nextSubunit = 0
+    /// Placeholders left to fill in the text being made (see `expand`).
+    private var budget = 0
 
     init(generator: SampleGenerator, unit: ReportingUnit, plan: SampleProfiles.Plan, scale: Double, rng: SplitMix64) {
         self.generator = generator
@@ -257,6 +259,7 @@ struct SampleDraft {
     /// A text of the profiles with its placeholders filled in; other values as they are.
     mutating func filledIn(_ v: Value, _ field: Field) -> Value {
         guard field.type.isTextual, case .text(let s) = v else { return v }
+        budget = 1_000
         return .text(expand(s, phone: field.type == .phone, depth: 0))
     }
 
@@ -265,7 +268,10 @@ struct SampleDraft {
     mutating func expand(_ template: String, phone: Bool, depth: Int) -> String {
         var out = ""
         var rest = Substring(template)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+        // Pools naming pools are filled in up to four deep and a thousand times a text: a
+        // text is never a runaway.
+        while budget > 0, let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            budget -= 1
             out += rest[..<open]
             out += placeholder(String(rest[rest.index(after: open)..<close]), depth: depth)
             rest = rest[rest.index(after: close)...]

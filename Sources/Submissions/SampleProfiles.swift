@@ -379,10 +379,14 @@ public struct SampleProfiles: Sendable {
                 if m.bool("empty") == true { return .empty }
                 var rows: ClosedRange<Int>?
                 if m.has("rows") {
-                    guard let (lo, hi) = bounds(m, "rows"), lo >= 0, lo.rounded() == lo, hi.rounded() == hi else {
+                    guard let (lo, hi) = bounds(m, "rows"), lo >= 0, lo <= hi, hi <= Self.maxRows,
+                        lo.rounded() == lo, hi.rounded() == hi
+                    else {
                         reader.error(
                             m.node("rows"),
-                            L("'rows' phải là [ít nhất, nhiều nhất] số dòng", "'rows' must be [least, most] rows"))
+                            L(
+                                "'rows' phải là [ít nhất, nhiều nhất] số dòng, nhiều nhất \(Int(Self.maxRows))",
+                                "'rows' must be [least, most] rows, at most \(Int(Self.maxRows))"))
                         return nil
                     }
                     rows = Int(lo)...Int(hi)
@@ -453,12 +457,12 @@ public struct SampleProfiles: Sendable {
                 return .range(lo, hi, log: spread == "log")
             case "share":
                 guard field.type.isNumeric, field.type != .year else { return unfit("share") }
-                guard let (lo, hi) = bounds(m, "share"), lo >= 0, lo <= hi else {
+                guard let (lo, hi) = bounds(m, "share"), lo >= 0, lo <= hi, hi <= Self.maxFactor else {
                     reader.error(
                         m.node("share"),
                         L(
-                            "'share' phải là [phần nhỏ nhất, phần lớn nhất], ví dụ [0.5, 0.9]",
-                            "'share' must be [least, most] fractions, e.g. [0.5, 0.9]"))
+                            "'share' phải là [hệ số nhỏ nhất, lớn nhất] từ 0 đến \(Int(Self.maxFactor)), ví dụ [0.5, 0.9]",
+                            "'share' must be [least, most] factors from 0 to \(Int(Self.maxFactor)), e.g. [0.5, 0.9]"))
                     return nil
                 }
                 guard let of = m.string("of", required: true), let ref = reference(of, from: path, at: m.node("of"))
@@ -518,9 +522,16 @@ public struct SampleProfiles: Sendable {
                 guard let x = SampleProfiles.dayNumber(a), let y = SampleProfiles.dayNumber(b) else { return nil }
                 return (x, y)
             }
-            guard let x = Double(a), let y = Double(b), x.isFinite, y.isFinite else { return nil }
+            guard let x = Double(a), let y = Double(b), abs(x) <= Self.maxNumber, abs(y) <= Self.maxNumber else {
+                return nil
+            }
             return (x, y)
         }
+
+        /// Bounds that keep every number drawn finite and every table small.
+        static let maxNumber = 1e12
+        static let maxFactor = 1e4
+        static let maxRows = 1_000.0
 
         /// A value of a pool or a record for `field`; nil, warned, when the field does not take it.
         func value(_ node: Node, for field: Field, path: String) -> Value? {
@@ -533,7 +544,9 @@ public struct SampleProfiles: Sendable {
                 v = .text(s)
                 if s.contains("{") || (field.type == .phone && s.contains("#")) { return v }
             case .integer, .decimal, .percent, .year:
-                v = node.scalar.flatMap { Double($0.string) }.map(Value.number)
+                v = node.scalar.flatMap { Double($0.string) }.flatMap {
+                    abs($0) <= Self.maxNumber ? Value.number($0) : nil
+                }
             case .date, .choice:
                 v = node.scalar.map { .text($0.string) }
             case .boolean:
