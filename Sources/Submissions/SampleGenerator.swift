@@ -137,6 +137,13 @@ public struct SampleGenerator {
         return summary
     }
 
+    /// One unit's answers, made as `generate` makes a final's before it plants a break: for
+    /// the fuzz target of the profiles, which makes answers in memory.
+    package func answers(for unit: ReportingUnit, index: Int) -> Answers {
+        var rng = SplitMix64(seed: seed &* 1_000_003 &+ UInt64(index))
+        return vary(for: unit, &rng)
+    }
+
     var reportStart: Date {
         let end = form.parameter("period_end").flatMap { try? Date($0 + "T08:00:00Z", strategy: .iso8601) }
         return end ?? Date(timeIntervalSince1970: 1_541_000_000)
