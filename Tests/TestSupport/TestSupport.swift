@@ -38,3 +38,7 @@ public func temporaryDirectory(_ prefix: String = "scratch") -> URL {
 
 /// A path named `name` in a new empty folder.
 public func temporaryFile(_ name: String) -> URL { temporaryDirectory().appendingPathComponent(name) }
+
+/// The bundled sample profiles (Examples/sample-profiles.yaml) for the bundled form, loaded once.
+public let sampleProfiles: SampleProfiles = try! SampleProfiles.load(
+    contentsOf: repositoryFile("Examples/sample-profiles.yaml"), form: form)
