@@ -289,8 +289,8 @@ public struct SampleProfiles: Sendable {
                     reader.warning(
                         node,
                         L(
-                            "'{\(name)}' không phải chỗ thay thế đã biết (\(SampleProfiles.placeholders.joined(separator: ", ")) hoặc tên một kho ở 'pools'); bỏ qua giá trị này",
-                            "'{\(name)}' is not a known placeholder (\(SampleProfiles.placeholders.joined(separator: ", ")) or the name of a pool); the value is left out"
+                            "bỏ qua giá trị: '{\(name)}' không phải chỗ thay thế đã biết (\(SampleProfiles.placeholders.joined(separator: ", ")) hoặc tên một kho ở 'pools')",
+                            "value left out: '{\(name)}' is not a known placeholder (\(SampleProfiles.placeholders.joined(separator: ", ")) or the name of a pool)"
                         ) + didYouMean(name, in: SampleProfiles.placeholders + poolNames.sorted()))
                     ok = false
                 }
@@ -358,7 +358,7 @@ public struct SampleProfiles: Sendable {
             guard let found = form.field(at: path), path == canonical(found) else {
                 reader.warning(
                     key,
-                    L("biểu mẫu không có câu hỏi '\(path)'; bỏ qua", "the form has no question '\(path)'; left out")
+                    L("bỏ qua: biểu mẫu không có câu hỏi '\(path)'", "left out: the form has no question '\(path)'")
                         + didYouMean(path, in: allPaths))
                 return nil
             }
@@ -497,8 +497,8 @@ public struct SampleProfiles: Sendable {
                 reader.warning(
                     node,
                     L(
-                        "'\(ref)' không phải câu hỏi số của biểu mẫu; bỏ qua '\(path)'",
-                        "'\(ref)' is not a numeric question of the form; '\(path)' left out")
+                        "bỏ qua '\(path)': '\(ref)' không phải câu hỏi số của biểu mẫu",
+                        "'\(path)' left out: '\(ref)' is not a numeric question of the form")
                         + didYouMean(ref, in: allPaths))
                 return nil
             }
@@ -594,8 +594,8 @@ public struct SampleProfiles: Sendable {
                         reader.warning(
                             k,
                             L(
-                                "bảng '\(path)' không có cột '\(id)'; bỏ qua",
-                                "table '\(path)' has no column '\(id)'; left out")
+                                "bỏ qua: bảng '\(path)' không có cột '\(id)'",
+                                "left out: table '\(path)' has no column '\(id)'")
                                 + didYouMean(id, in: table.columns.map(\.id)))
                         continue
                     }
