@@ -33,7 +33,8 @@ struct Merged: Sendable {
 
     static let shared: Merged = {
         let dir = temporaryDirectory()
-        let generator = SampleGenerator(form: form, base: example.answers, baseUnitName: example.unitName, seed: 7)
+        let generator = SampleGenerator(
+            form: form, base: example.answers, baseUnitName: example.unitName, seed: 7, profiles: sampleProfiles)
         _ = try! generator.generate(units: registry.units, into: dir.appendingPathComponent("in"))
         // One file that cannot be read, beside them.
         try! Data("{ not json".utf8).write(to: dir.appendingPathComponent("in/broken.json"))
@@ -598,7 +599,8 @@ struct Merged: Sendable {
     @Test func reproducibleAndMostlyValid() throws {
         let a = temporaryDirectory()
         let b = temporaryDirectory()
-        let g = SampleGenerator(form: form, base: example.answers, baseUnitName: example.unitName, seed: 42)
+        let g = SampleGenerator(
+            form: form, base: example.answers, baseUnitName: example.unitName, seed: 42, profiles: sampleProfiles)
         let units = SampleGenerator.units(registry, count: 60)
         let sa = try g.generate(units: units, into: a)
         _ = try g.generate(units: units, into: b)
@@ -721,8 +723,10 @@ struct Merged: Sendable {
     func sample(_ count: Int) throws -> (dir: URL, units: [ReportingUnit]) {
         let dir = temporaryDirectory()
         let units = Array(registry.units.prefix(count))
-        _ = try SampleGenerator(form: form, base: example.answers, baseUnitName: example.unitName, seed: 3)
-            .generate(units: units, into: dir.appendingPathComponent("in"))
+        _ = try SampleGenerator(
+            form: form, base: example.answers, baseUnitName: example.unitName, seed: 3, profiles: sampleProfiles
+        )
+        .generate(units: units, into: dir.appendingPathComponent("in"))
         return (dir, units)
     }
 
@@ -805,8 +809,10 @@ struct Merged: Sendable {
     @Test func rowsPastTheLastRowAreCutWithANotice() throws {
         let dir = temporaryDirectory()
         let units = Array(registry.units.prefix(6))
-        _ = try SampleGenerator(form: form, base: example.answers, baseUnitName: example.unitName, seed: 3)
-            .generate(units: units, into: dir.appendingPathComponent("in"))
+        _ = try SampleGenerator(
+            form: form, base: example.answers, baseUnitName: example.unitName, seed: 3, profiles: sampleProfiles
+        )
+        .generate(units: units, into: dir.appendingPathComponent("in"))
         var consolidator = Consolidator(form: form, registry: registry, layout: layout)
         let full = try consolidator.merge(
             [dir.appendingPathComponent("in").path], to: dir.appendingPathComponent("full.xlsx"), now: fixedNow)

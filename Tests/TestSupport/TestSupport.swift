@@ -58,3 +58,7 @@ public func diagnostics(
     }
     return []
 }
+
+/// The bundled sample profiles (Examples/sample-profiles.yaml) for the bundled form, loaded once.
+public let sampleProfiles: SampleProfiles = try! SampleProfiles.load(
+    contentsOf: repositoryFile("Examples/sample-profiles.yaml"), form: form)
