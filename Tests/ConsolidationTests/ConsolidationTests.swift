@@ -67,6 +67,12 @@ struct Merged: Sendable {
             ])
     }
 
+    /// One chart a printed page: the breaks hold in Excel only on a sheet not fitted to a width.
+    @Test func chartsPrintOneAPage() throws {
+        let charts = try #require(m.workbook["Biểu đồ"])
+        #expect(charts.printScale == 100 && !charts.fitsToPage)
+    }
+
     @Test func summaryHasARowPerRegistryUnitAndLiveTotals() throws {
         let s = try #require(m.workbook["Tổng hợp"])
         #expect(s["A1"]?.value == "CÁC CHỈ TIÊU CHÍNH THEO ĐƠN VỊ NĂM 2018")
