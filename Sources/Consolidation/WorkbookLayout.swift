@@ -179,19 +179,7 @@ public struct WorkbookLayout: Sendable {
                     reader.error(at: m.location("table"), unknown("table", path, tables))
                     continue
                 }
-                var ticks: Set<String> = []
-                for t in reader.sequence(m.node("ticks"), what: L("'ticks'", "'ticks'")) {
-                    guard let id = t.scalar?.string else { continue }
-                    if found.field.column(id)?.type == .choice || found.field.column(id)?.type == .multi_choice {
-                        ticks.insert(id)
-                    } else {
-                        reader.error(
-                            t,
-                            L(
-                                "'ticks' chỉ dùng cho cột lựa chọn; bảng '\(path)' không có cột lựa chọn '\(id)'",
-                                "'ticks' only applies to choice columns; table '\(path)' has no choice column '\(id)'"))
-                    }
-                }
+                let ticks = choiceColumns("ticks", of: found.field, path, in: m, reader: reader)
                 layout.sheets.append(
                     .table(
                         name: sheetName, title: m.string("title").map(fill), section: found.section.id,
@@ -282,6 +270,27 @@ public struct WorkbookLayout: Sendable {
         return SummaryColumn(
             id: id, header: fill(header), group: m.string("group").map(fill), source: source, format: format,
             total: total == "sum")
+    }
+
+    /// The choice columns of a table listed under `key` (how they are drawn: 'ticks', 'boxes');
+    /// a column that is not a choice is reported.
+    static func choiceColumns(
+        _ key: String, of table: Field, _ path: String, in m: YAMLMapping, reader: YAMLReader
+    ) -> Set<String> {
+        var ids: Set<String> = []
+        for t in reader.sequence(m.node(key), what: L("'\(key)'", "'\(key)'")) {
+            guard let id = t.scalar?.string else { continue }
+            if table.column(id)?.type == .choice || table.column(id)?.type == .multi_choice {
+                ids.insert(id)
+            } else {
+                reader.error(
+                    t,
+                    L(
+                        "'\(key)' chỉ dùng cho cột lựa chọn; bảng '\(path)' không có cột lựa chọn '\(id)'",
+                        "'\(key)' only applies to choice columns; table '\(path)' has no choice column '\(id)'"))
+            }
+        }
+        return ids
     }
 
     static func unknown(_ what: String, _ name: String, _ candidates: [String]) -> LocalizedText {

@@ -17,7 +17,8 @@ public enum FuzzTargets {
         ("expression", expression),
         ("form", form),
         ("units", units),
-        ("layout", layout)
+        ("layout", layout),
+        ("profiles", profiles)
     ]
 
     public static var names: [String] { all.map(\.name) }
@@ -187,6 +188,25 @@ public enum FuzzTargets {
     public static func layout(_ bytes: [UInt8]) {
         _ = try? WorkbookLayout.parse(
             String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml", form: Context.shared.form)
+    }
+
+    /// A sample profiles file (Examples/sample-profiles.yaml) checked against the form; one that
+    /// loads then makes the answers of a Cục, a Vụ and a made-up unit from the example.
+    public static func profiles(_ bytes: [UInt8]) {
+        let ctx = Context.shared
+        guard
+            let profiles = try? SampleProfiles.parse(
+                String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml", form: ctx.form)
+        else { return }
+        for w in profiles.warnings { _ = w.formatted(.en) }
+        let generator = SampleGenerator(
+            form: ctx.form, base: ctx.example, baseUnitName: "Cục Sở hữu trí tuệ", seed: 1, profiles: profiles)
+        let units = [
+            ReportingUnit(id: "cuc-shtt", name: "Cục Sở hữu trí tuệ", shortName: "Cục SHTT"),
+            ReportingUnit(id: "vu-phap-che", name: "Vụ Pháp chế", shortName: "Vụ Pháp chế"),
+            ReportingUnit(id: "don-vi-00040", name: "Đơn vị mẫu số 40", shortName: "ĐV 40")
+        ]
+        for (i, unit) in units.enumerated() { _ = generator.answers(for: unit, index: i) }
     }
 
     // MARK: the real form, loaded once

@@ -18,14 +18,19 @@ public struct SplitMix64: RandomNumberGenerator {
 ///
 /// It knows nothing of the annual report itself: it varies a complete, valid example
 /// (numbers scaled, texts and contacts made the unit's own, table rows added or dropped),
-/// repairs what the form's rules reject, and then deliberately breaks a few units (warnings
-/// with explanations, some errors, drafts, superseded revisions, missing units). So it keeps
-/// working when next year's form changes.
+/// answers the questions its profiles describe as they say for the unit's kind (Vụ, Cục,
+/// Viện…: names, figures spread over the kind's ranges, tables of the unit's own services and
+/// databases; `SampleProfiles`, a data file keyed by question paths), repairs what the form's
+/// rules reject, and then deliberately breaks a few units (warnings with explanations, some
+/// errors, drafts, superseded revisions, missing units). So it keeps working when next year's
+/// form changes.
 public struct SampleGenerator {
     public let form: Form
     public let base: Answers
     public let baseUnitName: String
     public let seed: UInt64
+    /// What is known of the units' kinds and of some units (Examples/sample-profiles.yaml).
+    public let profiles: SampleProfiles
     let validator: Validator
 
     /// What was generated, unit by unit.
@@ -40,11 +45,12 @@ public struct SampleGenerator {
         public var files: Int = 0
     }
 
-    public init(form: Form, base: Answers, baseUnitName: String, seed: UInt64) {
+    public init(form: Form, base: Answers, baseUnitName: String, seed: UInt64, profiles: SampleProfiles = .none) {
         self.form = form
         self.base = base
         self.baseUnitName = baseUnitName
         self.seed = seed
+        self.profiles = profiles
         self.validator = Validator(form: form)
     }
 
@@ -131,6 +137,13 @@ public struct SampleGenerator {
         return summary
     }
 
+    /// One unit's answers, made as `generate` makes a final's before it plants a break: for
+    /// the fuzz target of the profiles, which makes answers in memory.
+    package func answers(for unit: ReportingUnit, index: Int) -> Answers {
+        var rng = SplitMix64(seed: seed &* 1_000_003 &+ UInt64(index))
+        return vary(for: unit, &rng)
+    }
+
     var reportStart: Date {
         let end = form.parameter("period_end").flatMap { try? Date($0 + "T08:00:00Z", strategy: .iso8601) }
         return end ?? Date(timeIntervalSince1970: 1_541_000_000)
@@ -146,31 +159,16 @@ public struct SampleGenerator {
 
     // MARK: Varying the example
 
-    /// The example made this unit's own, with its numbers varied, and valid.
+    /// The example made this unit's own, with its numbers varied, and valid: the questions the
+    /// profiles describe answered as they say, the others varied from the example.
     func vary(for unit: ReportingUnit, _ rng: inout SplitMix64) -> Answers {
         // A whole factor keeps the example's sums and inequalities true, so little needs repair.
         let scale = Double([1, 1, 2, 2, 3, 4, 5, 6, 8, 10, 12][Int.random(in: 0...10, using: &rng)])
-        var a = Answers()
-        for section in form.sections {
-            for field in section.fields {
-                guard let v = base[section.id, field.id] else { continue }
-                if field.type == .table, let rows = v.rows, !rows.isEmpty {
-                    let n = Int.random(in: 0...(rows.count + 2), using: &rng)
-                    a[section.id, field.id] = .rows(
-                        (0..<n).map { i in
-                            var row: Row = [:]
-                            for col in field.columns {
-                                guard let cell = rows[i % rows.count][col.id] else { continue }
-                                row[col.id] = varied(cell, col, unit: unit, scale: scale, copy: i / rows.count, &rng)
-                            }
-                            return row
-                        })
-                } else {
-                    a[section.id, field.id] = varied(v, field, unit: unit, scale: scale, copy: 0, &rng)
-                }
-            }
-        }
-        return repaired(a, unit: unit, scale: scale, &rng) ?? baseFor(unit)
+        var draft = SampleDraft(generator: self, unit: unit, plan: profiles.plan(for: unit), scale: scale, rng: rng)
+        draft.fill()
+        let answers = draft.repaired()
+        rng = draft.rng
+        return answers ?? baseFor(unit)
     }
 
     func varied(_ v: Value, _ field: Field, unit: ReportingUnit, scale: Double, copy: Int, _ rng: inout SplitMix64)
@@ -214,37 +212,9 @@ public struct SampleGenerator {
             // Kept as the example has them: valid by construction.
             return v
         case .table:
-            // Its rows are varied cell by cell (see `vary`).
+            // Its rows are varied cell by cell (see `SampleDraft.fillTable`).
             return v
         }
-    }
-
-    /// Re-rolls the numbers an error involves until the form accepts the answers.
-    func repaired(_ answers: Answers, unit: ReportingUnit, scale: Double, _ rng: inout SplitMix64) -> Answers? {
-        var a = answers
-        for _ in 0..<40 {
-            let errors = validator.validate(a).filter { $0.severity == .error }
-            if errors.isEmpty { return a }
-            for issue in errors {
-                for path in issue.fields {
-                    guard let (s, f, column) = form.field(at: path), (column ?? f).type.isNumeric,
-                        let baseValue = base[s.id, f.id]
-                    else { continue }
-                    if let column, let rows = a[s.id, f.id]?.rows, let baseRows = baseValue.rows, !baseRows.isEmpty {
-                        var rows = rows
-                        let i = (issue.row ?? 1) - 1
-                        guard rows.indices.contains(i), let b = baseRows[i % baseRows.count][column.id] else {
-                            continue
-                        }
-                        rows[i][column.id] = varied(b, column, unit: unit, scale: scale, copy: 0, &rng)
-                        a[s.id, f.id] = .rows(rows)
-                    } else if column == nil {
-                        a[s.id, f.id] = varied(baseValue, f, unit: unit, scale: scale, copy: 0, &rng)
-                    }
-                }
-            }
-        }
-        return nil
     }
 
     /// The example unchanged but for the unit's own name: valid by construction.
@@ -260,7 +230,7 @@ public struct SampleGenerator {
         return a
     }
 
-    /// Nudges a number a rule reads until that rule (and no error) fires; the issue, if it worked.
+    /// Nudges a number a rule reads until that rule (and no other) fires; the issue, if it worked.
     func breakRule(severity: Severity, in answers: inout Answers, _ rng: inout SplitMix64) -> ValidationIssue? {
         let rules = (form.sections.flatMap(\.rules) + form.rules).filter { $0.severity == severity }.shuffled(
             using: &rng)
@@ -275,8 +245,8 @@ public struct SampleGenerator {
                     a[target.section.id, target.field.id] = .number(n + delta)
                     let issues = validator.validate(a)
                     let fired = issues.first { $0.rule == rule.id }
-                    let otherErrors = issues.filter { $0.severity == .error && $0.rule != rule.id }
-                    if let fired, otherErrors.isEmpty {
+                    // Only that rule: another warning would stand unexplained, another error unplanned.
+                    if let fired, issues.allSatisfy({ $0.rule == rule.id }) {
                         answers = a
                         return fired
                     }

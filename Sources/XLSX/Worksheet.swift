@@ -98,16 +98,37 @@ public struct PrintSetup: Sendable {
     public var landscape = true
     /// Pages wide to fit the sheet on (0: no fitting).
     public var fitWidth = 1
+    /// A fixed scale in percent (10–400) instead of fitting. Manual page breaks need it: Excel
+    /// ignores them on a sheet fitted to a width.
+    public var scale: Int?
+    /// Centred between the side margins (a sheet printed at a fixed scale may not fill the width).
+    public var centered = false
     /// Rows repeated at the top of every printed page (0-based, inclusive).
     public var repeatRows: ClosedRange<Int>?
     public var footer = "&CTrang &P/&N"
     public var header: String?
 
-    public init(landscape: Bool = true, fitWidth: Int = 1, repeatRows: ClosedRange<Int>? = nil, header: String? = nil) {
+    public init(
+        landscape: Bool = true, fitWidth: Int = 1, scale: Int? = nil, repeatRows: ClosedRange<Int>? = nil,
+        header: String? = nil, centered: Bool = false
+    ) {
         self.landscape = landscape
         self.fitWidth = fitWidth
+        self.scale = scale
+        self.centered = centered
         self.repeatRows = repeatRows
         self.header = header
+    }
+
+    /// The margins every printed sheet has, in inches (the header and footer sit inside the
+    /// top and bottom ones).
+    public static let margins = (left: 0.5, right: 0.5, top: 0.6, bottom: 0.6)
+
+    /// What an A4 page holds inside the margins, in points at 100 %.
+    public static func printableArea(landscape: Bool) -> (width: Double, height: Double) {
+        let (short, long) = (595.28, 841.89)  // A4 in points
+        let (w, h) = landscape ? (long, short) : (short, long)
+        return (w - (margins.left + margins.right) * 72, h - (margins.top + margins.bottom) * 72)
     }
 }
 
@@ -354,8 +375,14 @@ public final class Worksheet {
         let handle = try open()
         if p.landscape { worksheet_set_landscape(handle) }
         worksheet_set_paper(handle, 9)  // A4
-        worksheet_set_margins(handle, 0.5, 0.5, 0.6, 0.6)
-        if p.fitWidth > 0 { worksheet_fit_to_pages(handle, UInt16(p.fitWidth), 0) }
+        let m = PrintSetup.margins
+        worksheet_set_margins(handle, m.left, m.right, m.top, m.bottom)
+        if let scale = p.scale {
+            worksheet_set_print_scale(handle, UInt16(min(400, max(10, scale))))
+        } else if p.fitWidth > 0 {
+            worksheet_fit_to_pages(handle, UInt16(p.fitWidth), 0)
+        }
+        if p.centered { worksheet_center_horizontally(handle) }
         if let rows = p.repeatRows {
             try check(worksheet_repeat_rows(handle, lxw_row_t(rows.lowerBound), lxw_row_t(rows.upperBound)))
         }
@@ -363,11 +390,38 @@ public final class Worksheet {
         if let h = p.header { try check(h.withCString { worksheet_set_header(handle, $0) }) }
     }
 
-    /// Printed pages start at these rows (0-based).
+    /// Printed pages start at these rows (0-based), in any order; row 0 starts a page anyway.
+    /// Excel keeps at most 1,023 breaks a sheet: the first ones are kept, the printer breaks
+    /// the rest of the sheet itself. Excel ignores manual breaks on a sheet fitted to a width
+    /// (`PrintSetup.scale` keeps them). Set once a sheet.
     public func pageBreaks(before rows: [Int]) throws {
         let handle = try open()
-        var breaks = rows.map { lxw_row_t($0) } + [0]
+        guard !pageBreaksSet else {
+            throw XLSXError(
+                sheet: name, cell: nil, message: "the page breaks of this sheet are already set",
+                vietnamese: "ngắt trang của trang tính này đã được đặt")
+        }
+        let kept = Set(rows.filter { $0 > 0 && $0 < Worksheet.maxRows }).sorted().prefix(Worksheet.maxPageBreaks)
+        guard !kept.isEmpty else { return }
+        // libxlsxwriter reads up to the 0 that ends the list.
+        var breaks = kept.map { lxw_row_t($0) } + [0]
         try check(worksheet_set_h_pagebreaks(handle, &breaks))
+        pageBreaksSet = true
+    }
+
+    /// Excel's limit of manual page breaks a sheet.
+    public static let maxPageBreaks = Int(LXW_BREAKS_MAX)
+    private var pageBreaksSet = false
+    /// How much wider than Excel another viewer may draw the same columns (LibreOffice: 6 %).
+    public static let otherViewersWidening = 1.07
+
+    /// A column's width in points as Excel draws it, from its width in characters: the
+    /// workbook's default style (Calibri 11) has 7-pixel digits and 5 pixels of padding.
+    /// LibreOffice draws the same column up to `otherViewersWidening` wider (it counts the
+    /// digit's exact width, not whole pixels).
+    public static func points(ofColumnWidth width: Double) -> Double {
+        let pixels = width < 1 ? (width * 12).rounded() : (width * 7).rounded() + 5
+        return pixels * 0.75
     }
 
     /// A row height (in points) that shows every line of wrapped text, whatever the viewer:

@@ -18,6 +18,11 @@ struct SampleCommand: ParsableCommand {
     var output: String
     @Option(help: "Bài nộp mẫu đầy đủ làm gốc (mặc định Examples/cuc-shtt.json).")
     var base: String?
+    @Option(
+        help:
+            "Hồ sơ theo loại đơn vị: tên, số liệu, bảng của từng loại (mặc định Examples/sample-profiles.yaml). (Unit kind profiles.)"
+    )
+    var profiles: String?
     @OptionGroup var formFile: FormOption
     @OptionGroup var common: CommonOptions
 
@@ -44,7 +49,12 @@ struct SampleCommand: ParsableCommand {
                     "--count must be from 1 to \(SampleGenerator.maxCount)"
                 ).text(lang))
         }
-        let generator = SampleGenerator(form: form, base: example.answers, baseUnitName: example.unitName, seed: seed)
+        let profilesURL = try locate(
+            profiles, default: "Examples/sample-profiles.yaml", option: "--profiles", lang)
+        let kinds = try loadOrExit(lang) { try SampleProfiles.load(contentsOf: profilesURL, form: form) }
+        for w in kinds.warnings { printError(w.formatted(lang)) }
+        let generator = SampleGenerator(
+            form: form, base: example.answers, baseUnitName: example.unitName, seed: seed, profiles: kinds)
         let dir = URL(fileURLWithPath: output)
         let s = try generator.generate(units: SampleGenerator.units(registry, count: count), into: dir)
         if lang == .vi {

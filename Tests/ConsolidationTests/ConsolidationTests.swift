@@ -33,7 +33,8 @@ struct Merged: Sendable {
 
     static let shared: Merged = {
         let dir = temporaryDirectory()
-        let generator = SampleGenerator(form: form, base: example.answers, baseUnitName: example.unitName, seed: 7)
+        let generator = SampleGenerator(
+            form: form, base: example.answers, baseUnitName: example.unitName, seed: 7, profiles: sampleProfiles)
         _ = try! generator.generate(units: registry.units, into: dir.appendingPathComponent("in"))
         // One file that cannot be read, beside them.
         try! Data("{ not json".utf8).write(to: dir.appendingPathComponent("in/broken.json"))
@@ -64,6 +65,12 @@ struct Merged: Sendable {
                 "M3.6 Nhân lực CNTT", "M4 Kết quả KH 2018", "M6.1 Nhiệm vụ 2019", "M6.2 DVC 2019", "Lỗi và cảnh báo",
                 "Tình trạng nộp"
             ])
+    }
+
+    /// One chart a printed page: the breaks hold in Excel only on a sheet not fitted to a width.
+    @Test func chartsPrintOneAPage() throws {
+        let charts = try #require(m.workbook["Biểu đồ"])
+        #expect(!charts.fitsToPage && (charts.printScale ?? 100) == 100)  // 100 % is the default, not written
     }
 
     @Test func summaryHasARowPerRegistryUnitAndLiveTotals() throws {
@@ -355,19 +362,14 @@ struct Merged: Sendable {
               - {kind: table, table: next_plan.tasks, ticks: [name]}
               - {kind: chart}
             """
-        do {
-            _ = try WorkbookLayout.parse(yaml, file: "l.yaml", form: form)
-            Issue.record("expected errors")
-        } catch let e as DiagnosticsError {
-            #expect(
-                e.diagnostics.map { $0.formatted(.en) } == [
-                    "l.yaml:5:35: error: unknown field 'general.staff_totl'; did you mean 'general.staff_total'?",
-                    "l.yaml:6:41: error: no field 'websites.portal' here; did you mean 'websites.portals'?",
-                    "l.yaml:7:30: error: unknown section 'genral'; did you mean 'general'?",
-                    "l.yaml:8:51: error: 'ticks' only applies to choice columns; table 'next_plan.tasks' has no choice column 'name'",
-                    "l.yaml:9:12: error: unknown sheet kind 'chart'; did you mean 'charts'?"
-                ])
-        } catch { Issue.record("\(error)") }
+        #expect(
+            diagnostics { try WorkbookLayout.parse(yaml, file: "l.yaml", form: form) } == [
+                "l.yaml:5:35: error: unknown field 'general.staff_totl'; did you mean 'general.staff_total'?",
+                "l.yaml:6:41: error: no field 'websites.portal' here; did you mean 'websites.portals'?",
+                "l.yaml:7:30: error: unknown section 'genral'; did you mean 'general'?",
+                "l.yaml:8:51: error: 'ticks' only applies to choice columns; table 'next_plan.tasks' has no choice column 'name'",
+                "l.yaml:9:12: error: unknown sheet kind 'chart'; did you mean 'charts'?"
+            ])
     }
 
     @Test func theBundledLayoutsLoad() throws {
@@ -379,43 +381,223 @@ struct Merged: Sendable {
 }
 
 @Suite struct ExportTests {
+    let unitLayout = try! UnitReportLayout.load(
+        contentsOf: repositoryRoot.appendingPathComponent("Templates/unit-report.yaml"), form: form)
+
+    func exported(_ s: Submission) throws -> WorkbookReader {
+        let out = temporaryDirectory().appendingPathComponent("bao-cao.xlsx")
+        try UnitReportExporter(form: form, layout: unitLayout).export(s, to: out)
+        return try WorkbookReader(url: out)
+    }
+
+    /// The rows that hold something, 1-based, each with its non-empty texts.
+    func rows(_ sheet: WorkbookReader.Sheet) -> [(n: Int, cells: [String])] {
+        (1...sheet.lastRow).map { ($0, sheet.row($0).filter { !$0.isEmpty }) }.filter { !$0.cells.isEmpty }
+    }
+
     @Test func unitReportFollowsTheTemplate() throws {
-        let dir = temporaryDirectory()
-        let out = dir.appendingPathComponent("bao-cao.xlsx")
-        let unitLayout = try UnitReportLayout.load(
-            contentsOf: repositoryRoot.appendingPathComponent("Templates/unit-report.yaml"), form: form)
         var s = example
         s.answers["general", "staff_total"] = .number(430)  // a warning, explained
         s.explanations["general/staff_breakdown_under_total"] = "10 người đang nghỉ chế độ"
-        try UnitReportExporter(form: form, layout: unitLayout).export(s, to: out)
-        let sheet = try #require(try WorkbookReader(url: out)["Báo cáo"])
-        let rows = (1...sheet.lastRow).map { sheet.row($0).filter { !$0.isEmpty } }.filter { !$0.isEmpty }
-        #expect(rows[1] == ["Cục Sở hữu trí tuệ"])
-        #expect(rows[2] == ["MỤC 1. THÔNG TIN CHUNG"])
-        #expect(rows[3] == ["1.", "Tên cơ quan báo cáo", "Cục Sở hữu trí tuệ"])
-        #expect(rows.contains(["7.", "Tổng số cán bộ, công chức, viên chức của toàn đơn vị", "430"]))
+        let wb = try exported(s)
+        // The warnings are not among the template's pages: a sheet of their own after them.
+        #expect(wb.sheetNames == ["Báo cáo", "Giải trình cảnh báo"])
+        let sheet = try #require(wb["Báo cáo"])
+        let numbered = rows(sheet)
+        let rows = numbered.map(\.cells)
+        #expect(
+            rows[1] == [
+                "(Kèm theo Công văn số ……/CV - TTCNTT ngày …… tháng …… năm 2018 của Trung tâm Công nghệ thông tin)"
+            ])
+        #expect(rows[2] == ["Cục Sở hữu trí tuệ"])
+        #expect(rows[3] == ["MỤC 1. THÔNG TIN CHUNG"])
+        #expect(rows[4] == ["1.", "Tên cơ quan báo cáo", "Cục Sở hữu trí tuệ"])
+        // The template's part once, its sections under it; its headings and notes in place.
+        let part = try #require(rows.firstIndex(of: ["MỤC 3: NỘI DUNG BÁO CÁO"]))
+        #expect(
+            rows[part + 1] == [
+                "1. ỨNG DỤNG CÔNG NGHỆ THÔNG TIN (CNTT) ĐỂ CÔNG BỐ, CÔNG KHAI THÔNG TIN, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
+            ])
+        #expect(rows.contains(["Trong đó:"]))
+        let heading = try #require(
+            rows.firstIndex(of: ["3.2.", "Tin học hóa việc tiếp nhận và xử lý hồ sơ tại bộ phận một cửa"]))
+        #expect(rows[heading + 1].first == "a)")
+        #expect(sheet.styles["B\(numbered[heading].n)"]?.bold == true)
+        #expect(rows.contains(["Tình hình sử dụng văn bản điện tử cụ thể như sau:"]))
+        #expect(rows.contains(["Fax", "024 3858 8449"]))  // beside 3. Điện thoại: no number of its own
         #expect(
             rows.contains([
                 "a)", "Cách thức triển khai",
                 "☒ Đồng bộ trên toàn cơ quan (mua tập trung và triển khai đồng bộ cho tất cả các đơn vị thuộc và trực thuộc)\n☐ Riêng lẻ theo từng đơn vị (các đơn vị tự mua, tự triển khai)"
             ]))
-        #expect(rows.contains(["Ghi rõ hồ sơ đi kèm thực hiện như thế nào", "—"]))  // not asked: kept in its place
         #expect(rows.contains(["1", "Đăng ký nhãn hiệu", "3", "3", "https://dvctt.ipvietnam.gov.vn", "15230", "41870"]))
+        #expect(!rows.contains { $0.contains(unitLayout.warningsTitle) })
+
+        // Helps: a numbered footnote (¹ after the question, the note under it), the template's
+        // markers under the tables; notes in italics.
+        let staff = try #require(
+            rows.firstIndex(of: ["7.", "Tổng số cán bộ, công chức, viên chức của toàn đơn vị¹", "430"]))
         #expect(
-            rows.contains {
-                $0.contains("Số cán bộ biên chế cộng hợp đồng nhỏ hơn tổng số cán bộ, công chức, viên chức")
-                    && $0.contains("10 người đang nghỉ chế độ")
+            rows[staff + 1] == [
+                "¹ Bao gồm số cán bộ, công chức, viên chức của tất cả các đơn vị thuộc, trực thuộc đơn vị."
+            ])
+        #expect(sheet.styles["B\(numbered[staff + 1].n)"]?.italic == true)
+        #expect(rows.contains(["6.1.", "Tổng số cán bộ chuyên trách về CNTT²", "18"]))
+        #expect(rows.contains(["² Là các cán bộ được giao chuyên phụ trách mảng ứng dụng CNTT tại đơn vị."]))
+        let lastPortal = try #require(
+            rows.firstIndex { $0.first == "2" && $0.contains("Văn phòng đại diện tại TP. Hồ Chí Minh") })
+        #expect(
+            rows[lastPortal + 1] == [
+                "Chú ý: Với những đơn vị có nhiều đơn vị trực thuộc cấp dưới, đề nghị liệt kê đầy đủ danh sách."
+            ])
+        #expect(rows.contains { $0.first?.hasPrefix("Ghi chú: - Nơi lưu trữ dữ liệu ghi rõ") == true })
+
+        // Ticks as the template has them: the portal kind's boxes in its cell, the funding's
+        // sub-columns under their heading with the chosen one marked.
+        #expect(rows[lastPortal] == ["2", "Văn phòng đại diện tại TP. Hồ Chí Minh", "☒ Thành phần   ☐ Độc lập"])
+        #expect(rows.contains(["1", "Cục Sở hữu trí tuệ", "☐ Thành phần   ☒ Độc lập"]))
+        let funding = try #require(numbered.first { $0.cells.last == "Nguồn kinh phí dự kiến thực hiện" })
+        let fundingRow = sheet.row(funding.n)
+        let groupColumn = try #require(fundingRow.lastIndex(of: "Nguồn kinh phí dự kiến thực hiện"))
+        #expect(sheet.row(funding.n + 1).filter { !$0.isEmpty } == ["Nhiệm vụ thường xuyên", "Đề tài, dự án", "Khác"])
+        #expect(sheet.mergedRanges.contains { $0.hasPrefix("\(columnName(groupColumn))\(funding.n):") })
+        // STT and the other labels down both header rows.
+        #expect(sheet.mergedRanges.contains("A\(funding.n):A\(funding.n + 1)"))
+        let task = sheet.row(funding.n + 2)
+        #expect(task.filter { !$0.isEmpty } == ["1", "Dịch vụ công mức 4 cho đơn sáng chế", "Quý II/2019", "x"])
+        #expect(sheet.row(funding.n + 1)[try #require(task.firstIndex(of: "x"))] == "Đề tài, dự án")
+
+        // Numbers are numeric cells, one format a kind: whole, decimal, percent, a year.
+        let n = numbered[staff].n
+        #expect(sheet["C\(n)"]?.number == 430)
+        #expect(sheet.styles["C\(n)"]?.numberFormat == "#,##0")
+        let pct = try #require(numbered.first { $0.cells.first == "+" })
+        #expect(sheet["C\(pct.n)"]?.number == 65)
+        #expect(sheet.styles["C\(pct.n)"]?.numberFormat == "0.0")
+        let db = try #require(numbered.first { $0.cells.contains("Cơ sở dữ liệu sở hữu công nghiệp") })
+        let year = try #require(sheet.cells.first { $0.key.hasSuffix("\(db.n)") && $0.value.number == 2010 })
+        #expect(sheet.styles[year.key]?.numberFormat == "0")
+        let records = try #require(sheet.cells.first { $0.key.hasSuffix("\(db.n)") && $0.value.number == 87400 })
+        #expect(sheet.styles[records.key]?.numberFormat == "#,##0")
+        // No number printed as text in the Vietnamese way ("52.310", "80,5"), as it once was.
+        let formatted = /\d{1,3}(\.\d{3})+|\d+,\d+/
+        for (ref, cell) in sheet.cells where cell.isText {
+            #expect(cell.value.wholeMatch(of: formatted) == nil, "\(ref): \(cell.value)")
+        }
+
+        // The warning with the unit's explanation.
+        let warnings = try #require(wb["Giải trình cảnh báo"])
+        #expect(warnings["A1"]?.value == unitLayout.warningsTitle)
+        #expect(
+            self.rows(warnings).contains {
+                $0.cells.contains("Số cán bộ biên chế cộng hợp đồng nhỏ hơn tổng số cán bộ, công chức, viên chức")
+                    && $0.cells.contains("10 người đang nghỉ chế độ")
             })
-        #expect(rows.contains(["Hà Nội, ngày 15 tháng 11 năm 2018", "Hà Nội, ngày 15 tháng 11 năm 2018"]))
-        #expect(rows.contains(["Người khai", "Thủ trưởng cơ quan"]))
+
+        // Each signer under the template's own place and date line.
+        let date = try #require(
+            rows.firstIndex(of: ["Hà Nội, ngày 15 tháng 11 năm 2018", "Hà Nội, ngày 15 tháng 11 năm 2018"]))
+        #expect(rows[date + 1] == ["Người khai", "Thủ trưởng cơ quan"])
         #expect(rows.last == ["Nguyễn Thị Hương", "Đinh Hữu Phí"])
         let order = [
-            "MỤC 1. THÔNG TIN CHUNG", "MỤC 2. THÔNG TIN LIÊN HỆ",
+            "MỤC 1. THÔNG TIN CHUNG", "MỤC 2. THÔNG TIN LIÊN HỆ", "MỤC 3: NỘI DUNG BÁO CÁO",
             "MỤC 4. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ THEO KẾ HOẠCH ỨNG DỤNG CNTT NĂM 2018",
-            "MỤC 6. KẾ HOẠCH ỨNG DỤNG CNTT NĂM 2019"
+            "MỤC 6: KẾ HOẠCH ỨNG DỤNG CNTT NĂM 2019"  // the template's own punctuation
         ]
         let positions = order.compactMap { h in rows.firstIndex(of: [h]) }
-        #expect(positions == positions.sorted() && positions.count == 4)
+        #expect(positions == positions.sorted() && positions.count == 5)
+    }
+
+    @Test func layoutMistakesAreReportedWithTheirPlace() throws {
+        let dir = temporaryDirectory()
+        let file = dir.appendingPathComponent("u.yaml")
+        try """
+        tables:
+          - {table: websites.portal, boxes: [kind]}
+          - {table: next_plan.tasks, boxes: [funding, name], ticks: [funding]}
+        notes:
+          - general.staff_totl
+        """.write(to: file, atomically: true, encoding: .utf8)
+        #expect(
+            diagnostics(removing: dir.path + "/") { try UnitReportLayout.load(contentsOf: file, form: form) } == [
+                "u.yaml:2:13: error: unknown table 'websites.portal'; did you mean 'websites.portals'?",
+                "u.yaml:3:47: error: 'boxes' only applies to choice columns; table 'next_plan.tasks' has no choice column 'name'",
+                "u.yaml:3:61: error: column 'funding' of table 'next_plan.tasks' is in both 'boxes' and 'ticks'; choose one",
+                "u.yaml:5:5: error: unknown field 'general.staff_totl'; did you mean 'general.staff_total'?"
+            ])
+    }
+
+    /// A question not asked prints as the template's empty boxes: a choice with every option's
+    /// box empty, the rest blank; never a dash. Without a place and date, each signer gets
+    /// the template's dotted line.
+    @Test func questionsNotAskedAreEmptyBoxes() throws {
+        var s = example
+        s.answers["one_stop", "units_with_it"] = .number(0)
+        s.answers["sign_off", "place"] = nil
+        s.answers["sign_off", "report_date"] = nil
+        let wb = try exported(s)
+        let sheet = try #require(wb["Báo cáo"])
+        let rows = self.rows(sheet).map(\.cells)
+        #expect(
+            rows.contains([
+                "a)", "Cách thức triển khai",
+                "☐ Đồng bộ trên toàn cơ quan (mua tập trung và triển khai đồng bộ cho tất cả các đơn vị thuộc và trực thuộc)\n☐ Riêng lẻ theo từng đơn vị (các đơn vị tự mua, tự triển khai)"
+            ]))
+        #expect(rows.contains(["-", "Tên phần mềm"]))
+        #expect(rows.contains(["Ghi rõ hồ sơ đi kèm thực hiện như thế nào"]))
+        #expect(!sheet.cells.values.contains { $0.value == "—" })
+        let line = "……, ngày ...... tháng ...... năm ......"
+        #expect(rows.contains([line, line]))
+    }
+
+    /// A table longer than a page: a manual page break before the row that would not fit, the
+    /// header printed again at the top of the next page, no heading left alone at the foot of a
+    /// page, and no page holding more than A4 landscape does at the sheet's print scale.
+    @Test func aTableThatCrossesPagesRepeatsItsHeader() throws {
+        var s = example
+        let base = try #require(example.answers["internal", "databases"]?.rows?.first)
+        s.answers["internal", "databases"] = .rows(
+            (1...60).map { i in
+                var r = base
+                r["name"] = .text("Cơ sở dữ liệu số \(i)")
+                return r
+            })
+        let wb = try exported(s)
+        let sheet = try #require(wb["Báo cáo"])
+        #expect(!sheet.fitsToPage)  // fitting to a width would make Excel ignore the breaks
+        let scale = Double(try #require(sheet.printScale))
+        let starts = sheet.pageStarts
+        #expect(starts.count >= 3)
+        let rows = (1...sheet.lastRow).map { sheet.row($0).filter { !$0.isEmpty } }
+        let header = try #require(
+            rows.firstIndex { $0.first == "STT" && $0.contains("Tên hệ thống thông tin, cơ sở dữ liệu") })
+        let first = try #require(rows.firstIndex { $0.contains("Cơ sở dữ liệu số 1") })
+        let last = try #require(rows.firstIndex { $0.contains("Cơ sở dữ liệu số 60") })
+        // Pages inside the table start with its header, then the next row of the table.
+        let inside = starts.filter { $0 - 1 > first && $0 - 1 <= last }
+        #expect(inside.count >= 1)
+        for start in inside {
+            #expect(rows[start - 1] == rows[header], "page at row \(start)")
+            #expect(rows[start].count > 1 && rows[start][1].hasPrefix("Cơ sở dữ liệu số"), "page at row \(start)")
+        }
+        #expect(rows.filter { $0 == rows[header] }.count == 1 + inside.count)
+        // Every row numbered once, in order, across the pages.
+        let numbers = rows[first...last].filter { $0.count > 1 && $0[1].hasPrefix("Cơ sở dữ liệu số") }.map(\.first)
+        #expect(numbers == (1...60).map { String($0) })
+        // No page ends with a heading: a section's, a table's label or a table's header.
+        let headings = Set(
+            rows.indices.filter {
+                sheet.styles["A\($0 + 1)"]?.bold == true || sheet.styles["B\($0 + 1)"]?.bold == true
+            })
+        for start in starts { #expect(!headings.contains(start - 2), "row \(start - 1) ends a page") }
+        // Each page's rows fit the printable height at the print scale.
+        let heights = sheet.rowHeights
+        let page = PrintSetup.printableArea(landscape: true).height * 100 / scale
+        let bounds = [1] + starts + [sheet.lastRow + 1]
+        for (a, b) in zip(bounds, bounds.dropFirst()) {
+            let used = (a..<b).map { heights[$0] ?? 15 }.reduce(0, +)
+            #expect(used <= page, "rows \(a)–\(b - 1): \(used) of \(page) points")
+        }
     }
 }
 
@@ -423,7 +605,8 @@ struct Merged: Sendable {
     @Test func reproducibleAndMostlyValid() throws {
         let a = temporaryDirectory()
         let b = temporaryDirectory()
-        let g = SampleGenerator(form: form, base: example.answers, baseUnitName: example.unitName, seed: 42)
+        let g = SampleGenerator(
+            form: form, base: example.answers, baseUnitName: example.unitName, seed: 42, profiles: sampleProfiles)
         let units = SampleGenerator.units(registry, count: 60)
         let sa = try g.generate(units: units, into: a)
         _ = try g.generate(units: units, into: b)
@@ -546,8 +729,10 @@ struct Merged: Sendable {
     func sample(_ count: Int) throws -> (dir: URL, units: [ReportingUnit]) {
         let dir = temporaryDirectory()
         let units = Array(registry.units.prefix(count))
-        _ = try SampleGenerator(form: form, base: example.answers, baseUnitName: example.unitName, seed: 3)
-            .generate(units: units, into: dir.appendingPathComponent("in"))
+        _ = try SampleGenerator(
+            form: form, base: example.answers, baseUnitName: example.unitName, seed: 3, profiles: sampleProfiles
+        )
+        .generate(units: units, into: dir.appendingPathComponent("in"))
         return (dir, units)
     }
 
@@ -630,8 +815,10 @@ struct Merged: Sendable {
     @Test func rowsPastTheLastRowAreCutWithANotice() throws {
         let dir = temporaryDirectory()
         let units = Array(registry.units.prefix(6))
-        _ = try SampleGenerator(form: form, base: example.answers, baseUnitName: example.unitName, seed: 3)
-            .generate(units: units, into: dir.appendingPathComponent("in"))
+        _ = try SampleGenerator(
+            form: form, base: example.answers, baseUnitName: example.unitName, seed: 3, profiles: sampleProfiles
+        )
+        .generate(units: units, into: dir.appendingPathComponent("in"))
         var consolidator = Consolidator(form: form, registry: registry, layout: layout)
         let full = try consolidator.merge(
             [dir.appendingPathComponent("in").path], to: dir.appendingPathComponent("full.xlsx"), now: fixedNow)

@@ -10,7 +10,7 @@
 # Exits 1 when any target found a crash. Extra libFuzzer flags: FUZZ_FLAGS="-max_len=20000".
 set -u
 seconds=${1:?usage: fuzz.sh SECONDS [TARGET...]}; shift
-targets=${*:-submission answers-json answers-yaml value expression form units layout}
+targets=${*:-submission answers-json answers-yaml value expression form units layout profiles}
 bin=.build-fuzz/debug/ictreport-fuzz
 # The Swift runtime's backtracer would take the signal of a trap (SIGILL) or stack overflow
 # before libFuzzer does, and no crash input would be saved: libFuzzer handles them here.
@@ -24,7 +24,7 @@ for t in $targets; do
   cp Tests/Fuzz/corpus/"$t"/* "$work"/
   case $t in
     submission|answers-json) dict=Tests/Fuzz/json.dict ;;
-    answers-yaml|form|units|layout) dict=Tests/Fuzz/yaml.dict ;;
+    answers-yaml|form|units|layout|profiles) dict=Tests/Fuzz/yaml.dict ;;
     *) dict=Tests/Fuzz/$t.dict ;;
   esac
   ICTREPORT_FUZZ_TARGET=$t "$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \

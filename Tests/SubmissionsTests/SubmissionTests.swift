@@ -180,20 +180,14 @@ struct SplitMix {
     }
 
     @Test func registryErrorsHaveTheirPlace() {
-        #expect(throws: DiagnosticsError.self) {
-            try UnitRegistry.parse(
-                "units:\n  - {id: a, name: A}\n  - {id: a, name: B}\n  - {id: Bad Id, name: C}\n", file: "u.yaml")
-        }
-        do {
-            _ = try UnitRegistry.parse(
-                "units:\n  - {id: a, name: A}\n  - {id: a, name: B}\n  - {id: Bad Id, name: C}\n", file: "u.yaml")
-        } catch let e as DiagnosticsError {
-            #expect(
-                e.diagnostics.map { $0.formatted(.en) } == [
-                    "u.yaml:3:10: error: duplicate unit id 'a'",
-                    "u.yaml:4:10: error: unit id 'Bad Id' must be lower-case ASCII letters, digits and '-' (e.g. cuc-shtt)"
-                ])
-        } catch {}
+        #expect(
+            diagnostics {
+                try UnitRegistry.parse(
+                    "units:\n  - {id: a, name: A}\n  - {id: a, name: B}\n  - {id: Bad Id, name: C}\n", file: "u.yaml")
+            } == [
+                "u.yaml:3:10: error: duplicate unit id 'a'",
+                "u.yaml:4:10: error: unit id 'Bad Id' must be lower-case ASCII letters, digits and '-' (e.g. cuc-shtt)"
+            ])
     }
 }
 

@@ -1,6 +1,7 @@
 import FormKit
 import Foundation
 import Submissions
+import Testing
 
 // What every test target shares: where the repository is, the bundled form and unit list,
 // and scratch folders that are removed when the test process ends.
@@ -38,3 +39,26 @@ public func temporaryDirectory(_ prefix: String = "scratch") -> URL {
 
 /// A path named `name` in a new empty folder.
 public func temporaryFile(_ name: String) -> URL { temporaryDirectory().appendingPathComponent(name) }
+
+/// The diagnostics (in English, as printed) of a load that must fail with `DiagnosticsError`;
+/// `removing` is taken out of each (a scratch folder's path). Any other outcome is an issue.
+public func diagnostics(
+    removing prefix: String? = nil, sourceLocation: Testing.SourceLocation = #_sourceLocation,
+    _ load: () throws -> Any
+) -> [String] {
+    do {
+        _ = try load()
+        Issue.record("expected errors", sourceLocation: sourceLocation)
+    } catch let e as DiagnosticsError {
+        return e.diagnostics.map { d in
+            prefix.map { d.formatted(.en).replacingOccurrences(of: $0, with: "") } ?? d.formatted(.en)
+        }
+    } catch {
+        Issue.record("\(error)", sourceLocation: sourceLocation)
+    }
+    return []
+}
+
+/// The bundled sample profiles (Examples/sample-profiles.yaml) for the bundled form, loaded once.
+public let sampleProfiles: SampleProfiles = try! SampleProfiles.load(
+    contentsOf: repositoryFile("Examples/sample-profiles.yaml"), form: form)

@@ -28,12 +28,56 @@ public struct WorkbookReader: Sendable {
         public var number: Double? { isText ? nil : Double(value) }
     }
 
+    /// How a cell looks, as much as the tests ask: its number format, bold, italic.
+    public struct CellStyle: Equatable, Sendable {
+        /// The format code ("#,##0", "0.0"); nil for General.
+        public var numberFormat: String?
+        public var bold = false
+        public var italic = false
+    }
+
     public struct Sheet: Sendable {
         public var name: String
         public var cells: [String: CellValue]
         public var xml: String
+        /// Each written cell's look (blanks included), by reference.
+        public var styles: [String: CellStyle] = [:]
 
         public subscript(_ ref: String) -> CellValue? { cells[ref] }
+
+        /// The rows that start a printed page after a manual page break, 1-based.
+        public var pageStarts: [Int] {
+            guard let breaks = WorkbookReader.element("rowBreaks", in: xml) else { return [] }
+            return WorkbookReader.attributes(named: "id", inTag: "brk", of: breaks).compactMap { Int($0) }.map {
+                $0 + 1
+            }
+        }
+
+        /// Row heights set in points, by 1-based row.
+        public var rowHeights: [Int: Double] {
+            var out: [Int: Double] = [:]
+            for tag in WorkbookReader.tags("row", in: xml) {
+                if let r = WorkbookReader.attribute("r", in: tag).flatMap(Int.init),
+                    let h = WorkbookReader.attribute("ht", in: tag).flatMap(Double.init)
+                {
+                    out[r] = h
+                }
+            }
+            return out
+        }
+
+        /// The fixed print scale in percent, when the sheet has one.
+        public var printScale: Int? {
+            WorkbookReader.tags("pageSetup", in: xml).first.flatMap { WorkbookReader.attribute("scale", in: $0) }
+                .flatMap(Int.init)
+        }
+
+        /// Whether the sheet is fitted to pages when printed (Excel then ignores manual breaks).
+        public var fitsToPage: Bool {
+            WorkbookReader.tags("pageSetUpPr", in: xml).contains {
+                WorkbookReader.attribute("fitToPage", in: $0) == "1"
+            }
+        }
 
         /// The last row with a cell, 1-based.
         public var lastRow: Int {
@@ -77,6 +121,7 @@ public struct WorkbookReader: Sendable {
                 targets[id] = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
             }
         }
+        let styles = try text("xl/styles.xml").map(WorkbookReader.cellStyles) ?? []
         var shared: [String] = []
         if let sst = try text("xl/sharedStrings.xml") {
             shared = WorkbookReader.elements("si", in: sst).map(WorkbookReader.plainText)
@@ -86,12 +131,42 @@ public struct WorkbookReader: Sendable {
                 let rid = WorkbookReader.attribute("r:id", in: tag),
                 let path = targets[rid], let xml = try text(path)
             else { continue }
-            sheets.append(
-                Sheet(name: WorkbookReader.unescape(name), cells: WorkbookReader.cells(xml, shared: shared), xml: xml))
+            var sheet = Sheet(
+                name: WorkbookReader.unescape(name), cells: WorkbookReader.cells(xml, shared: shared), xml: xml)
+            for tag in WorkbookReader.tags("c", in: xml) {
+                if let ref = WorkbookReader.attribute("r", in: tag),
+                    let i = WorkbookReader.attribute("s", in: tag).flatMap(Int.init), styles.indices.contains(i)
+                {
+                    sheet.styles[ref] = styles[i]
+                }
+            }
+            sheets.append(sheet)
         }
     }
 
     // MARK: A little XML, enough for SpreadsheetML
+
+    /// The cell formats of styles.xml (`cellXfs`), in order: what a cell's `s` points to.
+    static func cellStyles(_ xml: String) -> [CellStyle] {
+        let builtIn = [1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 14: "mm-dd-yy"]
+        var codes: [Int: String] = builtIn
+        for tag in tags("numFmt", in: element("numFmts", in: xml) ?? "") {
+            if let id = attribute("numFmtId", in: tag).flatMap(Int.init), let code = attribute("formatCode", in: tag) {
+                codes[id] = unescape(code)
+            }
+        }
+        let fonts = elements("font", in: element("fonts", in: xml) ?? "").map {
+            (bold: $0.contains("<b/>"), italic: $0.contains("<i/>"))
+        }
+        return tags("xf", in: element("cellXfs", in: xml) ?? "").map { tag in
+            let font = attribute("fontId", in: tag).flatMap(Int.init).flatMap {
+                fonts.indices.contains($0) ? fonts[$0] : nil
+            }
+            return CellStyle(
+                numberFormat: attribute("numFmtId", in: tag).flatMap(Int.init).flatMap { codes[$0] },
+                bold: font?.bold ?? false, italic: font?.italic ?? false)
+        }
+    }
 
     static func cells(_ xml: String, shared: [String]) -> [String: CellValue] {
         var out: [String: CellValue] = [:]

@@ -39,6 +39,27 @@ import Testing
         #expect(s.xml.contains("fitToWidth=\"1\"") || s.xml.contains("fitToHeight=\"0\""))
     }
 
+    /// Manual page breaks hold only at a fixed scale; they are taken in any order, once a sheet,
+    /// row 0 and rows out of the sheet left out.
+    @Test func pageBreaksAtAFixedScale() throws {
+        let url = temporaryFile("breaks.xlsx")
+        let wb = try Workbook(url: url, constantMemory: false)
+        let ws = try wb.addSheet("Báo cáo")
+        for r in 0..<80 { try ws.write(r, 0, .number(Double(r))) }
+        try ws.printSetup(PrintSetup(scale: 74, centered: true))
+        try ws.pageBreaks(before: [60, 0, 30, -4, 30, Worksheet.maxRows + 1])
+        #expect(throws: XLSXError.self) { try ws.pageBreaks(before: [10]) }
+        try wb.close()
+        let s = try #require(try WorkbookReader(url: url)["Báo cáo"])
+        #expect(s.pageStarts == [31, 61])
+        #expect(s.printScale == 74 && !s.fitsToPage)
+        #expect(s.xml.contains("horizontalCentered=\"1\""))
+        // A4 landscape inside the margins; Excel's widths: 7-pixel digits and 5 pixels of padding.
+        let area = PrintSetup.printableArea(landscape: true)
+        #expect(abs(area.width - 769.89) < 0.01 && abs(area.height - 508.88) < 0.01)
+        #expect(Worksheet.points(ofColumnWidth: 14) == 77.25)
+    }
+
     @Test func sheetNamesAreMadeValidAndUnique() throws {
         let url = temporaryFile("names.xlsx")
         let wb = try Workbook(url: url)

@@ -8,7 +8,9 @@ struct ChartsSheet: ConsolidatedSheet {
     /// Drawn at the end: each series reads the summary's rows as they were written.
     func end(_ stream: SheetStream, _ book: ConsolidatedWorkbook, _ result: MergeResult) throws {
         let ws = stream.ws
-        try ws.printSetup(PrintSetup())
+        // A fixed scale, not "fit to width": Excel ignores manual page breaks on a fitted sheet,
+        // and each chart (30 rows, about 700 px wide) fits an A4 landscape page at 100 %.
+        try ws.printSetup(PrintSetup(scale: 100))
         try ws.merge(row: 0, columns: 0...12, book.consolidator.layout.title, Style.title)
         guard let (summary, rows) = book.first(SummarySheet.self), rows.count > 0 else {
             try ws.write(2, 0, .text("Chưa có trang tổng hợp (summary) để vẽ biểu đồ."))
