@@ -105,12 +105,13 @@ public final class CampaignStore: @unchecked Sendable {
     public struct Opening: Sendable {
         /// The schema version the store had, when it was migrated.
         public var migratedFrom: Int?
-        /// The copy written before migrating (SQLite), when one was.
+        /// The copy written before migrating, when one was: a file beside the SQLite store, or
+        /// a schema of the PostgreSQL database ("schema ictreport_backup_v1_20261201_101500").
         public var backup: String?
     }
 
     /// Opens an existing campaign store, migrating an older schema after writing a backup copy
-    /// (SQLite) and refusing a newer one. `create` makes the database's tables when it has none
+    /// (a file beside a SQLite store, a schema of a PostgreSQL database) and refusing a newer one. `create` makes the database's tables when it has none
     /// (for `campaign init`); otherwise a store without a campaign is an error.
     public static func open(_ location: StoreLocation, create: Bool = false, now: Date = Date()) throws(StoreError)
         -> (store: CampaignStore, opening: Opening)
@@ -170,28 +171,44 @@ public final class CampaignStore: @unchecked Sendable {
         }
         guard version < target else { return Opening() }
         // An older store: a copy first, then the steps it has not had, and a log entry.
-        var backup: String?
-        if case .sqlite(let path) = location {
-            let copy = Self.backupPath(path, version: version, now: now)
-            try db.run("VACUUM INTO \(bind: copy)")
-            backup = copy
+        let backup: String
+        switch location {
+        case .sqlite(let path):
+            backup = Self.backupPath(path, version: version, now: now)
+            try db.run("VACUUM INTO \(bind: backup)")
+        case .postgres:
+            // The server's files are not the tool's to copy: the store's tables are copied into
+            // a schema of their own in the same database, in one transaction, before any step.
+            let schema = "ictreport_backup_v\(version)_\(Self.stamp(now, separator: "_"))"
+            try db.transaction { () throws(StoreError) in
+                try db.run("CREATE SCHEMA \(ident: schema)")
+                for table in Migrations.tables where try Migrations.hasTable(table, db) {
+                    try db.run("CREATE TABLE \(ident: schema).\(ident: table) AS TABLE \(ident: table)")
+                }
+            }
+            backup = "schema \(schema)"
         }
         try Migrations.migrate(db, to: target, now: Self.timestamp(now))
         try db.transaction { () throws(StoreError) in
             try appendLog(
                 at: Self.timestamp(now), by: Self.defaultActor, action: "migrate", unit: nil, revision: nil,
                 hash: nil,
-                detail: "schema \(version) → \(target)" + (backup.map { "; backup \($0)" } ?? ""))
+                detail: "schema \(version) → \(target); backup \(backup)")
         }
         return Opening(migratedFrom: version, backup: backup)
     }
 
+    /// `20261201-101500` (UTC), for the names of backups.
+    static func stamp(_ now: Date, separator: String = "-") -> String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyyMMdd'\(separator)'HHmmss"
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: now)
+    }
+
     /// `campaign.sqlite` → `campaign.v1-backup-20261201-101500.sqlite`, beside it.
     static func backupPath(_ path: String, version: Int, now: Date) -> String {
-        let f = DateFormatter()
-        f.dateFormat = "yyyyMMdd-HHmmss"
-        f.timeZone = TimeZone(identifier: "UTC")
-        let stamp = f.string(from: now)
+        let stamp = Self.stamp(now)
         let url = URL(fileURLWithPath: path)
         let ext = url.pathExtension.isEmpty ? "sqlite" : url.pathExtension
         var candidate = url.deletingPathExtension().path + ".v\(version)-backup-\(stamp).\(ext)"
@@ -213,6 +230,11 @@ public final class CampaignStore: @unchecked Sendable {
     /// Runs a statement as it is: how the tests play a tampering hand or a future version.
     package func unsafeExecute(_ statement: String) throws(StoreError) {
         try db.run("\(unsafeRaw: statement)")
+    }
+
+    /// The number a query counts (column `n`): how the tests look into a store.
+    package func unsafeCount(_ query: String) throws(StoreError) -> Int {
+        try db.first("\(unsafeRaw: query)")?.int("n") ?? 0
     }
 
     /// The schema version this tool writes.

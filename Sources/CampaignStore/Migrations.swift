@@ -104,6 +104,9 @@ enum Migrations {
 
     static var latest: Int { all.last!.version }
 
+    /// The store's tables, those a backup copies (a table a later step adds goes here too).
+    static let tables = ["schema_version", "campaign", "units", "revisions", "log"]
+
     /// The store's schema version: 0 for a database without the store's tables.
     static func version(_ db: StoreConnection) throws(StoreError) -> Int {
         guard try hasTable("schema_version", db) else { return 0 }

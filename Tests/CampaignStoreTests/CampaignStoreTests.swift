@@ -229,13 +229,23 @@ func isRejected(_ r: ImportResult) -> Bool { if case .rejected = r { true } else
         defer { store.close() }
         #expect(opening.migratedFrom == 1)
         #expect(try store.schemaVersion() == CampaignStore.schemaVersion)
+        let backup = try #require(opening.backup)
         if case .sqlite(let path) = location {
-            let backup = try #require(opening.backup)
             #expect(backup.hasPrefix(URL(fileURLWithPath: path).deletingPathExtension().path + ".v1-backup-"))
             #expect(try CampaignStore.schemaVersion(at: .sqlite(path: backup)) == 1)
         } else {
-            #expect(opening.backup == nil)
+            // A copy of every table in a schema of its own, as the store was before the step.
+            #expect(backup.hasPrefix("schema ictreport_backup_v1_"))
+            let schema = String(backup.dropFirst("schema ".count))
+            #expect(try store.unsafeCount("SELECT MAX(version) AS n FROM \(schema).schema_version") == 1)
+            #expect(
+                try store.unsafeCount("SELECT COUNT(*) AS n FROM \(schema).revisions")
+                    == store.unsafeCount("SELECT COUNT(*) AS n FROM revisions"))
+            #expect(
+                try store.unsafeCount("SELECT COUNT(*) AS n FROM \(schema).log")
+                    == store.unsafeCount("SELECT COUNT(*) AS n FROM log") - 1)  // the migration's own entry
         }
+        #expect(try store.log().last?.detail?.contains("backup \(backup)") == true)
         // Everything kept, the upgrade logged, and the new step in force.
         #expect(try store.counts().finals == imported.count(where: { isNew($0.result) }))
         #expect(try store.log().last?.action == "migrate")
