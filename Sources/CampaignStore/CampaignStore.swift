@@ -380,11 +380,12 @@ public final class CampaignStore: @unchecked Sendable {
         let matches = registry.match(query)
         if matches.count == 1 { return matches[0] }
         if matches.isEmpty {
+            // Names typed loosely first; then an id with a typo ('vu-khtcc').
             let close = registry.suggestions(query).map(\.id)
             throw StoreError(
                 L("không có đơn vị '\(query)' trong đợt báo cáo", "no unit '\(query)' in the campaign")
                     + (close.isEmpty
-                        ? L("", "")
+                        ? didYouMean(query, in: registry.units.map(\.id))
                         : L(
                             "; có phải: \(close.joined(separator: ", "))?",
                             "; did you mean: \(close.joined(separator: ", "))?")))

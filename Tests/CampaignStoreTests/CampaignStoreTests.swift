@@ -112,7 +112,8 @@ func isRejected(_ r: ImportResult) -> Bool { if case .rejected = r { true } else
         try s.save(to: folder.appendingPathComponent("cuc-shtt.json"))
         #expect(try store.importFiles([folder.path], by: "a").map(\.result) == [.newRevision(1)])
         // Nothing to return or accept for a unit that has sent nothing.
-        #expect(throws: StoreError.self) { _ = try store.returnUnit("vu-khcn", comment: "?", by: "a") }
+        let unknown = #expect(throws: StoreError.self) { _ = try store.returnUnit("vu-khtcc", comment: "?", by: "a") }
+        #expect(unknown?.message.text(.en) == "no unit 'vu-khtcc' in the campaign; did you mean 'vu-khtc'?")
         #expect(throws: StoreError.self) { _ = try store.accept("vu-khcn", by: "a") }
         #expect(throws: StoreError.self) { _ = try store.returnUnit("cuc-shtt", comment: "  ", by: "a") }
         let returned = try store.returnUnit("cuc-shtt", comment: "Mục 2: số máy chủ chưa khớp", by: "Lan")
