@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "TestSupport"]),
         .testTarget(name: "XLSXTests", dependencies: ["XLSX", "TestSupport"]),
         .testTarget(name: "ConsolidationTests", dependencies: ["Consolidation", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["XLSX", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["XLSX", "Submissions", "TestSupport"]),
         .testTarget(name: "CampaignStoreTests", dependencies: ["CampaignStore", "TestSupport"]),
         .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "FormKit", "TestSupport"])
     ]

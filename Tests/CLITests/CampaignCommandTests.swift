@@ -1,4 +1,5 @@
 import Foundation
+import Submissions
 import TestSupport
 import Testing
 
@@ -325,24 +326,5 @@ func statusJSON(_ db: String) throws -> [[String: Any]] {
         let drafts = files.count { $0.hasSuffix(".draft.json") }
         #expect(finalState.reduce(0) { $0 + ($1["revision"] as! Int) } == finals)
         #expect(finalState.count { $0["state"] as? String == "draft" } == drafts)
-    }
-}
-
-/// A value computed on another thread; `value` waits for it.
-final class Background<T: Sendable>: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var result: T?
-
-    init(_ work: @escaping @Sendable () -> T) {
-        Thread.detachNewThread { [self] in
-            result = work()
-            done.signal()
-        }
-    }
-
-    var value: T {
-        done.wait()
-        done.signal()
-        return result!
     }
 }
