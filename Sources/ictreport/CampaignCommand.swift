@@ -29,6 +29,21 @@ struct StoreOption: ParsableArguments {
 
     var location: StoreLocation { StoreLocation.resolve(db) }
 
+    /// Opens the store, runs `body` on it and closes it: what every command on the store does.
+    /// An error of the store is printed and the command exits 1.
+    func using<T>(_ language: Language, create: Bool = false, _ body: (CampaignStore) throws(StoreError) -> T)
+        throws -> T
+    {
+        let opened = try open(language, create: create)
+        defer { opened.close() }
+        do {
+            return try body(opened)
+        } catch {
+            printError(error.message.text(language))
+            throw ExitCode(1)
+        }
+    }
+
     /// Opens the store, saying when it was upgraded; a store that cannot be used ends the command.
     func open(_ language: Language, create: Bool = false) throws -> CampaignStore {
         do {
@@ -58,16 +73,6 @@ struct ActorOption: ParsableArguments {
     var name: String { by ?? CampaignStore.defaultActor }
 }
 
-/// Runs a store operation; its error is printed and the command exits 1.
-func storeStep<T>(_ language: Language, _ body: () throws(StoreError) -> T) throws -> T {
-    do {
-        return try body()
-    } catch {
-        printError(error.message.text(language))
-        throw ExitCode(1)
-    }
-}
-
 struct CampaignInit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
@@ -95,9 +100,7 @@ struct CampaignInit: ParsableCommand {
             try InputFile.yamlText(
                 unitsURL.path, what: L("không mở được danh sách đơn vị", "cannot open the unit list"))
         }
-        let opened = try store.open(lang, create: true)
-        defer { opened.close() }
-        let campaign = try storeStep(lang) { () throws(StoreError) in
+        let campaign = try store.using(lang, create: true) { opened throws(StoreError) in
             try opened.initialize(
                 name: name ?? form.title.vi, formText: formText, formFile: FormLoader.displayPath(formURL),
                 unitsText: unitsText, unitsFile: FormLoader.displayPath(unitsURL), by: actor.name)
@@ -127,9 +130,9 @@ struct CampaignImport: ParsableCommand {
 
     func run() throws {
         let lang = common.lang
-        let opened = try store.open(lang)
-        defer { opened.close() }
-        let outcomes = try storeStep(lang) { () throws(StoreError) in try opened.importFiles(inputs, by: actor.name) }
+        let outcomes = try store.using(lang) { opened throws(StoreError) in
+            try opened.importFiles(inputs, by: actor.name)
+        }
         print(CampaignReport.importLines(outcomes, lang), terminator: "")
         if outcomes.contains(where: { if case .rejected = $0.result { true } else { false } }) { throw ExitCode(2) }
     }
@@ -147,9 +150,7 @@ struct CampaignStatus: ParsableCommand {
 
     func run() throws {
         let lang = common.lang
-        let opened = try store.open(lang)
-        defer { opened.close() }
-        let (campaign, units) = try storeStep(lang) { () throws(StoreError) in
+        let (campaign, units) = try store.using(lang) { opened throws(StoreError) in
             (try opened.campaign(), try opened.status())
         }
         print(
@@ -175,9 +176,7 @@ struct CampaignReturn: ParsableCommand {
 
     func run() throws {
         let lang = common.lang
-        let opened = try store.open(lang)
-        defer { opened.close() }
-        let s = try storeStep(lang) { () throws(StoreError) in
+        let s = try store.using(lang) { opened throws(StoreError) in
             try opened.returnUnit(unit, comment: comment, by: actor.name)
         }
         print(
@@ -203,11 +202,9 @@ struct CampaignAccept: ParsableCommand {
 
     func run() throws {
         let lang = common.lang
-        let opened = try store.open(lang)
-        defer { opened.close() }
-        let target = try storeStep(lang) { () throws(StoreError) in try opened.unit(unit) }
-        let result = try storeStep(lang) { () throws(StoreError) in
-            try opened.accept(target.id, by: actor.name, force: force)
+        let (target, result) = try store.using(lang) { opened throws(StoreError) in
+            let target = try opened.unit(unit)
+            return (target, try opened.accept(target.id, by: actor.name, force: force))
         }
         let message: LocalizedText
         switch result {
@@ -238,9 +235,7 @@ struct CampaignLog: ParsableCommand {
 
     func run() throws {
         let lang = common.lang
-        let opened = try store.open(lang)
-        defer { opened.close() }
-        let entries = try storeStep(lang) { () throws(StoreError) in
+        let entries = try store.using(lang) { opened throws(StoreError) in
             try opened.log(unit: try unit.map { u throws(StoreError) in try opened.unit(u).id })
         }
         print(CampaignReport.logLines(entries, lang), terminator: "")
@@ -261,9 +256,7 @@ struct CampaignDump: ParsableCommand {
 
     func run() throws {
         let lang = common.lang
-        let opened = try store.open(lang)
-        defer { opened.close() }
-        let summary = try storeStep(lang) { () throws(StoreError) in
+        let summary = try store.using(lang) { opened throws(StoreError) in
             try opened.dump(to: URL(fileURLWithPath: output))
         }
         print(

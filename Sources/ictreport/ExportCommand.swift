@@ -83,9 +83,7 @@ struct ExportCommand: ParsableCommand {
             printError((L("Không xuất: ", "Not exported: ").text(lang)) + problem.text(lang))
             throw ExitCode(2)
         }
-        let opened = try store.open(lang)
-        defer { opened.close() }
-        let (campaign, unit, file) = try storeStep(lang) { () throws(StoreError) in
+        let (campaign, unit, file) = try store.using(lang) { opened throws(StoreError) in
             let unit = try opened.unit(query)
             return (try opened.campaign(), unit, try opened.currentFile(unit.id))
         }

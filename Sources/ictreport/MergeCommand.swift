@@ -118,9 +118,7 @@ struct MergeCommand: ParsableCommand {
             printError((L("Không tổng hợp: ", "Not merged: ").text(lang)) + problem.text(lang))
             throw ExitCode(2)
         }
-        let opened = try store.open(lang)
-        defer { opened.close() }
-        let (campaign, stored, statuses) = try storeStep(lang) { () throws(StoreError) in
+        let (campaign, stored, statuses) = try store.using(lang) { opened throws(StoreError) in
             (try opened.campaign(), try opened.currentFiles(), try opened.status())
         }
         // The sheets are in Vietnamese, as the rest of the workbook.
