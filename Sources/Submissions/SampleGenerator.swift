@@ -31,6 +31,9 @@ public struct SampleGenerator {
     public let seed: UInt64
     /// What is known of the units' kinds and of some units (Examples/sample-profiles.yaml).
     public let profiles: SampleProfiles
+    /// Last year's final answers by unit id (`sample --previous`): a unit found here answers
+    /// this year from them (`nextYear(from:)`), the others as a first year.
+    public var previous: [String: Answers] = [:]
     let validator: Validator
 
     /// What was generated, unit by unit.
@@ -163,6 +166,7 @@ public struct SampleGenerator {
     /// profiles describe answered as they say, the others varied from the example.
     func vary(for unit: ReportingUnit, _ rng: inout SplitMix64) -> Answers {
         // A whole factor keeps the example's sums and inequalities true, so little needs repair.
+        if let last = previous[unit.id], let answers = nextYear(from: last, &rng) { return answers }
         let scale = Double([1, 1, 2, 2, 3, 4, 5, 6, 8, 10, 12][Int.random(in: 0...10, using: &rng)])
         var draft = SampleDraft(generator: self, unit: unit, plan: profiles.plan(for: unit), scale: scale, rng: rng)
         draft.fill()

@@ -42,12 +42,18 @@ public enum SubmissionLoader {
     /// Reads a file; with `answers: false` a submission's answers are read and checked for
     /// syntax exactly as in a full read, but not kept: a file the scan accepts, the full read
     /// accepts too (unless the file changed in between, which `identity` tells).
-    public static func load(_ url: URL, form: Form, answers: Bool = true) -> LoadedSubmission {
-        load(path: url.path, form: form, answers: answers)
+    /// `anyVersion`: a file of another version of the same form is read too, by this version's
+    /// questions (ids stay stable from year to year): last year's report, carried forward.
+    public static func load(_ url: URL, form: Form, answers: Bool = true, anyVersion: Bool = false)
+        -> LoadedSubmission
+    {
+        load(path: url.path, form: form, answers: answers, anyVersion: anyVersion)
     }
 
     /// The same by path: a merge keeps thousands of paths, and a URL's path costs to get.
-    public static func load(path: String, form: Form, answers: Bool = true) -> LoadedSubmission {
+    public static func load(path: String, form: Form, answers: Bool = true, anyVersion: Bool = false)
+        -> LoadedSubmission
+    {
         let name = FormLoader.displayPath(path)
         let file: InputFile
         do {
@@ -58,16 +64,16 @@ public enum SubmissionLoader {
         let lower = path.lowercased()
         var loaded = load(
             bytes: file.bytes, file: name, form: form, yaml: lower.hasSuffix(".yaml") || lower.hasSuffix(".yml"),
-            answers: answers)
+            answers: answers, anyVersion: anyVersion)
         loaded.identity = file.identity
         return loaded
     }
 
     /// Reads a file's bytes (JSON, or YAML when `yaml`); `file` is the name its messages give.
-    public static func load(bytes: [UInt8], file name: String, form: Form, yaml: Bool, answers: Bool = true)
-        -> LoadedSubmission
-    {
-        var loaded = parse(bytes: bytes, file: name, form: form, yaml: yaml, answers: answers)
+    public static func load(
+        bytes: [UInt8], file name: String, form: Form, yaml: Bool, answers: Bool = true, anyVersion: Bool = false
+    ) -> LoadedSubmission {
+        var loaded = parse(bytes: bytes, file: name, form: form, yaml: yaml, answers: answers, anyVersion: anyVersion)
         // What a merge's first pass sorts copies from conflicts by; a full read has no use for it.
         if !answers {
             var hasher = Hasher()
@@ -77,7 +83,9 @@ public enum SubmissionLoader {
         return loaded
     }
 
-    private static func parse(bytes: [UInt8], file name: String, form: Form, yaml: Bool, answers: Bool)
+    private static func parse(
+        bytes: [UInt8], file name: String, form: Form, yaml: Bool, answers: Bool, anyVersion: Bool
+    )
         -> LoadedSubmission
     {
         let tree: DataTree
@@ -93,11 +101,12 @@ public enum SubmissionLoader {
                     "dòng \(error.line), cột \(error.column): \(error.message.vi)",
                     "line \(error.line), column \(error.column): \(error.message.text(.en))"))
         }
-        return load(tree, file: name, form: form, answers: answers || yaml)
+        return load(tree, file: name, form: form, answers: answers || yaml, anyVersion: anyVersion)
     }
 
     package static func load(
-        _ tree: DataTree, file: String, form: Form, answers readAnswers: Bool = true, now: Date = Date()
+        _ tree: DataTree, file: String, form: Form, answers readAnswers: Bool = true, now: Date = Date(),
+        anyVersion: Bool = false
     ) -> LoadedSubmission {
         guard case .object = tree.kind else {
             return LoadedSubmission(
@@ -142,7 +151,7 @@ public enum SubmissionLoader {
         }
         let formId = tree["form"]?["id"]?.string ?? ""
         let formVersion = tree["form"]?["version"]?.string ?? ""
-        if formId != form.id || formVersion != form.version {
+        if formId != form.id || (formVersion != form.version && !anyVersion) {
             return LoadedSubmission(
                 file: file, submission: nil, problems: [],
                 rejection: L(
@@ -206,6 +215,7 @@ public enum SubmissionLoader {
             : (Answers(), [])
         problems += answerProblems
         var s = Submission(form: form, unitId: unitId, unitName: unitName.nfc, status: status, answers: answers)
+        s.formVersion = formVersion
         if let node = tree["revision"] {
             if case .number(let v) = node.kind, v >= 0, v <= Double(Submission.maxRevision), v == v.rounded() {
                 s.revision = Int(v)
@@ -249,8 +259,8 @@ public enum SubmissionLoader {
     }
 
     /// Loads many files on every core; the results keep the order of `urls`.
-    public static func load(_ urls: [URL], form: Form) -> [LoadedSubmission] {
-        parallelMap(urls.count) { load(urls[$0], form: form) }
+    public static func load(_ urls: [URL], form: Form, anyVersion: Bool = false) -> [LoadedSubmission] {
+        parallelMap(urls.count) { load(urls[$0], form: form, anyVersion: anyVersion) }
     }
 
     /// The files to read: each file named, and in each folder every .json file (submissions;

@@ -110,3 +110,22 @@ func usable(_ loaded: LoadedSubmission, _ language: Language) throws -> LoadedSu
     }
     return loaded
 }
+
+/// Last year's final answers by unit (`--previous`): the files and folders read by this year's
+/// form (ids stay stable across years), the latest final of each unit. Nothing named, nothing
+/// read; a name that holds no submission ends the command.
+func lastYearAnswers(_ paths: [String], form: Form, registry: UnitRegistry, _ language: Language) throws
+    -> [String: Answers]
+{
+    guard !paths.isEmpty else { return [:] }
+    let (files, missing, _) = SubmissionLoader.expand(paths)
+    if !missing.isEmpty || files.isEmpty {
+        throw ValidationError(
+            L(
+                "--previous: không thấy bài nộp năm trước nào trong \((missing.isEmpty ? paths : missing).joined(separator: ", "))",
+                "--previous: no submissions of last year found in \((missing.isEmpty ? paths : missing).joined(separator: ", "))"
+            ).text(language))
+    }
+    let set = SubmissionSet(SubmissionLoader.load(files, form: form, anyVersion: true), registry: registry)
+    return set.current.compactMapValues { $0.submission?.answers }
+}

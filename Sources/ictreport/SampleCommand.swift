@@ -23,6 +23,11 @@ struct SampleCommand: ParsableCommand {
             "Hồ sơ theo loại đơn vị: tên, số liệu, bảng của từng loại (mặc định Examples/sample-profiles.yaml). (Unit kind profiles.)"
     )
     var profiles: String?
+    @Option(
+        help:
+            "Thư mục bài nộp năm trước: cùng các đơn vị trả lời năm nay từ báo cáo năm trước (số liệu thay đổi vừa phải, kế hoạch năm trước được thực hiện một phần). (Last year's submissions: make the second year.)"
+    )
+    var previous: String?
     @OptionGroup var formFile: FormOption
     @OptionGroup var common: CommonOptions
 
@@ -31,7 +36,11 @@ struct SampleCommand: ParsableCommand {
         let form = try formFile.load(lang)
         let registry = try unitList.load(lang)
         let baseURL = try locate(base, default: "Examples/cuc-shtt.json", option: "--base", lang)
-        let loaded = SubmissionLoader.load(baseURL, form: form)
+        var loaded = SubmissionLoader.load(baseURL, form: form, anyVersion: previous != nil)
+        // The second year (--previous): an example of last year's form, its dates moved on a year.
+        if let base = loaded.submission, base.formVersion != form.version {
+            loaded.submission?.answers = SampleGenerator.movedOn(base.answers, form: form)
+        }
         guard let example = loaded.submission, loaded.rejection == nil, loaded.problems.isEmpty,
             !Validator(form: form).validate(example.answers).contains(where: { $0.severity == .error })
         else {
@@ -53,8 +62,11 @@ struct SampleCommand: ParsableCommand {
             profiles, default: "Examples/sample-profiles.yaml", option: "--profiles", lang)
         let kinds = try loadOrExit(lang) { try SampleProfiles.load(contentsOf: profilesURL, form: form) }
         for w in kinds.warnings { printError(w.formatted(lang)) }
-        let generator = SampleGenerator(
+        var generator = SampleGenerator(
             form: form, base: example.answers, baseUnitName: example.unitName, seed: seed, profiles: kinds)
+        if let previous {
+            generator.previous = try lastYearAnswers([previous], form: form, registry: registry, lang)
+        }
         let dir = URL(fileURLWithPath: output)
         let s = try generator.generate(units: SampleGenerator.units(registry, count: count), into: dir)
         if lang == .vi {
