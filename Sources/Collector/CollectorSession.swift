@@ -49,6 +49,9 @@ public final class CollectorSession {
         public var prefill: Answers?
         /// A final submission reopened for corrections (`--edit`).
         public var editing: Submission?
+        /// Last year's answers (`--previous`): what rarely changes is offered in brackets,
+        /// marked "(năm trước)"; last year's plan becomes this year's results (`YearOverYear`).
+        public var previous: Answers?
         /// The command that resumes this draft, as the person should type it (with the
         /// options that say where the form, drafts and submissions are).
         public var resumeCommand: String?
@@ -64,6 +67,8 @@ public final class CollectorSession {
     let terminal: Terminal
     var options: Options
     let validator: Validator
+    /// Last year's report, when given.
+    let carry: YearOverYear?
     var submission: Submission
     /// Every question in the form's order: section index, field index.
     let steps: [(section: Int, field: Int)]
@@ -91,6 +96,7 @@ public final class CollectorSession {
         self.terminal = terminal
         self.options = options
         self.validator = Validator(form: form)
+        self.carry = options.previous.map { YearOverYear(form: form, last: $0) }
         var steps: [(Int, Int)] = []
         for (s, section) in form.sections.enumerated() { for f in section.fields.indices { steps.append((s, f)) } }
         self.steps = steps
@@ -485,7 +491,7 @@ public final class CollectorSession {
         if field.type == .table { return try askTable(section, field, step: step) }
         let value = try askValue(
             field, current: submission.answers[section.id, field.id],
-            required: validator.isRequired(field, submission.answers))
+            required: validator.isRequired(field, submission.answers), carried: carry?.carried(section, field))
         accept(value, step)
         try checkRules(after: FieldPath(section.id, field.id).description, section: section, step: step)
     }
@@ -735,9 +741,11 @@ public final class CollectorSession {
     }
 
     /// Asks one value until it is acceptable; nil is a blank (or skipped) optional answer.
-    func askValue(_ f: Field, current value: Value?, required: Bool, showLabel: Bool = true, row: Row? = nil)
-        throws(Flow) -> Value?
-    {
+    /// `carried`: last year's answer, offered when there is none yet, marked "(năm trước)".
+    func askValue(
+        _ f: Field, current value: Value?, required: Bool, showLabel: Bool = true, row: Row? = nil,
+        carried: Value? = nil
+    ) throws(Flow) -> Value? {
         let lang = options.language
         if showLabel {
             say()
@@ -754,9 +762,11 @@ public final class CollectorSession {
                         "  (\(hint)\(f.help == nil ? "" : L("; ? để xem hướng dẫn", "; ? for help").text(language)))"))
             }
         }
-        let fallback = value ?? f.defaultValue
+        let fromLastYear = (value == nil || value?.isBlank == true) && carried.map { !$0.isBlank } == true
+        let fallback = fromLastYear ? carried : value ?? f.defaultValue
         let shown = current(fallback, f)
-        let prompt = (shown.map { palette.dim("[\($0)] ") } ?? "") + palette.accent("› ")
+        let mark = fromLastYear ? palette.dim(L("(năm trước) ", "(last year) ").text(language)) : ""
+        let prompt = (shown.map { palette.dim("[\($0)] ") } ?? "") + mark + palette.accent("› ")
         while true {
             switch try readInput(
                 prompt, help: f.help?.text(lang), recall: shown.map { [$0] } ?? [], multiline: f.type == .long_text)

@@ -57,7 +57,7 @@ extension CollectorSession {
         say()
         say(palette.bold(L("XEM LẠI CÁC CÂU TRẢ LỜI", "REVIEW YOUR ANSWERS").text(language)))
         var lastSection = -1
-        let issues = validator.validate(submission.answers)
+        let issues = allIssues()
         for (i, step) in steps.enumerated() {
             let (section, field) = field(i)
             guard validator.isRelevant(field, submission.answers) else { continue }
@@ -243,7 +243,7 @@ extension CollectorSession {
     /// each warning is confirmed, with an optional explanation kept for the coordinators.
     func finalize() throws(Flow) -> CollectorOutcome? {
         let lang = options.language
-        let issues = validator.validate(submission.answers)
+        let issues = allIssues()
         let errors = issues.filter { $0.severity == .error }
         if !errors.isEmpty {
             say()
@@ -392,7 +392,8 @@ extension CollectorSession {
     /// every missing or invalid answer with its place.
     public func runWithoutInput() -> CollectorOutcome {
         baseFinal = currentFinalVersion()
-        let issues = validator.validate(submission.answers)
+        applyCarried()
+        let issues = allIssues()
         let errors = issues.filter { $0.severity == .error }
         guard errors.isEmpty else {
             say(
@@ -408,5 +409,37 @@ extension CollectorSession {
             say(palette.warning("⚠ ") + "\(w.place(in: form, options.language)): \(w.message.text(options.language))")
         }
         return writeFinal()
+    }
+
+    /// The form's checks and, with last year's report, what this year leaves open of its plan.
+    func allIssues() -> [ValidationIssue] {
+        validator.validate(submission.answers) + (carry?.issues(in: submission.answers) ?? [])
+    }
+
+    /// `--no-input` with last year's report: what was not answered is taken as last year had
+    /// it (what rarely changes), last year's plan as this year's task rows; each is said.
+    func applyCarried() {
+        guard let carry else { return }
+        var taken: [String] = []
+        for section in form.sections {
+            for field in section.fields where submission.answers.answered(section.id, field.id) == nil {
+                if section.id == YearOverYear.taskResults.section && field.id == YearOverYear.taskResults.table {
+                    let planned = carry.plannedTasks
+                    if !planned.isEmpty { submission.answers[section.id, field.id] = .rows(planned) }
+                } else if let v = carry.carried(section, field) {
+                    submission.answers[section.id, field.id] = v
+                } else {
+                    continue
+                }
+                taken.append(short(field.label.text(language), 50))
+            }
+        }
+        submission.answers = validator.relevantAnswers(submission.answers)
+        if !taken.isEmpty {
+            say(
+                palette.dim(
+                    L("Lấy từ báo cáo năm trước (năm trước): ", "Taken from last year's report (last year): ").text(
+                        language) + taken.joined(separator: "; ")))
+        }
     }
 }

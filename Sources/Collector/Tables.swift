@@ -1,5 +1,6 @@
 import FormKit
 import Foundation
+import Submissions
 
 extension CollectorSession {
     /// A table: rows asked column by column, "add another row?" after each, row rules
@@ -23,7 +24,21 @@ extension CollectorSession {
                 "  " + L("Mỗi dòng gồm: ", "Each row has: ").text(language)
                     + table.columns.map { $0.label.text(lang) }.joined(separator: " · ")))
         var rows = submission.answers[section.id, table.id]?.rows ?? []
-        if !rows.isEmpty {
+        // Last year's report: its plan becomes this table's rows, or its rows are offered again.
+        var addQuestion: LocalizedText?
+        if rows.isEmpty, let carry {
+            if section.id == YearOverYear.taskResults.section && table.id == YearOverYear.taskResults.table {
+                let planned = carry.plannedTasks
+                if !planned.isEmpty {
+                    rows = try askPlannedTasks(section, table, planned)
+                    addQuestion = L(
+                        "Có nhiệm vụ phát sinh ngoài kế hoạch năm trước cần báo cáo không? (c/k)",
+                        "Any task outside last year's plan to report? (y/n)")
+                }
+            } else if case .rows(let last)? = carry.carried(section, table) {
+                rows = try askCarriedRows(section, table, last)
+            }
+        } else if !rows.isEmpty {
             say(L("  Bảng đang có \(rows.count) dòng:", "  The table has \(rows.count) rows:").text(language))
             for (i, r) in rows.enumerated() { say("    \(i + 1). " + rowSummary(r, table)) }
         }
@@ -36,10 +51,13 @@ extension CollectorSession {
             }
             if rows.count >= (table.minRows ?? 0) {
                 let question =
-                    rows.isEmpty
-                    ? L("Có dòng nào cần khai trong bảng này không? (c/k)", "Any rows to enter in this table? (y/n)")
+                    addQuestion?.text(language)
+                    ?? (rows.isEmpty
+                        ? L(
+                            "Có dòng nào cần khai trong bảng này không? (c/k)", "Any rows to enter in this table? (y/n)"
+                        )
                         .text(language)
-                    : L("Thêm một dòng nữa? (c/k)", "Add another row? (y/n)").text(language)
+                        : L("Thêm một dòng nữa? (c/k)", "Add another row? (y/n)").text(language))
                 guard try askYesNo(question, default: false) else { break }
             }
             let row = try askRow(section, table, number: rows.count + 1, current: [:], committed: rows)
@@ -54,7 +72,10 @@ extension CollectorSession {
     /// row (dropped) and goes back to the question before. Row `number` goes after (or, when
     /// it exists, in place of) the rows of `committed`; each of its cells is saved in the draft
     /// as it is accepted, so an unfinished row is not lost to Ctrl-C or the end of input.
-    func askRow(_ section: Section, _ table: Field, number: Int, current: Row, committed: [Row]) throws(Flow) -> Row {
+    /// `lastYear`: the row's cells as last year's report had them, offered in brackets.
+    func askRow(
+        _ section: Section, _ table: Field, number: Int, current: Row, committed: [Row], lastYear: Row = [:]
+    ) throws(Flow) -> Row {
         say(palette.accent(L("  — Dòng \(number) —", "  — Row \(number) —").text(language)))
         func keep(_ row: Row?) {
             var all = committed
@@ -73,9 +94,11 @@ extension CollectorSession {
                 continue
             }
             do {
+                let fromLastYear = lastYear[column.id]
                 row[column.id] = try askValue(
-                    column, current: row[column.id],
-                    required: validator.isRequired(column, submission.answers, row: row), row: row)
+                    column, current: row[column.id] == fromLastYear ? nil : row[column.id],
+                    required: validator.isRequired(column, submission.answers, row: row), row: row,
+                    carried: fromLastYear)
                 keep(row)
                 asked.append(i)
                 i += 1
@@ -113,6 +136,77 @@ extension CollectorSession {
             }
         }
         return row
+    }
+
+    /// Last year's planned tasks, one by one: reported (its row asked, name and planned time
+    /// offered as last year wrote them) or not (dropped; explained when finalizing).
+    func askPlannedTasks(_ section: Section, _ table: Field, _ planned: [Row]) throws(Flow) -> [Row] {
+        say(
+            L(
+                "  Kế hoạch năm trước có \(planned.count) nhiệm vụ. Với mỗi nhiệm vụ, hãy nêu kết quả; tên và thời gian dự kiến đã điền sẵn (Enter để giữ).",
+                "  Last year's plan has \(planned.count) tasks. Give the result of each; the name and planned time are filled in (Enter keeps them)."
+            ).text(language))
+        var rows: [Row] = []
+        for (i, task) in planned.enumerated() {
+            say()
+            say(
+                palette.bold(
+                    L(
+                        "  Nhiệm vụ \(i + 1)/\(planned.count) của kế hoạch năm trước: ",
+                        "  Task \(i + 1)/\(planned.count) of last year's plan: "
+                    )
+                    .text(language)) + (task["name"]?.text ?? "")
+                    + (task["planned_time"]?.text.map { L(" (dự kiến: \($0))", " (planned: \($0))").text(language) }
+                        ?? ""))
+            guard
+                try askYesNo(
+                    L(
+                        "Báo cáo kết quả nhiệm vụ này? (c: có / k: không — nhiệm vụ bị bỏ hoặc hoãn, giải trình khi hoàn tất)",
+                        "Report on this task? (y: yes / n: no — dropped or postponed, explained when finalizing)"
+                    ).text(language), default: true)
+            else { continue }
+            let row = try askRow(section, table, number: rows.count + 1, current: [:], committed: rows, lastYear: task)
+            rows.append(row)
+            submission.answers[section.id, table.id] = .rows(rows)
+            saveDraft()
+        }
+        return rows
+    }
+
+    /// Last year's rows of a table that rarely changes (portals, databases): kept whole, or
+    /// row by row when the table has figures to give again, or entered afresh.
+    func askCarriedRows(_ section: Section, _ table: Field, _ last: [Row]) throws(Flow) -> [Row] {
+        say(
+            L("  Năm trước bảng này có \(last.count) dòng:", "  Last year this table had \(last.count) rows:").text(
+                language))
+        for (i, r) in last.enumerated() { say("    \(i + 1). " + rowSummary(r, table)) }
+        guard
+            try askYesNo(
+                L(
+                    "Giữ các dòng của năm trước? (c: giữ / k: nhập lại từ đầu)",
+                    "Keep last year's rows? (y: keep / n: enter them afresh)"
+                ).text(language), default: true)
+        else { return [] }
+        let complete = table.columns.allSatisfy { YearOverYear.isStable($0) || $0.type == .year }
+        if complete {
+            submission.answers[section.id, table.id] = .rows(last)
+            saveDraft()
+            return last
+        }
+        say(
+            palette.dim(
+                L(
+                    "  Xem từng dòng: Enter giữ giá trị năm trước, số liệu năm nay cần nhập lại.",
+                    "  Row by row: Enter keeps last year's value; this year's figures are asked again."
+                ).text(language)))
+        var rows: [Row] = []
+        for r in last {
+            let row = try askRow(section, table, number: rows.count + 1, current: [:], committed: rows, lastYear: r)
+            rows.append(row)
+            submission.answers[section.id, table.id] = .rows(rows)
+            saveDraft()
+        }
+        return rows
     }
 
     func rowSummary(_ row: Row, _ table: Field) -> String {

@@ -34,6 +34,11 @@ struct CollectCommand: ParsableCommand {
     var noInput = false
     @Option(help: "Mở lại một bản chính thức để sửa. (Reopen a final submission.)")
     var edit: String?
+    @Option(
+        help:
+            "Bản chính thức năm trước của đơn vị: câu trả lời ít thay đổi được đề xuất sẵn (năm trước), kế hoạch năm trước thành các dòng kết quả năm nay. (Last year's final submission: carried forward.)"
+    )
+    var previous: String?
     @Option(help: "Màu: auto, always, never.")
     var color: Palette.Mode = .auto
     @OptionGroup var common: CommonOptions
@@ -46,6 +51,7 @@ struct CollectCommand: ParsableCommand {
         if let units = unitList.units { words += ["--units", units] }
         if drafts != "drafts" { words += ["--drafts", drafts] }
         if out != "submissions" { words += ["--out", out] }
+        if let previous { words += ["--previous", previous] }
         if common.lang == .en { words += ["--lang", "en"] }
         return words.map(Self.shellWord).joined(separator: " ")
     }
@@ -81,6 +87,10 @@ struct CollectCommand: ParsableCommand {
             throw ValidationError(L("--no-input cần --answers FILE", "--no-input needs --answers FILE").text(lang))
         }
         let prefill = try answers.map { try loadSubmission($0, form, lang) }
+        // Last year's report, read by this year's questions (ids stay stable across years).
+        let lastYear = try previous.map {
+            try usable(SubmissionLoader.load(URL(fileURLWithPath: $0), form: form, anyVersion: true), lang).submission!
+        }
         // The unit: --unit, else the file reopened names it.
         guard let typed = unit ?? editing?.unitId else {
             printError(
@@ -110,6 +120,15 @@ struct CollectCommand: ParsableCommand {
                 ).text(lang))
             throw ExitCode(1)
         }
+        if let lastYear, !lastYear.unitId.isEmpty, lastYear.unitId != chosen.id {
+            let other = registry.unit(lastYear.unitId)?.name ?? lastYear.unitId
+            printError(
+                L(
+                    "\(previous!) là báo cáo của \(other) (unit: \(lastYear.unitId)), không phải \(chosen.name).",
+                    "\(previous!) is the report of \(other) (unit: \(lastYear.unitId)), not \(chosen.name)."
+                ).text(lang))
+            throw ExitCode(1)
+        }
         var options = CollectorSession.Options(
             draftURL: URL(fileURLWithPath: drafts).appendingPathComponent("\(chosen.id).json"),
             outputDirectory: URL(fileURLWithPath: out))
@@ -117,6 +136,7 @@ struct CollectCommand: ParsableCommand {
         options.palette = palette
         options.editing = editing
         options.prefill = prefill?.answers
+        options.previous = lastYear?.answers
         options.resumeCommand = resumeCommand(unit: chosen.id)
         // One session per unit: the second says who holds the report and changes nothing.
         let lock: UnitLock

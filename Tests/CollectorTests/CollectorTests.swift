@@ -18,15 +18,17 @@ struct Harness {
         dir = temporaryDirectory("collector")
     }
 
-    func run(_ lines: [String], prefill: Answers? = nil, editing: Submission? = nil, language: Language = .vi) -> (
-        CollectorOutcome, ScriptedTerminal, CollectorSession
-    ) {
+    func run(
+        _ lines: [String], prefill: Answers? = nil, editing: Submission? = nil, previous: Answers? = nil,
+        language: Language = .vi
+    ) -> (CollectorOutcome, ScriptedTerminal, CollectorSession) {
         let terminal = ScriptedTerminal(lines: lines)
         var options = CollectorSession.Options(
             draftURL: draft, outputDirectory: dir.appendingPathComponent("submissions"))
         options.language = language
         options.prefill = prefill
         options.editing = editing
+        options.previous = previous
         let session = CollectorSession(form: form, unit: unit, terminal: terminal, options: options)
         let outcome = session.run()
         if let dump = ProcessInfo.processInfo.environment["COLLECTOR_DUMP"] {
