@@ -101,7 +101,10 @@ final class ConsolidatedWorkbook {
         textFormat = try workbook.resolve(Style.text)
         missingFormat = try workbook.resolve(Style.missing)
         let cells = AnswerCells(form: consolidator.form)
-        sheets = consolidator.layout.sheets.map { ConsolidatedSheets.make($0, cells: cells) }
+        // The plan-tracking sheet only when last year's reports are given (`merge --previous`).
+        sheets = consolidator.layout.sheets.filter { !consolidator.previous.isEmpty || !$0.needsPreviousYear }.map {
+            ConsolidatedSheets.make($0, cells: cells, previous: consolidator.previous)
+        }
         preparer = UnitPreparer(
             form: consolidator.form, validator: consolidator.validator, sheets: sheets, contents: contents)
         var paths: [String: String] = [:]

@@ -56,6 +56,8 @@ public struct Consolidator {
     let validator: Validator
     /// The last row a sheet may use: Excel's, lower in tests.
     var rowLimit = Worksheet.maxRows
+    /// Last year's answers by unit id (`merge --previous`), for the plan-tracking sheet.
+    public var previous: [String: Answers] = [:]
 
     public init(form: Form, registry: UnitRegistry, layout: WorkbookLayout) {
         self.form = form

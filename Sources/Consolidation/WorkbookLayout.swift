@@ -62,7 +62,16 @@ public enum SheetLayout: Sendable {
     /// `title`: the sheet's heading when the table's label is an instruction ("Các đơn vị căn cứ…").
     case table(name: String?, title: String?, section: String, table: String, ticks: Set<String>)
     case issues(name: String)
+    /// Last year's plan against this year's report (`merge --previous`): every task and service
+    /// each unit promised, what it reported, the completion, the reason; missing ones marked.
+    case planTracking(name: String)
     case completeness(name: String)
+
+    /// Written only with last year's reports (`merge --previous`).
+    var needsPreviousYear: Bool {
+        if case .planTracking = self { return true }
+        return false
+    }
 }
 
 /// The consolidated workbook, described by Templates/consolidated.yaml and checked against
@@ -103,6 +112,7 @@ public struct WorkbookLayout: Sendable {
             switch kind {
             case "cover": layout.sheets.append(.cover(name: sheetName ?? "Tổng quan"))
             case "issues": layout.sheets.append(.issues(name: sheetName ?? "Lỗi và cảnh báo"))
+            case "plan_tracking": layout.sheets.append(.planTracking(name: sheetName ?? "Theo dõi kế hoạch"))
             case "completeness": layout.sheets.append(.completeness(name: sheetName ?? "Tình trạng nộp"))
             case "summary":
                 var columns: [SummaryColumn] = []
@@ -185,7 +195,9 @@ public struct WorkbookLayout: Sendable {
                         name: sheetName, title: m.string("title").map(fill), section: found.section.id,
                         table: found.field.id, ticks: ticks))
             default:
-                let kinds = ["cover", "summary", "charts", "section", "table", "issues", "completeness"]
+                let kinds = [
+                    "cover", "summary", "charts", "section", "table", "issues", "plan_tracking", "completeness"
+                ]
                 reader.error(at: m.location("kind"), unknown("sheet kind", kind, kinds))
             }
         }

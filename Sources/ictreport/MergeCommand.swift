@@ -24,6 +24,12 @@ struct MergeCommand: ParsableCommand {
     @OptionGroup var formFile: FormOption
     @Option(help: "Bố cục bảng tổng hợp (mặc định Templates/consolidated.yaml).")
     var layout: String?
+    @Option(
+        parsing: .upToNextOption,
+        help:
+            "Bài nộp năm trước (tệp hoặc thư mục): thêm trang \"Theo dõi kế hoạch\" so kế hoạch năm trước với báo cáo năm nay. (Last year's submissions.)"
+    )
+    var previous: [String] = []
     @Flag(help: "Mã thoát 1 khi có bản nộp có lỗi. (Exit 1 when any submission has an error.)")
     var strict = false
     @Flag(
@@ -58,7 +64,8 @@ struct MergeCommand: ParsableCommand {
         let layoutPath = try locate(self.layout, default: "Templates/consolidated.yaml", option: "--layout", lang).path
         let (files, missingInputs, _) = SubmissionLoader.expandPaths(inputs)
         if let problem = OutputTarget.problem(
-            output, inputs: files + [formPath, unitsPath, layoutPath], fileExtension: "xlsx")
+            output, inputs: files + SubmissionLoader.expandPaths(previous).files + [formPath, unitsPath, layoutPath],
+            fileExtension: "xlsx")
         {
             printError((L("Không tổng hợp: ", "Not merged: ").text(lang)) + problem.text(lang))
             throw ExitCode(2)
@@ -86,7 +93,8 @@ struct MergeCommand: ParsableCommand {
         let layout = try loadOrExit(lang) {
             try WorkbookLayout.load(contentsOf: URL(fileURLWithPath: layoutPath), form: form)
         }
-        let consolidator = Consolidator(form: form, registry: registry, layout: layout)
+        var consolidator = Consolidator(form: form, registry: registry, layout: layout)
+        consolidator.previous = try lastYearAnswers(previous, form: form, registry: registry, lang)
         let ready = ContinuousClock.now
         let result = try writing { () throws -> MergeResult in
             // The trace, for the benchmark's reference program: installed only when asked for.
@@ -130,7 +138,8 @@ struct MergeCommand: ParsableCommand {
         }
         let scan = Consolidator.scan(
             stored: stored.map { ($0.unitId + ($0.isDraft ? ".draft.json" : ".json"), $0.bytes) }, form: campaign.form)
-        let consolidator = Consolidator(form: campaign.form, registry: campaign.registry, layout: layout)
+        var consolidator = Consolidator(form: campaign.form, registry: campaign.registry, layout: layout)
+        consolidator.previous = try lastYearAnswers(previous, form: campaign.form, registry: campaign.registry, lang)
         let ready = ContinuousClock.now
         let result = try writing {
             try consolidator.merge(scan, to: URL(fileURLWithPath: output), reviews: reviews)

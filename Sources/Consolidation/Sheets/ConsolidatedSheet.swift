@@ -52,7 +52,9 @@ struct SheetSample {
 
 enum ConsolidatedSheets {
     /// The sheet of a layout entry: the one place that maps each `SheetLayout` to its type.
-    static func make(_ layout: SheetLayout, cells: AnswerCells) -> any ConsolidatedSheet {
+    static func make(_ layout: SheetLayout, cells: AnswerCells, previous: [String: Answers] = [:])
+        -> any ConsolidatedSheet
+    {
         switch layout {
         case .cover(let name):
             return CoverSheet(name: name)
@@ -66,6 +68,8 @@ enum ConsolidatedSheets {
             return TableSheet(name: name, title: title, section: section, table: table, ticks: ticks, cells: cells)
         case .issues(let name):
             return IssuesSheet(name: name, places: IssuePlaces(cells.form))
+        case .planTracking(let name):
+            return PlanTrackingSheet(name: name, form: cells.form, previous: previous)
         case .completeness(let name):
             return CompletenessSheet(name: name)
         }
