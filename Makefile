@@ -36,6 +36,12 @@ format:
 DEMO        = out/demo
 WORKBOOK    = $(DEMO)/tong-hop-bao-cao-cntt.xlsx
 CAMPAIGN    = $(DEMO)/campaign.sqlite
+# The second campaign, grown out of the first (issue 17): next year's form, the same units'
+# 2019 reports made from their 2018 ones, merged beside last year's plan.
+DEMO2019    = $(DEMO)/2019
+FORM2019    = $(DEMO2019)/ict-annual-report-2019.yaml
+COMPARISON  = $(DEMO2019)/tong-hop-bao-cao-cntt-2019.xlsx
+CAMPAIGN2019 = $(DEMO2019)/campaign.sqlite
 
 ## test: every test (unit, end-to-end through the built binary, workbook read-back),
 ## then the demo workbook opened by an independent reader (Debian's python3-openpyxl).
@@ -49,6 +55,8 @@ test: deps lint
 ## demo: the main job on the bundled sample data: sample submissions for every unit of
 ## Forms/units.yaml, merged into the consolidated workbook, plus one unit's own report, and
 ## the same submissions imported into a campaign store (out/demo/campaign.sqlite), its status shown.
+## Then the 2019 campaign: `form next`, the 2019 samples from the 2018 ones, their own store, and
+## the 2019 workbook merged with --previous (the plan-tracking sheet: 2018's plan against 2019).
 demo: build
 	@rm -rf $(DEMO)
 	@$(BIN) form check
@@ -60,8 +68,19 @@ demo: build
 	@tail -n 1 $(DEMO)/campaign-import.txt
 	@$(BIN) campaign status --db $(CAMPAIGN)
 	@echo
-	@echo "Bảng tổng hợp / consolidated workbook: $(WORKBOOK)"
-	@echo "Kho đợt báo cáo / campaign store: $(CAMPAIGN)"
+	@mkdir -p $(DEMO2019)
+	@$(BIN) form next -o $(FORM2019) > $(DEMO2019)/form-next.txt
+	@$(BIN) sample --seed 2019 --form $(FORM2019) --previous $(DEMO)/submissions -o $(DEMO2019)/submissions
+	@$(BIN) merge $(DEMO2019)/submissions --form $(FORM2019) --previous $(DEMO)/submissions -o $(COMPARISON) > $(DEMO2019)/merge.txt
+	@$(BIN) campaign init --db $(CAMPAIGN2019) --form $(FORM2019) --by demo
+	@$(BIN) campaign import $(DEMO2019)/submissions --db $(CAMPAIGN2019) --by demo > $(DEMO2019)/campaign-import.txt
+	@tail -n 1 $(DEMO2019)/campaign-import.txt
+	@echo
+	@echo "Bảng tổng hợp 2018 / consolidated workbook 2018: $(WORKBOOK)"
+	@echo "Kho đợt báo cáo 2018 / campaign store 2018: $(CAMPAIGN)"
+	@echo "Biểu mẫu 2019 / 2019 form: $(FORM2019) (còn phải sửa tay: $(DEMO2019)/form-next.txt)"
+	@echo "Bảng tổng hợp 2019, so với kế hoạch 2018 (trang \"Theo dõi kế hoạch\") / 2019 workbook against 2018's plan: $(COMPARISON)"
+	@echo "Kho đợt báo cáo 2019 / campaign store 2019: $(CAMPAIGN2019)"
 
 ## bench: release build against a C reference writing the same cells (see README, Benchmark).
 bench: deps
