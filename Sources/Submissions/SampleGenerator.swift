@@ -101,6 +101,15 @@ public struct SampleGenerator {
                 continue
             }
             var explanations: [String: String] = [:]
+            // The second year: most units explain what became of a promise they do not report.
+            if let last = previous[unit.id] {
+                for issue in YearOverYear(form: form, last: last).issues(in: answers)
+                where issue.severity == .warning && Double.random(in: 0..<1, using: &rng) < 0.7 {
+                    let reasons =
+                        issue.rule.hasPrefix("promised_service") ? Self.serviceExplanations : Self.taskExplanations
+                    explanations[issue.key] = reasons.randomElement(using: &rng)!
+                }
+            }
             if roll < 0.28 {
                 if let issue = breakRule(severity: .warning, in: &answers, &rng) {
                     explanations[issue.key] = Self.explanations.randomElement(using: &rng)!
@@ -151,6 +160,17 @@ public struct SampleGenerator {
         let end = form.parameter("period_end").flatMap { try? Date($0 + "T08:00:00Z", strategy: .iso8601) }
         return end ?? Date(timeIntervalSince1970: 1_541_000_000)
     }
+
+    static let taskExplanations = [
+        "Nhiệm vụ được gộp vào dự án chung của Bộ.",
+        "Hoãn sang năm sau do chưa được bố trí kinh phí.",
+        "Nhiệm vụ không còn phù hợp sau khi điều chỉnh kế hoạch."
+    ]
+    static let serviceExplanations = [
+        "Dịch vụ đang chờ tích hợp với Cổng dịch vụ công quốc gia.",
+        "Thủ tục hành chính đã được bãi bỏ theo quyết định mới.",
+        "Chưa có chữ ký số cho người nộp hồ sơ cá nhân."
+    ]
 
     static let explanations = [
         "Số liệu đã được rà soát lại, đúng với thực tế của đơn vị.",

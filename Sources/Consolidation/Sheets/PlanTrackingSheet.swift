@@ -18,7 +18,7 @@ struct PlanTrackingSheet: ConsolidatedSheet {
         ("Báo cáo năm nay", "Hoàn thành (%)"), ("Báo cáo năm nay", "Lý do, ghi chú"), (nil, "Tình trạng"),
         (nil, "Giải trình của đơn vị")
     ]
-    static let widths: [Double] = [6, 26, 11, 36, 16, 18, 11, 32, 18, 32]
+    static let widths: [Double] = [6, 26, 11, 36, 19, 19, 11, 32, 18, 32]
     /// The column of the status, marked when the promise has no answer.
     static let statusColumn = 8
 
@@ -81,12 +81,15 @@ struct PlanTrackingSheet: ConsolidatedSheet {
         return .blank
     }
 
+    /// The statuses of a promise without an answer this year: marked.
+    static let missingStatuses: Set<String> = ["Không báo cáo", "Chưa nộp báo cáo", "Thiếu mức hoàn thành"]
+
     /// Whether a row's status says the promise has no answer this year.
     static func isMissing(_ cells: [Cell]) -> Bool {
         guard cells.indices.contains(statusColumn - 2), case .text(let s) = cells[statusColumn - 2] else {
             return false
         }
-        return s != "Hoàn thành" && s != "Đạt mức đăng ký"
+        return missingStatuses.contains(s)
     }
 
     func begin(_ stream: SheetStream, _ book: ConsolidatedWorkbook, sample: SheetSample) throws {
