@@ -82,6 +82,8 @@ final class ConsolidatedWorkbook {
     /// Formats every sheet uses, looked up once.
     let textFormat: FormatRef
     let missingFormat: FormatRef
+    /// A change from last year beyond the layout's `jump`: implausible, to look at.
+    let jumpFormat: FormatRef
     /// The sheets being written, as `sheets` (set by `write()`).
     private(set) var streams: [SheetStream] = []
 
@@ -100,6 +102,7 @@ final class ConsolidatedWorkbook {
         workbook = try Workbook(url: output, constantMemory: true)
         textFormat = try workbook.resolve(Style.text)
         missingFormat = try workbook.resolve(Style.missing)
+        jumpFormat = try workbook.resolve(Style.jump)
         let cells = AnswerCells(form: consolidator.form)
         // The plan-tracking sheet only when last year's reports are given (`merge --previous`).
         sheets = consolidator.layout.sheets.filter { !consolidator.previous.isEmpty || !$0.needsPreviousYear }.map {

@@ -45,6 +45,15 @@ public struct SummaryColumn: Sendable {
     public var source: Source
     public var format: ColumnFormat
     public var total: Bool
+    /// `previous:` — with last year's reports (`merge --previous`) the column gets a twin with
+    /// last year's value and the change; a change beyond `jump` (a factor: 1.5 is ±50 %, 10 is
+    /// ×10 either way) is marked as implausible. Nil: no twin.
+    public var previousYear: PreviousYear?
+
+    public struct PreviousYear: Sendable {
+        /// The factor beyond which a change is implausible; nil: none is.
+        public var jump: Double?
+    }
 }
 
 public struct ChartLayout: Sendable {
@@ -215,7 +224,7 @@ public struct WorkbookLayout: Sendable {
         guard
             let m = reader.mapping(
                 node, what: L("cột", "a column"),
-                allowed: ["id", "header", "group", "field", "value", "ratio", "format", "total"])
+                allowed: ["id", "header", "group", "field", "value", "ratio", "format", "total", "previous"])
         else { return nil }
         guard let id = m.string("id", required: true), let header = m.string("header", required: true) else {
             return nil
@@ -279,9 +288,31 @@ public struct WorkbookLayout: Sendable {
         if total != "sum" && total != "none" {
             reader.error(at: m.location("total"), unknown("total", total, ["sum", "none"]))
         }
+        var previousYear: SummaryColumn.PreviousYear?
+        if m.has("previous") {
+            if case .ratio = source {
+                reader.error(
+                    at: m.location("previous"),
+                    L(
+                        "cột tỷ lệ '\(id)' không có cột 'năm trước' (hãy đặt 'previous' ở tử số và mẫu số)",
+                        "the ratio column '\(id)' has no 'last year' twin (put 'previous' on its numerator and denominator)"
+                    ))
+            } else if let p = reader.mapping(m.node("previous"), what: L("'previous'", "'previous'"), allowed: ["jump"])
+            {
+                let jump = p.string("jump").flatMap(Double.init)
+                if p.has("jump"), jump.map({ $0 <= 1 }) ?? true {
+                    reader.error(
+                        at: p.location("jump"),
+                        L(
+                            "'jump' phải là một hệ số lớn hơn 1 (1.5 là ±50 %, 10 là gấp 10 lần)",
+                            "'jump' must be a factor above 1 (1.5 is ±50 %, 10 is ten times)"))
+                }
+                previousYear = SummaryColumn.PreviousYear(jump: jump)
+            }
+        }
         return SummaryColumn(
             id: id, header: fill(header), group: m.string("group").map(fill), source: source, format: format,
-            total: total == "sum")
+            total: total == "sum", previousYear: previousYear)
     }
 
     /// The choice columns of a table listed under `key` (how they are drawn: 'ticks', 'boxes');

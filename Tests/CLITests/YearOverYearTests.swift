@@ -126,6 +126,20 @@ import Testing
         #expect(tasksRows >= promisedByReporting)
         let statuses = Set(data.map { $0[8] })
         #expect(statuses.isSuperset(of: ["Hoàn thành", "Chưa hoàn thành", "Không báo cáo"]), "\(statuses)")
+        // The summary's twin columns: last year's value beside this year's (Templates/consolidated.yaml).
+        let summary = try openpyxlRows(book, sheet: "Tổng hợp")
+        let header = summary[4]
+        let lastCol = try #require(header.firstIndex(of: "Dịch vụ công trực tuyến: Hồ sơ trực tuyến năm trước"))
+        #expect(header[lastCol + 1] == "Thay đổi: Dịch vụ công trực tuyến: Hồ sơ trực tuyến")
+        var compared = 0
+        for row in summary.dropFirst(5) {
+            guard let unit = reg.units.first(where: { $0.name == row[1] }), let a = last[unit.id] else { continue }
+            let dossiers = (a["online_services", "services"]?.rows ?? []).compactMap { $0["online_dossiers"]?.number }
+            #expect(Double(row[lastCol]) == dossiers.reduce(0, +), "\(unit.id)")
+            #expect(row[lastCol + 1].hasPrefix("=IF("), "the change is a live formula")
+            compared += 1
+        }
+        #expect(compared == last.count)
         // Without --previous the sheet is not there.
         let plain = dir.appendingPathComponent("plain-2019.xlsx").path
         #expect(try ictreport(["merge", outputs[0], "--form", form2019, "-o", plain]).status == 0)

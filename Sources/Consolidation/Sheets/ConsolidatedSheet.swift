@@ -59,7 +59,7 @@ enum ConsolidatedSheets {
         case .cover(let name):
             return CoverSheet(name: name)
         case .summary(let name, let title, let columns):
-            return SummarySheet(name: name, title: title, columns: columns, cells: cells)
+            return SummarySheet(name: name, title: title, columns: columns, cells: cells, previous: previous)
         case .charts(let name, let charts):
             return ChartsSheet(name: name, charts: charts)
         case .section(let name, let section, let fields):

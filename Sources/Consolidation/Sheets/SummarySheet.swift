@@ -29,8 +29,17 @@ struct SummarySheet: ConsolidatedSheet {
     /// Per column: a ratio of two other columns (by index among `columns`), or a value of its own.
     let ratios: [(numerator: Int, denominator: Int)?]
     let cells: AnswerCells
+    /// Last year's answers by unit id: the twin columns ("năm trước", change) after the
+    /// layout's, for the columns that ask for one; none without them.
+    let previous: [String: Answers]
+    /// The layout's columns that get a twin, by index.
+    let twins: [Int]
 
-    init(name: String, title: String, columns: [SummaryColumn], cells: AnswerCells) {
+    init(
+        name: String, title: String, columns: [SummaryColumn], cells: AnswerCells, previous: [String: Answers] = [:]
+    ) {
+        self.previous = previous
+        twins = previous.isEmpty ? [] : columns.indices.filter { columns[$0].previousYear != nil }
         self.name = name
         self.title = title
         self.columns = columns
@@ -59,20 +68,36 @@ struct SummarySheet: ConsolidatedSheet {
     /// One row: a cell a column (ratio columns blank: the writer makes their formulas).
     func rows(of unit: UnitInput) -> [[Cell]] {
         guard let answers = unit.answers else { return [[]] }
-        return [
-            columns.indices.map { j in
-                switch columns[j].source {
-                case .field(let s, let f):
-                    guard let field = fields[j] else { return .blank }
-                    return cells.cell(answers[s, f], field.field)
-                case .value(let compiled):
-                    if case .number(let n) = compiled.expression.evaluate(answers) { return .number(n) }
-                    return .blank
-                case .ratio:
-                    return .blank
-                }
-            }
-        ]
+        return [columns.indices.map { value(of: $0, in: answers) }]
+    }
+
+    /// Column `j`'s cell for these answers.
+    func value(of j: Int, in answers: Answers) -> Cell {
+        switch columns[j].source {
+        case .field(let s, let f):
+            guard let field = fields[j] else { return .blank }
+            return cells.cell(answers[s, f], field.field)
+        case .value(let compiled):
+            if case .number(let n) = compiled.expression.evaluate(answers) { return .number(n) }
+            return .blank
+        case .ratio:
+            return .blank
+        }
+    }
+
+    /// The headers of the twin columns: last year's value and the change, for each.
+    var twinHeaders: [(group: String?, header: String)] {
+        twins.flatMap { j in
+            let name = (columns[j].group.map { $0 + ": " } ?? "") + columns[j].header
+            return [("So với năm trước", "\(name) năm trước"), ("So với năm trước", "Thay đổi: \(name)")]
+        }
+    }
+
+    /// Whether a change from `last` to `now` is beyond the column's `jump` factor.
+    static func isJump(_ now: Double, _ last: Double, factor: Double?) -> Bool {
+        guard let factor, last > 0 else { return false }
+        let ratio = now / last
+        return ratio >= factor || ratio <= 1 / factor
     }
 
     func begin(_ stream: SheetStream, _ book: ConsolidatedWorkbook, sample: SheetSample) throws {
@@ -86,16 +111,18 @@ struct SummarySheet: ConsolidatedSheet {
                 case .status: fittedWidth(header: f.header, values: ["Chỉ có bản nháp", "Có 10 cảnh báo"], maximum: 18)
                 }
             } + columns.map { fittedWidth(header: $0.header, values: [], minimum: 10, maximum: 16) }
+            + twins.flatMap { _ in [12.0, 11] }
         let formats =
             fixed.map { $0 == .number ? Style.center : Style.text }
             + columns.map { Style.number($0.source.isRatio ? .ratio : $0.format) }
+            + twins.flatMap { [Style.number(columns[$0].format), Style.number(.ratio)] }
         stream.totals = Array(repeating: 0, count: columns.count)
         // From the campaign store: the review state and the coordinator's comment, after the
         // layout's columns (which keep their places).
         let review = book.reviews == nil ? [] : SummarySheet.reviewHeaders
         try book.begin(
             stream, title, widths: widths + review.map(\.width),
-            headers: fixed.map { (nil, $0.header) } + columns.map { ($0.group, $0.header) }
+            headers: fixed.map { (nil, $0.header) } + columns.map { ($0.group, $0.header) } + twinHeaders
                 + review.map { (nil, $0.header) },
             formats: formats + review.map { _ in Style.text }, frozenColumns: Fixed.shortName.column + 1)
     }
@@ -124,6 +151,22 @@ struct SummarySheet: ConsolidatedSheet {
                 cells.append(value(j))
             }
         }
+        // Last year's value and the change (a live formula); an implausible jump marked.
+        var jumps: [Int] = []
+        let last = previous[unit.id]
+        for j in twins {
+            let before = last.map { self.value(of: j, in: $0) } ?? .blank
+            let change = cells.count + 1
+            cells.append(before)
+            var cached: Double?
+            if case .number(let now) = value(j), case .number(let was) = before {
+                if was > 0 { cached = (now - was) / was }
+                if Self.isJump(now, was, factor: columns[j].previousYear?.jump) { jumps.append(change) }
+            }
+            let nowRef = cellName(row, sheetColumn(j))
+            let lastRef = cellName(row, change - 1)
+            cells.append(.formula("IF(N(\(lastRef))>0,(N(\(nowRef))-\(lastRef))/\(lastRef),\"\")", cached: cached))
+        }
         if book.reviews != nil {
             cells.append(book.reviewState(unit.id).map(Cell.text) ?? .blank)
             cells.append(book.reviews?[unit.id]?.comment.map(Cell.text) ?? .blank)
@@ -131,6 +174,7 @@ struct SummarySheet: ConsolidatedSheet {
         // A missing unit's status stands out.
         let formats = stream.formats
         if rows == nil { stream.formats[Fixed.status.column] = book.missingFormat }
+        for c in jumps { stream.formats[c] = book.jumpFormat }
         try book.row(stream, cells)
         stream.formats = formats
     }
@@ -162,6 +206,9 @@ struct SummarySheet: ConsolidatedSheet {
             } else {
                 try ws.write(totalRow, col, .blank, Style.total(column.format))
             }
+        }
+        for k in twinHeaders.indices {
+            try ws.write(totalRow, sheetColumn(columns.count) + k, .blank, Style.total(.integer))
         }
     }
 
