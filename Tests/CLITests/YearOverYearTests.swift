@@ -140,6 +140,18 @@ import Testing
             compared += 1
         }
         #expect(compared == last.count)
+        // The trend across the years: each twinned column's total, last year's and this year's.
+        let charts = try openpyxlRows(book, sheet: "Biểu đồ")
+        let yearsRow = try #require(charts.firstIndex { $0.first == "Năm" })
+        #expect(charts[yearsRow].contains("Hồ sơ trực tuyến"))
+        #expect(charts[yearsRow + 1].first == "2018" && charts[yearsRow + 2].first == "2019")
+        let total2018 = last.values.reduce(0.0) { sum, a in
+            sum
+                + (a["online_services", "services"]?.rows ?? []).compactMap { $0["online_dossiers"]?.number }.reduce(
+                    0, +)
+        }
+        let dossierColumn = try #require(charts[yearsRow].firstIndex(of: "Hồ sơ trực tuyến"))
+        #expect(Double(charts[yearsRow + 1][dossierColumn]) == total2018)
         // Without --previous the sheet is not there.
         let plain = dir.appendingPathComponent("plain-2019.xlsx").path
         #expect(try ictreport(["merge", outputs[0], "--form", form2019, "-o", plain]).status == 0)
