@@ -105,8 +105,12 @@ final class ConsolidatedWorkbook {
         jumpFormat = try workbook.resolve(Style.jump)
         let cells = AnswerCells(form: consolidator.form)
         // The plan-tracking sheet only when last year's reports are given (`merge --previous`).
+        let summaryColumns =
+            consolidator.layout.sheets.lazy.compactMap { sheet -> [SummaryColumn]? in
+                if case .summary(_, _, let columns) = sheet { columns } else { nil }
+            }.first ?? []
         sheets = consolidator.layout.sheets.filter { !consolidator.previous.isEmpty || !$0.needsPreviousYear }.map {
-            ConsolidatedSheets.make($0, cells: cells, previous: consolidator.previous)
+            ConsolidatedSheets.make($0, cells: cells, previous: consolidator.previous, summaryColumns: summaryColumns)
         }
         preparer = UnitPreparer(
             form: consolidator.form, validator: consolidator.validator, sheets: sheets, contents: contents)

@@ -84,10 +84,15 @@ extension SampleGenerator {
             return .rows(
                 rows.map { row in
                     var r = row
+                    // Now and then a service's dossiers leap (a service newly online nationwide):
+                    // the implausible jump the consolidated workbook flags.
+                    let leap = Double.random(in: 0..<1, using: &rng) < 0.08
                     for c in field.columns {
                         guard let cell = r[c.id] else { continue }
                         // Online dossiers grow faster than all dossiers: services move online.
-                        let f = c.id == "online_dossiers" ? Double.random(in: 1.05...1.6, using: &rng) : factor
+                        let f =
+                            leap && (c.id == "online_dossiers" || c.id == "total_dossiers")
+                            ? 15 : c.id == "online_dossiers" ? Double.random(in: 1.05...1.6, using: &rng) : factor
                         r[c.id] = drifted(cell, c, factor: f, &rng)
                     }
                     if r["status"]?.text == "building", Bool.random(using: &rng) {

@@ -124,6 +124,30 @@ import Testing
             $0 + ($1["next_plan", "tasks"]?.rows?.count ?? 0)
         }
         #expect(tasksRows >= promisedByReporting)
+        // Implausible jumps, as Templates/consolidated.yaml declares them (IT staff ±50 %, online
+        // dossiers and one-stop dossiers ×10), counted here from the answers themselves.
+        func isJump(_ now: Double?, _ was: Double?, _ factor: Double) -> Bool {
+            guard let now, let was, was > 0 else { return false }
+            return now / was >= factor || now / was <= 1 / factor
+        }
+        func online(_ a: Answers) -> Double? {
+            (a["online_services", "services"]?.rows ?? []).compactMap { $0["online_dossiers"]?.number }.reduce(0, +)
+        }
+        var expectedJumps = 0
+        for id in both {
+            let (a, b) = (last[id]!, now[id]!)
+            if isJump(b["staffing", "it_staff_total"]?.number, a["staffing", "it_staff_total"]?.number, 1.5) {
+                expectedJumps += 1
+            }
+            if isJump(online(b), online(a), 10) { expectedJumps += 1 }
+            if isJump(b["one_stop", "dossiers_received"]?.number, a["one_stop", "dossiers_received"]?.number, 10) {
+                expectedJumps += 1
+            }
+        }
+        let jumpRows = data.filter { $0[2] == "Biến động" }
+        #expect(jumpRows.count == expectedJumps)
+        #expect(expectedJumps > 0, "the second-year sample plants a leap now and then")
+        #expect(jumpRows.allSatisfy { $0[8].hasPrefix("Biến động bất thường") })
         let statuses = Set(data.map { $0[8] })
         #expect(statuses.isSuperset(of: ["Hoàn thành", "Chưa hoàn thành", "Không báo cáo"]), "\(statuses)")
         // The summary's twin columns: last year's value beside this year's (Templates/consolidated.yaml).

@@ -52,9 +52,10 @@ struct SheetSample {
 
 enum ConsolidatedSheets {
     /// The sheet of a layout entry: the one place that maps each `SheetLayout` to its type.
-    static func make(_ layout: SheetLayout, cells: AnswerCells, previous: [String: Answers] = [:])
-        -> any ConsolidatedSheet
-    {
+    static func make(
+        _ layout: SheetLayout, cells: AnswerCells, previous: [String: Answers] = [:],
+        summaryColumns: [SummaryColumn] = []
+    ) -> any ConsolidatedSheet {
         switch layout {
         case .cover(let name):
             return CoverSheet(name: name)
@@ -69,7 +70,9 @@ enum ConsolidatedSheets {
         case .issues(let name):
             return IssuesSheet(name: name, places: IssuePlaces(cells.form))
         case .planTracking(let name):
-            return PlanTrackingSheet(name: name, form: cells.form, previous: previous)
+            // The jumps the summary's columns declare (`previous: {jump: …}`), computed as it does.
+            let summary = SummarySheet(name: "", title: "", columns: summaryColumns, cells: cells, previous: previous)
+            return PlanTrackingSheet(name: name, form: cells.form, previous: previous, summary: summary)
         case .completeness(let name):
             return CompletenessSheet(name: name)
         }

@@ -11,6 +11,8 @@ struct PlanTrackingSheet: ConsolidatedSheet {
     let form: Form
     /// Last year's answers by unit id.
     let previous: [String: Answers]
+    /// The summary's columns, for the implausible jumps they declare.
+    let summary: SummarySheet
 
     static let headers: [(group: String?, header: String)] = [
         (nil, "STT"), (nil, "Đơn vị"), (nil, "Loại"), (nil, "Nhiệm vụ / dịch vụ công"),
@@ -27,8 +29,30 @@ struct PlanTrackingSheet: ConsolidatedSheet {
         else { return [] }
         return Self.rows(
             YearOverYear(form: form, last: last), answers: answers,
-            explanations: unit.check.loaded.submission?.explanations ?? [:])
+            explanations: unit.check.loaded.submission?.explanations ?? [:]) + jumps(answers, last)
     }
+
+    /// The summary's indicators that moved beyond their declared factor since last year.
+    func jumps(_ answers: Answers, _ last: Answers) -> [[Cell]] {
+        summary.twins.compactMap { j in
+            let column = summary.columns[j]
+            guard case .number(let now) = summary.value(of: j, in: answers),
+                case .number(let was) = summary.value(of: j, in: last),
+                SummarySheet.isJump(now, was, factor: column.previousYear?.jump)
+            else { return nil }
+            let change = now >= was ? "Gấp \(Self.shown(now / was)) lần" : "Còn \(Self.shown(now / was * 100)) %"
+            return [
+                .text("Biến động"), .text((column.group.map { $0 + ": " } ?? "") + column.header),
+                .text("Năm trước: \(Self.shown(was))"), .text("Năm nay: \(Self.shown(now))"), .blank,
+                .text("Vượt ngưỡng hợp lý (hệ số \(Self.shown(column.previousYear?.jump ?? 0)))"),
+                .text(Self.jumpStatus + " — " + change), .blank
+            ]
+        }
+    }
+
+    static let jumpStatus = "Biến động bất thường"
+
+    static func shown(_ x: Double) -> String { ValueParser.vnNumber((x * 10).rounded() / 10) }
 
     /// One row per promise: the kind, the name, last year's plan, this year's report, the
     /// status and the explanation; `answers` nil when the unit has not reported.
@@ -115,8 +139,12 @@ struct PlanTrackingSheet: ConsolidatedSheet {
             guard let r = try book.row(stream, [.number(Double(stream.count + 1)), .text(unit.name)], c) else {
                 continue
             }
-            if Self.isMissing(c), case .text(let status) = c[Self.statusColumn - 2] {
-                try stream.ws.write(r, Self.statusColumn, .text(status), book.missingFormat)
+            if case .text(let status) = c[Self.statusColumn - 2] {
+                if Self.isMissing(c) {
+                    try stream.ws.write(r, Self.statusColumn, .text(status), book.missingFormat)
+                } else if status.hasPrefix(Self.jumpStatus) {
+                    try stream.ws.write(r, Self.statusColumn, .text(status), book.jumpFormat)
+                }
             }
         }
     }
