@@ -22,7 +22,8 @@ enum Style {
     static let totalLabel = CellFormat(bold: true, border: true, align: .center, background: 0xF2F2F2)
     static let missing = CellFormat(italic: true, border: true, background: 0xFDE9D9)
     /// A change from last year beyond what the layout finds plausible.
-    static let jump = CellFormat(bold: true, border: true, numberFormat: ColumnFormat.ratio.excel, background: 0xFFEB9C)
+    static let jump = CellFormat(
+        bold: true, wrap: true, border: true, numberFormat: ColumnFormat.ratio.excel, background: 0xFFEB9C)
 }
 
 /// A column width that fits Vietnamese text: roughly one unit a character, within bounds,
