@@ -477,7 +477,19 @@ public final class Worksheet {
             }
             s.name.withCString { chart_series_set_name(series, $0) }
         }
-        chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue))
+        // A bar's length is its value: the value axis starts at 0, never at whatever Excel picks
+        // near the smallest value (every chart here plots counts). libxlsxwriter swaps the axes
+        // of a bar chart: its value axis is `x_axis` there, `y_axis` in a column chart.
+        chart_axis_set_min(spec.kind == .bar ? chart.pointee.x_axis : chart.pointee.y_axis, 0)
+        // The title names a lone series: a legend would only repeat it, in the chart's space.
+        chart_legend_set_position(
+            chart,
+            UInt8(spec.series.count > 1 ? LXW_CHART_LEGEND_BOTTOM.rawValue : LXW_CHART_LEGEND_NONE.rawValue))
+        // A title in Excel's default 14 pt takes half a small chart: 11 pt, bold.
+        var titleFont = lxw_chart_font()
+        titleFont.size = 11
+        titleFont.bold = 1
+        chart_title_set_name_font(chart, &titleFont)
         var options = lxw_chart_options()
         options.x_scale = scale * 1.4
         options.y_scale = scale

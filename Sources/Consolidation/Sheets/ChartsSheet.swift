@@ -56,6 +56,7 @@ struct ChartsSheet: ConsolidatedSheet {
         for k in columns.indices { try ws.setColumn(k + 1, k + 1, width: 14) }
         try ws.write(top + 1, 0, .text("Năm"), Style.header)
         for (k, c) in columns.enumerated() { try ws.write(top + 1, k + 1, .text(c.header), Style.header) }
+        if let h = Worksheet.height(for: columns.map { ($0.header, 14) }) { try ws.setRow(top + 1, height: h) }
         for (r, (label, values)) in [(String(year - 1), last), (String(year), now)].enumerated() {
             try ws.write(top + 2 + r, 0, .text(label), Style.center)
             for (k, c) in columns.enumerated() {
