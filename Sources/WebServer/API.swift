@@ -175,7 +175,8 @@ package enum API {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            // A body without a length, cut at the cap.
             return .failure(ResponseError(WebApp.tooLarge))
         }
         let bytes = Array(buffer.readableBytesView)

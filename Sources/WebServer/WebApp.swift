@@ -92,9 +92,9 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
-        } catch let error as HTTPError where error.status == .notFound {
+        } catch let error as any HTTPResponseError where error.status == .notFound {
             response = WebApp.notFound
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             response = WebApp.tooLarge
         }
         response.headers[.contentSecurityPolicy] = Self.csp
@@ -142,7 +142,7 @@ struct RequestLogMiddleware: RouterMiddleware {
             let response = try await next(request, context)
             status = response.status.code
             return response
-        } catch let error as HTTPError {
+        } catch let error as any HTTPResponseError {
             status = error.status.code
             throw error
         } catch let error as StoreError {
