@@ -319,9 +319,20 @@ public final class CollectorSession {
         say(palette.bold(line))
         say(palette.bold(form.title.text(options.language)))
         say(L("Đơn vị: ", "Unit: ").text(language) + palette.bold(unit.name) + " (\(unit.id))")
-        say(
-            L("Bản nháp tự động lưu sau mỗi câu trả lời tại: ", "Draft saved after every answer to: ").text(language)
-                + options.draftURL.path)
+        if let sink = options.sink {
+            // Online: the server holds the draft; the local copy is what carries it over a
+            // network that is down.
+            say(
+                L(
+                    "Bản nháp tự động lưu sau mỗi câu trả lời lên \(sink.destination.vi) (bản sao trên máy này: \(options.draftURL.path))",
+                    "Draft saved after every answer to \(sink.destination.text(.en)) (a copy on this computer: \(options.draftURL.path))"
+                ).text(language))
+        } else {
+            say(
+                L("Bản nháp tự động lưu sau mỗi câu trả lời tại: ", "Draft saved after every answer to: ").text(
+                    language)
+                    + options.draftURL.path)
+        }
         say(
             L(
                 "Lệnh: < quay lại · :review xem lại · :skip bỏ qua câu không bắt buộc · :save lưu và thoát · ? trợ giúp",

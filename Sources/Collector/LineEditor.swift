@@ -126,22 +126,27 @@ public final class LineEditingTerminal: Terminal {
     }
 
     /// The prompt with its colour sequences between \1 marks, so that libedit counts only the
-    /// printed characters when it places the cursor.
+    /// printed characters when it places the cursor. Sequences that follow one another share one
+    /// pair of marks: given two marked sequences back to back ("\1reset\1\1colour\1"), Debian's
+    /// libedit printed the second one's letters ("[36m") and swallowed the "›" after them.
     static func markingEscapes(_ prompt: String) -> String {
-        var out = ""
+        var out = String.UnicodeScalarView()
         var inEscape = false
+        var justClosed = false
         for u in prompt.unicodeScalars {
             if u == "\u{1B}" {
-                out += "\u{1}"
+                if justClosed { out.removeLast() } else { out.append("\u{1}") }
                 inEscape = true
             }
-            out.unicodeScalars.append(u)
+            justClosed = false
+            out.append(u)
             if inEscape, u == "m" {
-                out += "\u{1}"
+                out.append("\u{1}")
                 inEscape = false
+                justClosed = true
             }
         }
-        return out
+        return String(out)
     }
 
     /// Reads a bracketed paste to its end mark. Without a line break it is put in the line

@@ -6,6 +6,8 @@ import Submissions
 /// always saved locally first (so a network that is down loses nothing); a sink then carries it
 /// on, e.g. to the campaign server (`collect --server`). Without a sink the final is a local file.
 public protocol SubmissionSink: AnyObject {
+    /// Where the sink carries drafts, as the session's header names it ("the server https://…").
+    var destination: LocalizedText { get }
     /// Sends the draft just saved locally; what went wrong, or nil when it arrived. A draft that
     /// could not be sent is sent again with the next save (the newest draft holds every answer).
     func send(draft: Submission) -> LocalizedText?

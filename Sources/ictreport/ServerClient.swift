@@ -88,6 +88,10 @@ final class ServerSink: SubmissionSink {
     let client: ServerClient
     init(_ client: ServerClient) { self.client = client }
 
+    var destination: LocalizedText {
+        L("máy chủ \(client.base.absoluteString)", "the server \(client.base.absoluteString)")
+    }
+
     func send(draft: Submission) -> LocalizedText? {
         switch client.request("PUT", "draft", body: ServerClient.answersBody(draft)) {
         case .failure(let problem): return problem.message
