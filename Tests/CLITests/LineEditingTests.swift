@@ -10,7 +10,7 @@ final class PseudoTerminalRun {
     let buffer = OutputBuffer()
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ arguments: [String], columns: UInt16 = 80) throws {
+    init(_ arguments: [String], columns: UInt16 = 80, colour: Bool = false) throws {
         // Linux's pseudo-terminal multiplexer: unlock the new pair, ask its number. (The two
         // requests are C macros Swift does not import: _IOW('T', 0x31, int) and
         // _IOR('T', 0x30, unsigned int), the same on x86-64 and ARM64.)
@@ -33,7 +33,7 @@ final class PseudoTerminalRun {
         var environment = ProcessInfo.processInfo.environment
         environment["TERM"] = "xterm"
         environment["LANG"] = "C.UTF-8"
-        environment["NO_COLOR"] = "1"
+        if colour { environment["NO_COLOR"] = nil } else { environment["NO_COLOR"] = "1" }
         process.environment = environment
         process.standardInput = tty
         process.standardOutput = tty
@@ -80,13 +80,14 @@ final class PseudoTerminalRun {
 @Suite(.serialized) struct LineEditingTests {
     static let left = "\u{1B}[D", home = "\u{1B}[H", end = "\u{1B}[F", up = "\u{1B}[A", backspace = "\u{7F}"
 
-    func session() throws -> (PseudoTerminalRun, URL) {
+    func session(colour: Bool = false) throws -> (PseudoTerminalRun, URL) {
         let dir = temporaryDirectory("pty")
-        let run = try PseudoTerminalRun([
-            "collect", "--unit", "cuc-shtt",
-            "--out", dir.appendingPathComponent("submissions").path,
-            "--drafts", dir.appendingPathComponent("drafts").path
-        ])
+        let run = try PseudoTerminalRun(
+            [
+                "collect", "--unit", "cuc-shtt",
+                "--out", dir.appendingPathComponent("submissions").path,
+                "--drafts", dir.appendingPathComponent("drafts").path
+            ], colour: colour)
         return (run, dir.appendingPathComponent("drafts/cuc-shtt.json"))
     }
 
@@ -116,6 +117,22 @@ final class PseudoTerminalRun {
         let answers = try general(draft)
         #expect(answers["agency_name"] as? String == "XVieQn")
         #expect(answers["address"] as? String == "Viax")
+    }
+
+    @Test func aDefaultInBracketsKeepsItsColouredPromptMark() throws {
+        let (run, _) = try session(colour: true)
+        defer { run.finish() }
+        #expect(run.waitFor("1. Tên cơ quan báo cáo"))
+        run.type("Viện\r")
+        #expect(run.waitFor("2. Địa chỉ"))
+        run.type("<\r")
+        // "[Viện] ›": the dimmed default, then the coloured mark; both colours reach the
+        // terminal as colour, never as the letters "[36m" where the "›" should be.
+        #expect(run.waitFor("1. Tên cơ quan báo cáo", times: 2))
+        #expect(run.waitFor("›", times: 3))
+        run.type(":save\r")
+        #expect(run.waitFor("ictreport collect"))
+        #expect(!run.buffer.text.replacingOccurrences(of: "\u{1B}[", with: "").contains("[36m"))
     }
 
     @Test func aPasteOfSeveralLinesIsOneAnswerAndNoControlCharacterIsStored() throws {
