@@ -167,8 +167,11 @@ package struct SectionPage {
         let label: HTML = "\(number)\(f.label.text(lang))\(star)"
         let help: HTML = f.help.map { "<p class=\"help\" id=\"\(helpId)\">\($0, lang)</p>" } ?? ""
         var problems: [HTML] = []
+        // An input that could not be read shows why, not that its answer is missing.
         if let rejected { problems.append(issueItem("error", rejected.problem.text(lang), c)) }
-        problems += issues.map { issueItem($0.severity == .error ? "error" : "warning", $0.message.text(lang), c) }
+        if rejected == nil {
+            problems += issues.map { issueItem($0.severity == .error ? "error" : "warning", $0.message.text(lang), c) }
+        }
         let problemBox: HTML =
             "<div class=\"issues\" id=\"\(target)\" aria-live=\"polite\">\(problems)</div>"
         let hidden: HTML = relevant ? "" : " hidden"

@@ -68,6 +68,7 @@ package struct PageShell {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(title)</title>
+            <link rel="icon" href="data:,">
             <link rel="stylesheet" href="/static/app.css">
             \(scriptTags)
             </head>

@@ -272,7 +272,11 @@ struct UnitRoutes {
             }
         }
         let errors = mine.count { $0.severity == .error } + input.rejected.count
-        let time = Date().formatted(.dateTime.hour(.twoDigits(amPM: .omitted)).minute(.twoDigits).second(.twoDigits))
+        // Hanoi's time, as the store's times are shown.
+        let clock = DateFormatter()
+        clock.dateFormat = "HH:mm:ss"
+        clock.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
+        let time = clock.string(from: Date())
         let message =
             input.rejected.isEmpty
             ? c.s("Đã lưu lúc \(time).", "Saved at \(time).")

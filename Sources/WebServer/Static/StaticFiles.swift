@@ -86,7 +86,7 @@ enum StaticFiles {
         }
 
         /* Buttons */
-        button, a.button { font: inherit; display: inline-flex; align-items: center; justify-content: center; min-height: 2.75rem; padding: .45rem 1rem; border-radius: 6px; border: 1px solid #5b6670; background: #fff; color: #1b1f24; cursor: pointer; text-decoration: none; }
+        button, a.button { font: inherit; display: inline-flex; gap: .3em; align-items: center; justify-content: center; min-height: 2.75rem; padding: .45rem 1rem; border-radius: 6px; border: 1px solid #5b6670; background: #fff; color: #1b1f24; cursor: pointer; text-decoration: none; }
         button.primary, a.button.primary { background: #0b57a4; border-color: #0b57a4; color: #fff; }
         button:hover, a.button:hover { filter: brightness(.95); }
         button.delete-row { border-color: #b11; color: #8a1414; margin-top: .25rem; }
@@ -166,6 +166,8 @@ enum StaticFiles {
           var form = document.getElementById('section-form');
           if (!form || form.dataset.readonly) return;
           var status = document.getElementById('autosave');
+          // The form's address (form.action would be the buttons named "action").
+          var address = form.getAttribute('action');
           var msg = function (name) { return form.dataset[name] || ''; };
           var timer = null;
           var inFlight = null;
@@ -183,7 +185,7 @@ enum StaticFiles {
             if (inFlight) { pending = true; return inFlight; }
             status.classList.remove('failed');
             status.textContent = msg('msgSaving');
-            inFlight = fetch(form.action, {
+            inFlight = fetch(address, {
               method: 'POST',
               headers: { 'Accept': 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
               body: fields(),
@@ -213,7 +215,11 @@ enum StaticFiles {
             for (var i = 0; i < boxes.length; i++) boxes[i].textContent = '';
             var sectionBox = document.getElementById('e-section');
             if (sectionBox) sectionBox.textContent = '';
-            var all = body.issues.concat(body.rejected || []);
+            // An input that could not be read shows why, not that its answer is missing.
+            var rejected = body.rejected || [];
+            var unread = {};
+            rejected.forEach(function (r) { unread[r.target] = true; });
+            var all = rejected.concat(body.issues.filter(function (i) { return !unread[i.target]; }));
             for (var k = 0; k < all.length; k++) {
               var issue = all[k];
               var box = document.getElementById(issue.target) || sectionBox;
@@ -326,7 +332,7 @@ enum StaticFiles {
           window.addEventListener('pagehide', function () {
             if (timer) {
               clearTimeout(timer);
-              fetch(form.action, {
+              fetch(address, {
                 method: 'POST', keepalive: true, credentials: 'same-origin',
                 headers: { 'Accept': 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
                 body: fields()
