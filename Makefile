@@ -44,6 +44,7 @@ CAMPAIGN    = $(DEMO)/campaign.sqlite
 test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	/usr/bin/python3 Benchmarks/web_load.py --bin $(BIN) --units 40 --saves 3 --kill
 	$(MAKE) --no-print-directory browser-test
 	$(MAKE) --no-print-directory fuzz-short
 	$(MAKE) --no-print-directory demo
@@ -78,6 +79,7 @@ bench: deps
 	@mkdir -p .build/bench
 	cc -O2 -Wall -o .build/bench/reference Benchmarks/reference.c $$(pkg-config --cflags --libs xlsxwriter)
 	/usr/bin/python3 Benchmarks/bench.py
+	/usr/bin/python3 Benchmarks/web_load.py --bin .build/release/ictreport --units 200 --saves 10 --kill --out bench/results.md
 
 ## fuzz: every libFuzzer target (Sources/FuzzTargets) for FUZZ_SECONDS each, from the seed
 ## corpus Tests/Fuzz/corpus/<target>; crash inputs land in .build-fuzz/crashes/<target>/ and

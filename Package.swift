@@ -20,7 +20,17 @@ let package = Package(
         // The campaign store: one query layer (SQLKit) over both engines.
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
-        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0")
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        // `ictreport serve`: the HTTP server (routing, middleware, graceful stop through
+        // ServiceLifecycle) and, for the tests, its in-process test client (HummingbirdTesting).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Already in the graph (SQLKit, Hummingbird): its thread pool runs the synchronous store
+        // off the server's event loops.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // Also in the graph through Hummingbird: the names of HTTP header fields.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // Also in the graph: the server's own logger, kept to warnings (requests have our line).
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2")
     ],
     targets: [
         // Unicode NFC, one implementation for all text (forms, submissions, workbooks).
@@ -37,10 +47,15 @@ let package = Package(
         .target(name: "Collector", dependencies: ["FormKit", "Submissions", "Clibedit"]),
         // The campaign store: submissions, revisions, review states and the log in one
         // database, SQLite (a file, the default) or PostgreSQL, through one SQLKit layer.
+        // swift-crypto (already here for the content hash): SHA-256 of the units' link tokens,
+        // and scrypt from its _CryptoExtras for the coordinators' passwords — a slow, memory-hard
+        // hash with no further package (bcrypt would have brought hummingbird-auth for one call).
         .target(
             name: "CampaignStore",
             dependencies: [
                 "FormKit", "Submissions", "AtomicFiles",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit")
@@ -51,10 +66,22 @@ let package = Package(
         .target(
             name: "Consolidation",
             dependencies: ["FormKit", "Submissions", "XLSX", .product(name: "Yams", package: "Yams")]),
+        // `ictreport serve`: the campaign on the web over the store (Hummingbird).
+        .target(
+            name: "WebServer",
+            dependencies: [
+                "FormKit", "Submissions", "Consolidation", "CampaignStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log")
+            ]),
         .executableTarget(
             name: "ictreport",
             dependencies: [
                 "FormKit", "Submissions", "Collector", "Consolidation", "XLSX", "AtomicFiles", "CampaignStore",
+                "WebServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]
         ),
@@ -79,6 +106,13 @@ let package = Package(
         .testTarget(name: "ConsolidationTests", dependencies: ["Consolidation", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["XLSX", "Submissions", "TestSupport"]),
         .testTarget(name: "CampaignStoreTests", dependencies: ["CampaignStore", "TestSupport"]),
+        .testTarget(
+            name: "WebServerTests",
+            dependencies: [
+                "WebServer", "CampaignStore", "Consolidation", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types")
+            ]),
         .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "FormKit", "TestSupport"])
     ]
 )

@@ -92,6 +92,7 @@ public final class CampaignStore: @unchecked Sendable {
     public let location: StoreLocation
     let db: StoreConnection
     private var cachedCampaign: Campaign?
+    var cachedValidator: Validator?
 
     init(location: StoreLocation, db: StoreConnection) {
         self.location = location

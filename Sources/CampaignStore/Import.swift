@@ -83,7 +83,7 @@ extension CampaignStore {
     /// Stores one read file in one transaction.
     func store(
         _ loaded: LoadedSubmission, bytes: [UInt8], check: SubmissionCheck?, registry: UnitRegistry, by: String,
-        now: Date
+        now: Date, withNewRevision: (() throws(StoreError) -> Void)? = nil
     ) throws(StoreError) -> ImportOutcome {
         guard let s = loaded.submission, let check, loaded.rejection == nil else {
             return ImportOutcome(
@@ -164,6 +164,8 @@ extension CampaignStore {
             try appendLog(
                 at: at, by: by, action: "revision", unit: unitId, revision: revision, hash: hash,
                 detail: fileName)
+            // What the caller stores with it, in the same transaction (the web: its draft removed).
+            try withNewRevision?()
             return .newRevision(revision)
         }
         return ImportOutcome(file: loaded.file, unit: unitId, result: result)

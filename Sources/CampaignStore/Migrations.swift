@@ -99,13 +99,70 @@ enum Migrations {
                     "CREATE TRIGGER units_never_deleted BEFORE DELETE ON units FOR EACH ROW EXECUTE FUNCTION ictreport_append_only()"
                 ]
             }
+        },
+        Migration(
+            version: 3,
+            summary: "the web: unit link tokens, coordinators, sessions, login throttling, working drafts"
+        ) { engine in
+            let blob = engine == .sqlite ? "BLOB" : "BYTEA"
+            return [
+                // A unit's private link: only the SHA-256 of the token is kept; rotating replaces it.
+                """
+                CREATE TABLE unit_tokens (
+                    unit_id TEXT PRIMARY KEY REFERENCES units (id),
+                    token_hash TEXT NOT NULL UNIQUE,
+                    created_at TEXT NOT NULL)
+                """,
+                // The coordinators' desk: scrypt hashes ("scrypt$N$r$p$salt$hash", base64).
+                """
+                CREATE TABLE coordinators (
+                    name TEXT PRIMARY KEY,
+                    password_hash TEXT NOT NULL,
+                    created_at TEXT NOT NULL)
+                """,
+                // Sessions: the SHA-256 of the cookie's token, the CSRF token of its forms, and
+                // when it ends (seconds since 1970): any serve process can check any session.
+                """
+                CREATE TABLE sessions (
+                    token_hash TEXT PRIMARY KEY,
+                    coordinator TEXT NOT NULL REFERENCES coordinators (name),
+                    csrf TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    expires BIGINT NOT NULL)
+                """,
+                // Wrong passwords, per name typed (folded): after a few, each try waits longer.
+                """
+                CREATE TABLE login_throttle (
+                    name_key TEXT PRIMARY KEY,
+                    failures INTEGER NOT NULL,
+                    not_before BIGINT NOT NULL)
+                """,
+                // The working draft: one mutable row per unit, replaced by every autosave (its
+                // version counts the saves), removed when the unit submits. Autosave runs on every
+                // change, so revisions of drafts would grow without bound; the log gets one entry
+                // when a draft is begun, not one per save.
+                """
+                CREATE TABLE working_drafts (
+                    unit_id TEXT PRIMARY KEY REFERENCES units (id),
+                    version INTEGER NOT NULL,
+                    content_hash TEXT NOT NULL,
+                    bytes \(unsafeRaw: blob) NOT NULL,
+                    errors INTEGER NOT NULL,
+                    warnings INTEGER NOT NULL,
+                    saved_at TEXT NOT NULL,
+                    saved_by TEXT NOT NULL)
+                """
+            ]
         }
     ]
 
     static var latest: Int { all.last!.version }
 
     /// The store's tables, those a backup copies (a table a later step adds goes here too).
-    static let tables = ["schema_version", "campaign", "units", "revisions", "log"]
+    static let tables = [
+        "schema_version", "campaign", "units", "revisions", "log", "unit_tokens", "coordinators", "sessions",
+        "login_throttle", "working_drafts"
+    ]
 
     /// The store's schema version: 0 for a database without the store's tables.
     static func version(_ db: StoreConnection) throws(StoreError) -> Int {

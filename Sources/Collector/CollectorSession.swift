@@ -52,6 +52,8 @@ public final class CollectorSession {
         /// The command that resumes this draft, as the person should type it (with the
         /// options that say where the form, drafts and submissions are).
         public var resumeCommand: String?
+        /// Where drafts and the final go besides the local draft file (the campaign server).
+        public var sink: (any SubmissionSink)?
 
         public init(draftURL: URL, outputDirectory: URL) {
             self.draftURL = draftURL
@@ -79,6 +81,8 @@ public final class CollectorSession {
     /// after a save that failed (`saveError` says why).
     var draftIsCurrent: Bool?
     var saveError: String?
+    /// Whether the sink has the latest draft (nil: nothing sent yet): said when it changes.
+    var sinkIsCurrent: Bool?
     /// The final submission this session started from (revision and content hash), if any:
     /// the final is replaced only when it is still that one (compare and swap).
     var baseFinal: (revision: Int, hash: String)?
@@ -339,6 +343,7 @@ public final class CollectorSession {
             try submission.save(to: options.draftURL)
             draftIsCurrent = true
             saveError = nil
+            sendDraft()
             return true
         } catch {
             draftIsCurrent = false
@@ -351,6 +356,27 @@ public final class CollectorSession {
                     ).text(language)))
             return false
         }
+    }
+
+    /// The draft to the sink; a change between sent and not sent is said once.
+    func sendDraft() {
+        guard let sink = options.sink else { return }
+        let problem = sink.send(draft: submission)
+        if let problem, sinkIsCurrent != false {
+            say(
+                palette.warning(
+                    L(
+                        "Chưa gửi được bản nháp lên máy chủ (", "Could not send the draft to the server ("
+                    )
+                    .text(language) + problem.text(language)
+                        + L(
+                            "); đã lưu trên máy này và sẽ gửi lại ở lần lưu sau.",
+                            "); it is saved on this computer and will be sent with the next save."
+                        ).text(language)))
+        } else if problem == nil, sinkIsCurrent == false {
+            say(palette.ok(L("Đã gửi bản nháp lên máy chủ.", "The draft reached the server.").text(language)))
+        }
+        sinkIsCurrent = problem == nil
     }
 
     /// A session left at the question being asked resumes there, not after the last answer

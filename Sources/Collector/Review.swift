@@ -335,7 +335,9 @@ extension CollectorSession {
     }
 
     /// Writes the final submission atomically; the previous final, if any, is replaced only now.
+    /// With a sink, the final goes to it instead (the server numbers the revision).
     func writeFinal(now: Date = Date()) -> CollectorOutcome {
+        if let sink = options.sink { return submitFinal(to: sink, now: now) }
         // Compare and swap: the final is replaced only by a revision made from it.
         let onDisk = existingFinal()
         if let onDisk, baseFinal.map({ $0.revision != onDisk.revision || $0.hash != onDisk.contentHash }) ?? true {
@@ -388,6 +390,47 @@ extension CollectorSession {
         return .finalized(outputURL)
     }
 
+    /// The final to the sink: the draft is sent first (it holds every answer), then submitted
+    /// with the warnings confirmed. Refused or unreachable: said, the draft kept.
+    func submitFinal(to sink: any SubmissionSink, now: Date) -> CollectorOutcome {
+        var final = submission
+        final.updatedAt = now
+        final.resumeAt = nil
+        let refusal: LocalizedText?
+        if let problem = sink.send(draft: final) {
+            refusal = problem
+        } else {
+            switch sink.submit(final: final, confirmed: confirmedWarnings) {
+            case .stored(let revision, let location):
+                try? FileManager.default.removeItem(at: options.draftURL)
+                say()
+                say(
+                    palette.ok(
+                        L(
+                            "✓ Đã nộp báo cáo lên máy chủ (lần \(revision)): \(location.absoluteString)",
+                            "✓ Report submitted to the server (revision \(revision)): \(location.absoluteString)"
+                        ).text(language)))
+                final.status = .final
+                final.revision = revision
+                submission = final
+                return .finalized(location)
+            case .refused(let why):
+                refusal = why
+            }
+        }
+        saveDraft()
+        say(
+            palette.error(
+                L("Chưa nộp được lên máy chủ: ", "Not submitted to the server: ").text(language)
+                    + (refusal?.text(language) ?? "")))
+        say(
+            L(
+                "Các câu trả lời được giữ trong bản nháp \(options.draftURL.path); chạy lại lệnh để nộp khi có mạng.",
+                "Your answers are kept in the draft \(options.draftURL.path); run the command again to submit when the network is back."
+            ).text(language))
+        return .incomplete
+    }
+
     /// `--no-input`: validate the prefilled answers and write the final submission, or list
     /// every missing or invalid answer with its place.
     public func runWithoutInput() -> CollectorOutcome {
@@ -406,6 +449,8 @@ extension CollectorSession {
         }
         for w in issues where w.severity == .warning {
             say(palette.warning("⚠ ") + "\(w.place(in: form, options.language)): \(w.message.text(options.language))")
+            // Without input the warnings shown are taken as confirmed, as the local final is written.
+            confirmedWarnings.insert(w.key)
         }
         return writeFinal()
     }

@@ -15,7 +15,7 @@ struct CampaignCommand: ParsableCommand {
             """,
         subcommands: [
             CampaignInit.self, CampaignImport.self, CampaignStatus.self, CampaignReturn.self, CampaignAccept.self,
-            CampaignLog.self, CampaignDump.self
+            CampaignLog.self, CampaignDump.self, CampaignLinks.self, CampaignCoordinator.self
         ])
 }
 

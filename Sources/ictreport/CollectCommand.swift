@@ -36,6 +36,7 @@ struct CollectCommand: ParsableCommand {
     var edit: String?
     @Option(help: "Màu: auto, always, never.")
     var color: Palette.Mode = .auto
+    @OptionGroup var online: OnlineOptions
     @OptionGroup var common: CommonOptions
 
     /// The command that goes on with this unit's draft, with every option that says where
@@ -59,6 +60,7 @@ struct CollectCommand: ParsableCommand {
     }
 
     func run() throws {
+        if online.server != nil { return try runOnline() }
         let lang = common.lang
         let form = try formFile.load(lang)
         let registry = try unitList.load(lang)

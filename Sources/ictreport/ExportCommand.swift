@@ -4,6 +4,7 @@ import Consolidation
 import FormKit
 import Foundation
 import Submissions
+import WebServer
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -83,11 +84,11 @@ struct ExportCommand: ParsableCommand {
             printError((L("Không xuất: ", "Not exported: ").text(lang)) + problem.text(lang))
             throw ExitCode(2)
         }
-        let (campaign, unit, file) = try store.using(lang) { opened throws(StoreError) in
+        let (campaign, unit, current) = try store.using(lang) { opened throws(StoreError) in
             let unit = try opened.unit(query)
-            return (try opened.campaign(), unit, try opened.currentFile(unit.id))
+            return (try opened.campaign(), unit, try StoreWorkbooks.currentSubmission(of: unit, in: opened))
         }
-        guard let file else {
+        guard let current else {
             printError(
                 L(
                     "\(unit.name) chưa có bài nộp nào trong kho \(store.location.displayName).",
@@ -98,9 +99,7 @@ struct ExportCommand: ParsableCommand {
         let layout = try loadOrExit(lang) {
             try UnitReportLayout.load(contentsOf: URL(fileURLWithPath: layoutPath), form: campaign.form)
         }
-        let name = "\(store.location.displayName): \(file.fileName)"
-        let loaded = SubmissionLoader.load(bytes: file.bytes, file: name, form: campaign.form, yaml: false)
-        try export(try usable(loaded, lang), form: campaign.form, layout: layout, source: name)
+        try export(try usable(current.loaded, lang), form: campaign.form, layout: layout, source: current.name)
     }
 
     /// Writes the unit's report, after checking the file was not edited by hand.
@@ -109,7 +108,7 @@ struct ExportCommand: ParsableCommand {
         let s = loaded.submission!
         // A file edited by hand after it was saved is not what the unit finalized: not printed
         // as if it were.
-        let edited = loaded.problems.contains { $0.path == "$.content_hash" }
+        let edited = StoreWorkbooks.wasEdited(loaded)
         if edited && !force {
             printError(
                 L(
@@ -118,10 +117,7 @@ struct ExportCommand: ParsableCommand {
                 ).text(lang))
             throw ExitCode(1)
         }
-        let mark =
-            edited
-            ? "LƯU Ý: tệp này đã bị sửa bằng tay sau khi đơn vị lưu (mã kiểm tra nội dung không khớp); số liệu dưới đây có thể không phải số liệu đơn vị đã hoàn tất."
-            : nil
+        let mark = edited ? StoreWorkbooks.editedMark : nil
         do {
             try UnitReportExporter(form: form, layout: layout).export(s, to: URL(fileURLWithPath: output), mark: mark)
         } catch {

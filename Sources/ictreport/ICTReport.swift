@@ -10,7 +10,7 @@ struct ICTReport: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             FormCommand.self, CollectCommand.self, ValidateCommand.self, SampleCommand.self, MergeCommand.self,
-            ExportCommand.self, CampaignCommand.self
+            ExportCommand.self, CampaignCommand.self, ServeCommand.self
         ]
     )
 

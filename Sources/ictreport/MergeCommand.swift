@@ -4,6 +4,7 @@ import Consolidation
 import FormKit
 import Foundation
 import Submissions
+import WebServer
 import XLSX
 
 struct MergeCommand: ParsableCommand {
@@ -118,24 +119,18 @@ struct MergeCommand: ParsableCommand {
             printError((L("Không tổng hợp: ", "Not merged: ").text(lang)) + problem.text(lang))
             throw ExitCode(2)
         }
-        let (campaign, stored, statuses) = try store.using(lang) { opened throws(StoreError) in
-            (try opened.campaign(), try opened.currentFiles(), try opened.status())
-        }
-        // The sheets are in Vietnamese, as the rest of the workbook.
-        let reviews = Dictionary(
-            statuses.map { ($0.unit.id, UnitReview(state: $0.state.label.vi, comment: $0.comment)) },
-            uniquingKeysWith: { a, _ in a })
+        let contents = try store.using(lang) { opened throws(StoreError) in try StoreWorkbooks.contents(of: opened) }
         let layout = try loadOrExit(lang) {
-            try WorkbookLayout.load(contentsOf: URL(fileURLWithPath: layoutPath), form: campaign.form)
+            try WorkbookLayout.load(contentsOf: URL(fileURLWithPath: layoutPath), form: contents.campaign.form)
         }
-        let scan = Consolidator.scan(
-            stored: stored.map { ($0.unitId + ($0.isDraft ? ".draft.json" : ".json"), $0.bytes) }, form: campaign.form)
-        let consolidator = Consolidator(form: campaign.form, registry: campaign.registry, layout: layout)
         let ready = ContinuousClock.now
+        var consolidator: Consolidator?
         let result = try writing {
-            try consolidator.merge(scan, to: URL(fileURLWithPath: output), reviews: reviews)
+            let (merger, result) = try StoreWorkbooks.merge(contents, layout: layout, to: URL(fileURLWithPath: output))
+            consolidator = merger
+            return result
         }
-        try finish(consolidator, result, started: started, ready: ready, merged: ContinuousClock.now)
+        try finish(consolidator!, result, started: started, ready: ready, merged: ContinuousClock.now)
     }
 
     /// The workbook written by `body`; when it cannot be, the command says so and exits 1.

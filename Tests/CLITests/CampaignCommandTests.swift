@@ -3,20 +3,6 @@ import Submissions
 import TestSupport
 import Testing
 
-/// The engines the campaign commands are tested on: the same commands, the same checks.
-enum StoreEngine: String, CaseIterable, CustomTestStringConvertible {
-    case sqlite, postgres
-    var testDescription: String { rawValue }
-
-    /// `--db` for a new, empty store: a file in `folder`, or a new database of the test cluster.
-    func newStore(in folder: URL) throws -> String {
-        switch self {
-        case .sqlite: return folder.appendingPathComponent("campaign.sqlite").path
-        case .postgres: return try PostgresCluster.shared().newDatabase()
-        }
-    }
-}
-
 /// A folder with the sample submissions of the bundled units (`ictreport sample`).
 func sampleSubmissions(_ folder: URL, count: Int? = nil, seed: Int = 2018) throws -> URL {
     let out = folder.appendingPathComponent("submissions")

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// A throw-away PostgreSQL cluster for the tests of the campaign store: initdb into a folder of
 /// its own, the server listening on a Unix socket in that folder only (no TCP port), started
@@ -112,6 +113,20 @@ public final class PostgresCluster: @unchecked Sendable {
             throw Unavailable(
                 description:
                     "\(executable) \(arguments.joined(separator: " ")) failed (status \(status)): \(text.suffix(2000))")
+        }
+    }
+}
+
+/// The engines the store's users are tested on (the commands, the server): the same checks on both.
+public enum StoreEngine: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite, postgres
+    public var testDescription: String { rawValue }
+
+    /// `--db` for a new, empty store: a file in `folder`, or a new database of the test cluster.
+    public func newStore(in folder: URL) throws -> String {
+        switch self {
+        case .sqlite: return folder.appendingPathComponent("campaign.sqlite").path
+        case .postgres: return try PostgresCluster.shared().newDatabase()
         }
     }
 }
