@@ -1,10 +1,10 @@
-import CampaignStore
 import FormKit
 import Foundation
 import Submissions
 import TestSupport
 import Testing
 
+@testable import CampaignStore
 @testable import WebServer
 
 /// The pages' HTML, rendered without a server: escaping, labels and problems tied to their

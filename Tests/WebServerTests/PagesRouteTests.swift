@@ -120,25 +120,25 @@ import Testing
             }
             try await client.execute(uri: "/u/\(token)/s/websites?add=portals", method: .get) { r in
                 #expect(text(r).contains("id=\"r-portals-1\""))
-                #expect(text(r).contains("name=\"a.portals.1.name\""))
+                #expect(text(r).contains("name=\"a.portals.1.unit_name\""))
             }
             try await client.execute(
                 uri: "/u/\(token)/s/websites", method: .post, headers: posted,
                 body: form([
-                    ("row.portals", "1"), ("a.portals.1.name", "Một"), ("row.portals", "2"),
-                    ("a.portals.2.name", "Hai"), ("action", "save")
+                    ("row.portals", "1"), ("a.portals.1.unit_name", "Một"), ("row.portals", "2"),
+                    ("a.portals.2.unit_name", "Hai"), ("action", "save")
                 ])
             ) { r in #expect(r.status == .seeOther) }
             #expect(try await served.campaign.draft(unit: unit.id).answers["websites", "portals"]?.rows?.count == 2)
             try await client.execute(
                 uri: "/u/\(token)/s/websites", method: .post, headers: posted,
                 body: form([
-                    ("row.portals", "1"), ("a.portals.1.name", "Một"), ("row.portals", "2"),
-                    ("a.portals.2.name", "Hai"), ("action", "delete:portals:1")
+                    ("row.portals", "1"), ("a.portals.1.unit_name", "Một"), ("row.portals", "2"),
+                    ("a.portals.2.unit_name", "Hai"), ("action", "delete:portals:1")
                 ])
             ) { r in #expect(r.status == .seeOther) }
             let rows = try await served.campaign.draft(unit: unit.id).answers["websites", "portals"]?.rows
-            #expect(rows?.map { $0["name"] } == [.text("Hai")])
+            #expect(rows?.map { $0["unit_name"] } == [.text("Hai")])
         }
     }
 
@@ -184,13 +184,14 @@ import Testing
         let token = try served.withStore { try $0.issueToken(unit: unit.id) }
         let password = try served.withStore { try $0.addCoordinator("an", by: "test") }
         // A whole report with one warning: one staff member more than the breakdown.
-        var answers = example.answers
-        let permanent = answers["general", "staff_permanent"]!.number!
-        let contract = answers["general", "staff_contract"]!.number!
-        answers["general", "staff_total"] = .number(permanent + contract + 1)
+        var withWarning = example.answers
+        let permanent = withWarning["general", "staff_permanent"]!.number!
+        let contract = withWarning["general", "staff_contract"]!.number!
+        withWarning["general", "staff_total"] = .number(permanent + contract + 1)
+        let answers = withWarning
         _ = try await served.campaign.saveDraft(
             unit: unit.id, answers: answers, explanations: [:], expected: nil, by: "test")
-        let warning = Validator(form: form).validate(answers).first { $0.severity == .warning }!
+        let warning = Validator(form: TestSupport.form).validate(answers).first { $0.severity == .warning }!
         try await app(served).test(.router) { client in
             try await client.execute(uri: "/u/\(token)/review", method: .get) { r in
                 #expect(text(r).contains("name=\"confirm\" value=\"\(escapeHTML(warning.key))\""))
@@ -282,9 +283,10 @@ import Testing
             try await client.execute(uri: "/u/\(token)", method: .get) { r in
                 #expect(text(r).contains(escapeHTML(Self.attack2)) && !text(r).contains(Self.attack2))
             }
-            answers["general", "staff_total"] = .number(permanent + contract)
+            var corrected = answers
+            corrected["general", "staff_total"] = .number(permanent + contract)
             _ = try await served.campaign.saveDraft(
-                unit: unit.id, answers: answers, explanations: [:], expected: nil, by: "test")
+                unit: unit.id, answers: corrected, explanations: [:], expected: nil, by: "test")
             try await client.execute(uri: "/u/\(token)/finalize", method: .post, headers: posted, body: form([])) { r in
                 #expect(r.headers[.location] == "/u/\(token)/print?sent=2")
             }

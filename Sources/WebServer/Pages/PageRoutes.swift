@@ -49,7 +49,6 @@ package enum WebPages {
     /// The fields of a posted HTML form (application/x-www-form-urlencoded), name → values in
     /// order, within the body cap (413 over it, from the middleware). Text is stored NFC.
     static func formFields(_ request: Request, _ context: WebRequestContext) async throws -> [String: [String]] {
-        var request = request
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         return parseForm(String(buffer: buffer))
     }
