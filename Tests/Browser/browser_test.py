@@ -98,7 +98,7 @@ def saved(driver):
 
 
 def shot(driver, name, width):
-    """A screenshot of the whole page at `width` CSS pixels (390: a phone, as a phone shows it)."""
+    """A screenshot of the screen at `width` CSS pixels (390: a phone, as a phone shows it)."""
     mobile = width < 600
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": width, "height": 844 if mobile else 900, "deviceScaleFactor": 1, "mobile": mobile})
@@ -106,10 +106,6 @@ def shot(driver, name, width):
     overflow = driver.execute_script(
         "return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
     assert overflow <= 0, f"{name} at {width}px scrolls sideways by {overflow}px"
-    height = driver.execute_script("return document.documentElement.scrollHeight;")
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": width, "height": min(height, 6000), "deviceScaleFactor": 1, "mobile": mobile})
-    time.sleep(0.3)
     os.makedirs(SHOTS, exist_ok=True)
     driver.save_screenshot(os.path.join(SHOTS, f"{name}-{width}.png"))
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
@@ -250,6 +246,11 @@ def main():
         wait(driver).until(lambda d: "/print" in d.current_url)
         assert "Đã nộp báo cáo (lần nộp 1)" in driver.page_source
         shot(driver, "printable", 1280)
+        # Printed as the browser prints it: A4 (the print style sheet); PDF_OUT keeps the PDF.
+        pdf = driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True})["data"]
+        if os.environ.get("PDF_OUT"):
+            with open(os.environ["PDF_OUT"], "wb") as out:
+                out.write(__import__("base64").b64decode(pdf))
 
         step("the coordinator signs in and returns the report with a comment")
         driver.get(server.url + "/desk")

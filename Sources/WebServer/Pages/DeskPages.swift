@@ -30,7 +30,7 @@ package struct DeskPages {
             title: title + " — " + c.s("Bàn điều phối", "Coordinators' desk"), context: c,
             header:
                 "<span class=\"app\">\(c.t("Báo cáo CNTT", "ICT report"))</span> <strong>\(c.t("Bàn điều phối", "Coordinators' desk"))</strong>",
-            headerLinks: links, body: body
+            headerLinks: links, body: body, bodyClass: "desk"
         ).render()
     }
 
@@ -68,7 +68,7 @@ package struct DeskPages {
     package func matrix(_ rows: [UnitRow], _ c: PageContext) -> String {
         let lang = c.language
         let head = form.sections.map { s -> HTML in
-            "<th scope=\"col\" title=\"\(s.heading(lang))\"><abbr title=\"\(s.heading(lang))\">\(s.reference(lang) ?? s.id)</abbr></th>"
+            "<th scope=\"col\" title=\"\(s.heading(lang))\"><abbr title=\"\(s.heading(lang))\">\(s.reference(lang) ?? s.title.text(lang))</abbr></th>"
         }
         var counts: [ReviewState: Int] = [:]
         let body = rows.map { row -> HTML in
@@ -145,7 +145,7 @@ package struct DeskPages {
                         "<blockquote class=\"comment\">\(c.t("Giải trình: ", "Explanation: "))\($0)</blockquote>"
                     } ?? ""
                 return """
-                    <li class="\(i.severity == .error ? "error" : "warning")">\(issueItem(i.severity == .error ? "error" : "warning", i.place(in: form, lang) + ": " + i.message.text(lang), c))\(explanation)</li>
+                    <li class="\(i.severity == .error ? "error" : "warning")">\(issueItem(i.severity == .error ? "error" : "warning", FormNames.place(i, in: form, lang) + ": " + i.message.text(lang), c))\(explanation)</li>
                     """
             }
             body += "<ul class=\"issue-list\">\(items)</ul>"

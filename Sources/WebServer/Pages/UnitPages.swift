@@ -36,7 +36,7 @@ package struct UnitPages {
     }
 
     /// The state of the unit's report and, when it was sent back, the coordinator's comment.
-    package func stateBanner(_ c: PageContext) -> HTML {
+    package func stateBanner(_ c: PageContext, onPrintout: Bool = false) -> HTML {
         var out: HTML = ""
         let state = status.state
         if state == .returned, let comment = status.comment {
@@ -55,7 +55,7 @@ package struct UnitPages {
             out += banner(
                 "notice",
                 """
-                \(c.t("Đơn vị đã nộp báo cáo (lần nộp \(status.revision)); đang chờ bộ phận tổng hợp xem xét.", "The report was sent (revision \(status.revision)) and awaits review.")) <a href="\(base)/print">\(c.t("Xem bản in", "See the printable view"))</a>
+                \(c.t("Đơn vị đã nộp báo cáo (lần nộp \(status.revision)); đang chờ bộ phận tổng hợp xem xét.", "The report was sent (revision \(status.revision)) and awaits review."))\(onPrintout ? "" : " <a href=\"\(base)/print\">\(c.s("Xem bản in", "See the printable view"))</a>" as HTML)
                 """)
         }
         return out
@@ -178,7 +178,7 @@ package struct UnitPages {
         } else {
             anchor = "main"
         }
-        let place = issue.place(in: form, lang)
+        let place = FormNames.place(issue, in: form, lang)
         let link: HTML =
             "<a href=\"\(base)/s/\(issue.section)#\(anchor)\">\(place)</a>: \(issue.message.text(lang))"
         return bare ? link : "<li class=\"\(issue.severity == .error ? "error" : "warning")\">\(link)</li>"
@@ -187,11 +187,22 @@ package struct UnitPages {
     // MARK: Printable view
 
     /// What the unit sent, as the template prints it, with the workbook to download.
-    package func printable(submission: Submission, validator: Validator, _ c: PageContext) -> String {
+    /// `sent`: the revision just sent (the finalize's answer), said instead of the state.
+    package func printable(submission: Submission, validator: Validator, sent: Int? = nil, _ c: PageContext)
+        -> String
+    {
         let lang = c.language
+        let top: HTML =
+            sent.map {
+                banner(
+                    "notice",
+                    c.t(
+                        "Đã nộp báo cáo (lần nộp \($0)). Có thể in trang này hoặc tải bảng tính.",
+                        "The report was sent (revision \($0)). Print this page or download the workbook."))
+            } ?? stateBanner(c, onPrintout: true)
         let when = submission.finalizedAt.map { CampaignReport.localTime(Self.iso($0)) } ?? ""
         let body: HTML = """
-            <div class="no-print">\(stateBanner(c))<p class="actions"><a class="button primary" href="\(base)/report.xlsx" download>\(c.t("Tải bảng tính báo cáo (.xlsx)", "Download the report workbook (.xlsx)"))</a></p><p class="help">\(c.t("Dùng lệnh In của trình duyệt (khổ A4) để in trang này.", "Use the browser's Print command (A4) to print this page."))</p></div>
+            <div class="no-print">\(top)<p class="actions"><a class="button primary" href="\(base)/report.xlsx" download>\(c.t("Tải bảng tính báo cáo (.xlsx)", "Download the report workbook (.xlsx)"))</a></p><p class="help">\(c.t("Dùng lệnh In của trình duyệt (khổ A4) để in trang này.", "Use the browser's Print command (A4) to print this page."))</p></div>
             <article class="printout">
             <p class="unit-name">\(unit.name)</p>
             <h1>\(form.title, lang)</h1>
@@ -219,7 +230,7 @@ package func explanationsList(
     let items = explanations.keys.sorted().map { key -> HTML in
         let what: HTML =
             issues.first { $0.key == key }.map {
-                "\($0.place(in: form, c.language)): \($0.message.text(c.language))"
+                "\(FormNames.place($0, in: form, c.language)): \($0.message.text(c.language))"
             } ?? "<code>\(key)</code>"
         return "<li><p class=\"what\">\(what)</p><blockquote class=\"comment\">\(explanations[key]!)</blockquote></li>"
     }

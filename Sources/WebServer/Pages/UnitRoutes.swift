@@ -150,16 +150,8 @@ struct UnitRoutes {
                 guard let current = try await campaign.submission(unit: unit.id), !current.isDraft else {
                     return WebPages.redirect("\(pages.base)/review")
                 }
-                var html = pages.printable(submission: current.submission, validator: validator, c)
-                if let sent = request.uri.queryParameters.get("sent").flatMap(Int.init) {
-                    let notice = banner(
-                        "notice",
-                        c.t(
-                            "Đã nộp báo cáo (lần nộp \(sent)). Có thể in trang này hoặc tải bảng tính.",
-                            "The report was sent (revision \(sent)). Print this page or download the workbook."))
-                    html = html.replacingOccurrences(
-                        of: "<div class=\"no-print\">", with: "<div class=\"no-print\">" + notice.text)
-                }
+                let sent = request.uri.queryParameters.get("sent").flatMap { Int($0) }
+                let html = pages.printable(submission: current.submission, validator: validator, sent: sent, c)
                 return WebPages.page(.ok, html)
             }
         }

@@ -105,7 +105,11 @@ enum StaticFiles {
 
         /* Desk */
         .scroll { overflow-x: auto; max-width: 100%; }
-        table { border-collapse: collapse; font-size: .9rem; }
+        table { border-collapse: collapse; font-size: .9rem; overflow-wrap: normal; }
+        th, td { overflow-wrap: break-word; }
+        body.desk .wrap { max-width: 96rem; }
+        table.matrix thead th { white-space: nowrap; }
+        table.matrix td.state { white-space: nowrap; }
         th, td { border: 1px solid #d3d8de; padding: .3rem .45rem; text-align: left; vertical-align: top; }
         thead th { background: #eef1f5; }
         table.matrix th[scope=row] { min-width: 12rem; }
