@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -29,6 +30,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench import PostgresCluster  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class LoadFailure(Exception):
+    pass
 
 
 def free_port():
@@ -53,12 +58,12 @@ class Server:
         if "127.0.0.1" not in line:
             raise SystemExit(f"web_load: the server did not start: {line}")
         # The request log is read away in the background so the pipe never fills.
-        asyncio.get_event_loop().run_in_executor(None, self._drain, self.proc)
+        asyncio.get_event_loop().run_in_executor(None, self._drain, self.proc, self.log)
 
     @staticmethod
-    def _drain(proc):
-        for _ in proc.stdout:
-            pass
+    def _drain(proc, log):
+        for line in proc.stdout:
+            log.write(line)
 
     def kill(self):
         self.proc.send_signal(signal.SIGKILL)
@@ -128,12 +133,12 @@ async def unit_work(client, unit, answers, saves, stats, acked, kill_event, stat
                 if state["saves"] == state["kill_at"]:
                     kill_event.set()
                 break
-            raise SystemExit(f"web_load: save of {unit} answered {status}: {answer}")
+            raise LoadFailure(f"web_load: save of {unit} answered {status}: {answer}")
     while True:
         try:
             status, answer = await client.request("GET", "/api/v1/draft")
             if status != 200:
-                raise SystemExit(f"web_load: draft of {unit} answered {status}")
+                raise LoadFailure(f"web_load: draft of {unit} answered {status}")
             warnings = [i["key"] for i in answer["issues"] if i["severity"] == "warning"]
             status, answer = await client.request("POST", "/api/v1/submit", {"confirm": warnings})
         except ConnectionError:
@@ -148,7 +153,7 @@ async def unit_work(client, unit, answers, saves, stats, acked, kill_event, stat
             # A submit answered 201 that the kill cut off: the revision is there (checked below).
             state["submitted_maybe"].add(unit)
             return
-        raise SystemExit(f"web_load: submit of {unit} answered {status}: {answer}")
+        raise LoadFailure(f"web_load: submit of {unit} answered {status}: {answer}")
 
 
 def make_campaign(binary, db, units, workdir):
@@ -186,8 +191,15 @@ async def run_engine(name, binary, db, units, saves, kill, log):
 
     killing = asyncio.create_task(killer()) if kill else None
     start = time.perf_counter()
-    await asyncio.gather(*(unit_work(clients[u], u, answers, saves, stats, acked, kill_event, state)
-                           for u in tokens))
+    try:
+        await asyncio.wait_for(
+            asyncio.gather(*(unit_work(clients[u], u, answers, saves, stats, acked, kill_event, state)
+                             for u in tokens)), timeout=600)
+    except BaseException:
+        if killing:
+            killing.cancel()
+        server.proc.kill()
+        raise
     wall = time.perf_counter() - start
     if killing:
         await killing
@@ -232,16 +244,18 @@ def main():
     parser.add_argument("--kill", action="store_true")
     parser.add_argument("--engine", action="append", choices=["sqlite", "postgres"])
     parser.add_argument("--out", help="append the result lines to this file")
+    parser.add_argument("--log", help="keep the servers' standard error here")
     args = parser.parse_args()
     engines = args.engine or ["sqlite", "postgres"]
     lines = []
-    with tempfile.TemporaryDirectory(prefix="ictreport-load-") as folder, \
-            open(os.path.join(folder, "server.log"), "w") as log:
-        for engine in engines:
-            if engine == "sqlite":
-                db = os.path.join(folder, "campaign.sqlite")
-                lines.append(asyncio.run(run_engine("SQLite", args.bin, db, args.units, args.saves, args.kill, log)))
-            else:
+    folder = tempfile.mkdtemp(prefix="ictreport-load-")
+    try:
+        with open(args.log or os.path.join(folder, "server.log"), "wb") as log:
+            for engine in engines:
+                if engine == "sqlite":
+                    db = os.path.join(folder, "campaign.sqlite")
+                    lines.append(asyncio.run(run_engine("SQLite", args.bin, db, args.units, args.saves, args.kill, log)))
+                    continue
                 cluster = PostgresCluster()
                 try:
                     db = cluster.new_database()
@@ -249,6 +263,10 @@ def main():
                         run_engine("PostgreSQL", args.bin, db, args.units, args.saves, args.kill, log)))
                 finally:
                     cluster.stop()
+    except LoadFailure as failure:
+        sys.exit(str(failure))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     if args.out:
         with open(args.out, "a") as f:
             f.write("\n".join("- web load: " + l for l in lines) + "\n")

@@ -550,26 +550,40 @@ public final class CampaignStore: @unchecked Sendable {
         }
     }
 
-    /// Per unit, in registry order: the current final revision's file, or the latest draft of
+    /// Per unit, in registry order: the current final revision's file, or the working draft or latest draft of
     /// a unit that has only drafts.
     public func currentFiles() throws(StoreError) -> [StoredFile] { try currentFiles(nil) }
 
     /// One unit's current file (as `currentFiles`), nil when it has sent nothing.
     public func currentFile(_ unitId: String) throws(StoreError) -> StoredFile? { try currentFiles(unitId).first }
 
+    /// A unit without a final revision counts its working draft (saved on the web or by the
+    /// online collector) before a draft file it imported: the working draft is the newer.
     private func currentFiles(_ unitId: String?) throws(StoreError) -> [StoredFile] {
         let filter: SQLQueryString = unitId.map { "WHERE u.id = \(bind: $0)" } ?? ""
         return try db.all(
             """
             SELECT u.id AS unit_id, r.file_name, r.bytes, r.kind
-            FROM units u JOIN revisions r ON r.id = COALESCE(u.current_id, u.draft_id) \(filter)
-            ORDER BY u.position
+            FROM units u JOIN revisions r ON r.id = u.current_id \(filter)
+            UNION ALL
+            SELECT u.id AS unit_id, u.id || '.draft.json' AS file_name, w.bytes, 'draft' AS kind
+            FROM units u JOIN working_drafts w ON w.unit_id = u.id \(filter)\(unsafeRaw: unitId == nil ? " WHERE" : " AND") u.current_id IS NULL
+            UNION ALL
+            SELECT u.id AS unit_id, r.file_name, r.bytes, r.kind
+            FROM units u JOIN revisions r ON r.id = u.draft_id \(filter)\(unsafeRaw: unitId == nil ? " WHERE" : " AND") u.current_id IS NULL
+            AND NOT EXISTS (SELECT 1 FROM working_drafts w WHERE w.unit_id = u.id)
             """
         ).map { row throws(StoreError) in
             StoredFile(
                 unitId: try row.string("unit_id"), fileName: try row.string("file_name"), bytes: try row.bytes("bytes"),
                 isDraft: try row.string("kind") == "draft")
-        }
+        }.sorted { (positions[$0.unitId] ?? 0) < (positions[$1.unitId] ?? 0) }
+    }
+
+    /// Each unit's place in the list.
+    private var positions: [String: Int] {
+        guard let units = try? campaign().registry.units else { return [:] }
+        return Dictionary(units.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Counts of stored revisions (finals and drafts) and log entries: for tests and `status`.

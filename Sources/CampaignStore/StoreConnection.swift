@@ -102,17 +102,31 @@ final class StoreConnection: @unchecked Sendable {
     static func open(_ location: StoreLocation) throws(StoreError) -> StoreConnection {
         switch location {
         case .sqlite(let path):
+            // A thread of its own for this connection's SQLite calls: a connection waiting for
+            // another's write lock (busy timeout) must not hold a thread of a shared pool that
+            // the lock holder needs to commit (with the shared pool of 2 threads on 2 cores,
+            // three connections of one process deadlocked until the timeout).
+            let threads = NIOThreadPool(numberOfThreads: 1)
+            threads.start()
             let connection: SQLiteConnection
             do {
-                connection = try SQLiteConnection.open(storage: .file(path: path), logger: quietLogger).wait()
+                connection = try SQLiteConnection.open(
+                    storage: .file(path: path), threadPool: threads, logger: quietLogger,
+                    on: MultiThreadedEventLoopGroup.singleton.any()
+                ).wait()
             } catch {
+                try? threads.syncShutdownGracefully()
                 throw StoreError(
                     L(
                         "không mở được kho \(location.displayName): \(describe(error))",
                         "cannot open the store \(location.displayName): \(describe(error))"))
             }
             let store = StoreConnection(
-                engine: .sqlite, sql: connection.sql(queryLogLevel: nil), close: { try? connection.close().wait() })
+                engine: .sqlite, sql: connection.sql(queryLogLevel: nil),
+                close: {
+                    try? connection.close().wait()
+                    try? threads.syncShutdownGracefully()
+                })
             do {
                 // The busy timeout first: setting WAL itself may wait for another process.
                 try store.run("PRAGMA busy_timeout = 60000")

@@ -145,6 +145,16 @@ struct RequestLogMiddleware: RouterMiddleware {
         } catch let error as HTTPError {
             status = error.status.code
             throw error
+        } catch let error as StoreError {
+            // The store could not do it (the database unreachable, …): said in the log and to
+            // the client, never as a bare 500.
+            log("  " + error.message.text(.en))
+            return WebApp.respond(
+                .internalServerError,
+                json: .object([
+                    ("error", .string("store")),
+                    ("message", .object([("vi", .string(error.message.vi)), ("en", .string(error.message.text(.en)))]))
+                ]))
         }
     }
 

@@ -289,6 +289,58 @@ func expectSecurityHeaders(_ r: TestResponse, sourceLocation: Testing.SourceLoca
     }
 }
 
+@Suite struct SeveralServersTests {
+    /// Two serve processes' worth of everything (each its own pool of connections) on one store:
+    /// what one saves, the other sees; a link rotated through one is refused by the other.
+    @Test(arguments: StoreEngine.allCases) func twoServersOnOneStoreAreOne(engine: StoreEngine) async throws {
+        let first = try await Served.make(engine)
+        let pool = try StorePool(location: first.location, size: 2)
+        let second = try await WebCampaign(pool: pool, layouts: first.campaign.layouts)
+        defer {
+            Task {
+                await first.pool.shutdown()
+                await pool.shutdown()
+            }
+        }
+        let unitId = registry.units[4].id
+        let token = try first.withStore { try $0.issueToken(unit: unitId) }
+        #expect(try await second.unit(token: token)?.id == unitId)
+        guard
+            case .saved(let v1, _) = try await first.campaign.saveDraft(
+                unit: unitId, answers: example.answers, explanations: [:], expected: nil, by: "a")
+        else {
+            Issue.record("not saved")
+            return
+        }
+        #expect(try await second.draft(unit: unitId).answers == example.answers)
+        // A save from the other, made from an older version, is refused.
+        var changed = example.answers
+        changed.sections[form.sections[0].id] = nil
+        guard
+            case .saved(let v2, _) = try await second.saveDraft(
+                unit: unitId, answers: changed, explanations: [:], expected: v1, by: "b")
+        else {
+            Issue.record("not saved")
+            return
+        }
+        guard
+            case .conflict(let current) = try await first.campaign.saveDraft(
+                unit: unitId, answers: example.answers, explanations: [:], expected: v1, by: "a")
+        else {
+            Issue.record("an old version was saved over a newer one")
+            return
+        }
+        #expect(current == v2)
+        // The working draft is what a merge from the store counts for a unit without a final.
+        let files = try first.withStore { try $0.currentFiles() }
+        #expect(files.map(\.unitId) == [unitId] && files[0].isDraft)
+        // Rotated through the store: both refuse the old link.
+        _ = try first.withStore { try $0.issueToken(unit: unitId) }
+        #expect(try await first.campaign.unit(token: token) == nil)
+        #expect(try await second.unit(token: token) == nil)
+    }
+}
+
 @Suite struct CoordinatorAccessTests {
     @Test(arguments: StoreEngine.allCases) func loginSessionsAndThrottling(engine: StoreEngine) async throws {
         let served = try await Served.make(engine)
