@@ -4,10 +4,12 @@ CONFIG     ?= debug
 BIN         = .build/$(CONFIG)/ictreport
 # Debian packages the project needs: the Excel writer, the line editor of the collector, the
 # independent workbook reader CI uses, pkg-config for the system-library target, and
-# PostgreSQL, whose throw-away cluster the campaign store's tests start (Tests/TestSupport).
-DEBS        = libxlsxwriter-dev libedit-dev python3-openpyxl pkg-config postgresql
+# PostgreSQL, whose throw-away cluster the campaign store's tests start (Tests/TestSupport), and
+# the browser the web pages are tested in (chromium, its driver, python3-selenium).
+DEBS        = libxlsxwriter-dev libedit-dev python3-openpyxl pkg-config postgresql \
+              chromium chromium-driver python3-selenium
 
-.PHONY: deps build test lint format demo bench clean fuzz fuzz-build fuzz-short
+.PHONY: deps build test lint format demo bench clean fuzz fuzz-build fuzz-short browser-test
 
 ## deps: install the missing Debian packages (as root), or say what to run.
 deps:
@@ -49,6 +51,7 @@ test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	/usr/bin/python3 Benchmarks/web_load.py --bin $(BIN) --units 40 --saves 3 --kill
+	$(MAKE) --no-print-directory browser-test
 	$(MAKE) --no-print-directory fuzz-short
 	$(MAKE) --no-print-directory demo
 	/usr/bin/python3 Tests/check_workbook.py $(WORKBOOK) $(DEMO)/submissions
@@ -82,6 +85,12 @@ demo: build
 	@echo "Biểu mẫu 2019 / 2019 form: $(FORM2019) (còn phải sửa tay: $(DEMO2019)/form-next.txt)"
 	@echo "Bảng tổng hợp 2019, so với kế hoạch 2018 (trang \"Theo dõi kế hoạch\") / 2019 workbook against 2018's plan: $(COMPARISON)"
 	@echo "Kho đợt báo cáo 2019 / campaign store 2019: $(CAMPAIGN2019)"
+
+## browser-test: `ictreport serve` on a temporary store, a whole report filled, sent back,
+## corrected and accepted in headless chromium (Tests/Browser/browser_test.py); screenshots of
+## the unit's form, the review and the desk at 1280 and 390 px go to out/screenshots.
+browser-test: build
+	SCREENSHOTS=out/screenshots ICTREPORT=$(BIN) /usr/bin/python3 Tests/Browser/browser_test.py
 
 ## bench: release build against a C reference writing the same cells (see README, Benchmark).
 bench: deps

@@ -72,8 +72,8 @@ struct ServeCommand: ParsableCommand {
         printLine(L("Đã dừng.", "Stopped.").text(lang))
     }
 
-    /// The pages' routes (web-pages registers them here).
-    static let pages: WebApp.Pages? = nil
+    /// The pages' routes: the unit's pages, the coordinators' desk, the style sheet and script.
+    static let pages: WebApp.Pages? = WebPages.register
 }
 
 /// A line on standard output, written at once (the request log is read while the server runs).
