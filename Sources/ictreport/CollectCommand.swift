@@ -161,14 +161,7 @@ struct CollectCommand: ParsableCommand {
         }
         let session = CollectorSession(form: form, unit: chosen, terminal: terminal, options: options)
         if noInput { throw ExitCode(session.runWithoutInput().exitCode) }
-        // Ctrl-C: the draft is already saved after every answer; say so and leave cleanly.
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { session.interruptedBySignal() }
-        source.resume()
-        let outcome = session.run()
-        source.cancel()
-        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+        try runAtTheTerminal(session)
     }
 
     /// The unit typed: an id, or a name typed loosely; several matches are offered as a list.
@@ -208,4 +201,16 @@ struct CollectCommand: ParsableCommand {
             }
         }
     }
+}
+
+/// A session at the terminal, to its end. Ctrl-C: the draft is already saved after every answer;
+/// the session says so and leaves cleanly.
+func runAtTheTerminal(_ session: CollectorSession) throws {
+    signal(SIGINT, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+    source.setEventHandler { session.interruptedBySignal() }
+    source.resume()
+    let outcome = session.run()
+    source.cancel()
+    if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
 }

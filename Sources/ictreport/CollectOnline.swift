@@ -125,12 +125,6 @@ extension CollectCommand {
         }
         let session = CollectorSession(
             form: form, unit: unit, terminal: LineEditingTerminal.make(), options: options)
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { session.interruptedBySignal() }
-        source.resume()
-        let outcome = session.run()
-        source.cancel()
-        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+        try runAtTheTerminal(session)
     }
 }
