@@ -13,6 +13,9 @@ public enum DraftSource: String, Sendable {
     case importedDraft = "imported-draft"
     /// Nothing yet.
     case empty
+    /// Nothing yet this year: the answers are last year's, where they rarely change, and last
+    /// year's plan as this year's task rows (`serve --previous`).
+    case lastYear = "last-year"
 }
 
 /// A unit's answers as the form and the collector start from: the working draft if there is
@@ -62,8 +65,18 @@ extension CampaignStore {
         return v
     }
 
-    /// The unit's working answers (see `WorkingDraft`).
-    public func workingDraft(unit unitId: String) throws(StoreError) -> WorkingDraft {
+    /// Every issue of `answers`: the form's checks and, with the unit's report of last year,
+    /// what this year leaves open of its plan (as `collect --previous` asks).
+    public func issues(in answers: Answers, previous: Answers? = nil) throws(StoreError) -> [ValidationIssue] {
+        let form = try campaign().form
+        return try validator().validate(answers)
+            + (previous.map { YearOverYear(form: form, last: $0).issues(in: answers) } ?? [])
+    }
+
+    /// The unit's working answers (see `WorkingDraft`). `previous`: the unit's report of last
+    /// year, when the campaign has one (`serve --previous`): with nothing yet this year, the
+    /// answers start from it; its plan is checked against this year's answers.
+    public func workingDraft(unit unitId: String, previous: Answers? = nil) throws(StoreError) -> WorkingDraft {
         let form = try campaign().form
         let validator = try validator()
         if let row = try db.first(
@@ -72,13 +85,22 @@ extension CampaignStore {
             let s = try submission(try row.bytes("bytes"), form: form, name: "\(unitId).draft.json")
             return WorkingDraft(
                 unitId: unitId, answers: s.answers, explanations: s.explanations, version: try row.int("version"),
-                source: .workingDraft, issues: validator.validate(s.answers), savedAt: try row.string("saved_at"))
+                source: .workingDraft, issues: try issues(in: s.answers, previous: previous),
+                savedAt: try row.string("saved_at"))
         }
         if let file = try currentFile(unitId) {
             let s = try submission(file.bytes, form: form, name: file.fileName)
             return WorkingDraft(
                 unitId: unitId, answers: s.answers, explanations: s.explanations, version: 0,
-                source: file.isDraft ? .importedDraft : .revision, issues: validator.validate(s.answers), savedAt: nil)
+                source: file.isDraft ? .importedDraft : .revision,
+                issues: try issues(in: s.answers, previous: previous),
+                savedAt: nil)
+        }
+        if let previous {
+            let answers = validator.relevantAnswers(YearOverYear(form: form, last: previous).filling(Answers()).answers)
+            return WorkingDraft(
+                unitId: unitId, answers: answers, explanations: [:], version: 0, source: .lastYear,
+                issues: try issues(in: answers, previous: previous), savedAt: nil)
         }
         return WorkingDraft(
             unitId: unitId, answers: Answers(), explanations: [:], version: 0, source: .empty,
@@ -102,18 +124,17 @@ extension CampaignStore {
     /// (autosave runs on every change).
     public func saveDraft(
         unit unitId: String, answers: Answers, explanations: [String: String], expected: Int?, by: String,
-        now: Date = Date()
+        previous: Answers? = nil, now: Date = Date()
     ) throws(StoreError) -> DraftSaveResult {
         let campaign = try campaign()
         guard let unit = campaign.registry.unit(unitId) else {
             throw StoreError(L("không có đơn vị '\(unitId)' trong đợt báo cáo", "no unit '\(unitId)' in the campaign"))
         }
-        let validator = try validator()
         var s = Submission(
             form: campaign.form, unitId: unit.id, unitName: unit.name, status: .draft, answers: answers,
             explanations: explanations.mapValues { Self.clean($0) }, now: now)
         let hash = s.contentHash
-        let issues = validator.validate(answers)
+        let issues = try self.issues(in: answers, previous: previous)
         let at = Self.timestamp(now)
         return try db.transaction { () throws(StoreError) -> DraftSaveResult in
             let row = try lockedUnit(unit.id)
@@ -161,7 +182,7 @@ extension CampaignStore {
     /// transaction.
     public func submit(
         unit unitId: String, confirmed: Set<String>, explanations: [String: String]? = nil, by: String,
-        now: Date = Date()
+        previous: Answers? = nil, now: Date = Date()
     ) throws(StoreError) -> SubmitResult {
         let campaign = try campaign()
         guard let unit = campaign.registry.unit(unitId) else {
@@ -174,7 +195,7 @@ extension CampaignStore {
         let version = try row.int("version")
         var s = try submission(try row.bytes("bytes"), form: campaign.form, name: "\(unit.id).draft.json")
         if let explanations { s.explanations = explanations.mapValues { Self.clean($0) } }
-        let issues = try validator().validate(s.answers)
+        let issues = try self.issues(in: s.answers, previous: previous)
         let warnings = issues.filter { $0.severity == .warning }.map(\.key)
         let unconfirmed = warnings.filter { !confirmed.contains($0) }
         if issues.contains(where: { $0.severity == .error }) || !unconfirmed.isEmpty {

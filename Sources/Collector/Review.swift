@@ -465,21 +465,9 @@ extension CollectorSession {
     /// it (what rarely changes), last year's plan as this year's task rows; each is said.
     func applyCarried() {
         guard let carry else { return }
-        var taken: [String] = []
-        for section in form.sections {
-            for field in section.fields where submission.answers.answered(section.id, field.id) == nil {
-                if section.id == YearOverYear.taskResults.section && field.id == YearOverYear.taskResults.table {
-                    let planned = carry.plannedTasks
-                    if !planned.isEmpty { submission.answers[section.id, field.id] = .rows(planned) }
-                } else if let v = carry.carried(section, field) {
-                    submission.answers[section.id, field.id] = v
-                } else {
-                    continue
-                }
-                taken.append(short(field.label.text(language), 50))
-            }
-        }
-        submission.answers = validator.relevantAnswers(submission.answers)
+        let (filled, fields) = carry.filling(submission.answers)
+        let taken = fields.map { short($0.label.text(language), 50) }
+        submission.answers = validator.relevantAnswers(filled)
         if !taken.isEmpty {
             say(
                 palette.dim(

@@ -59,6 +59,29 @@ public struct YearOverYear: Sendable {
         return a
     }
 
+    /// `answers` with what is not answered yet taken from last year: what rarely changes as last
+    /// year had it, and last year's plan as this year's task rows. Also the questions filled, in
+    /// form order. The one filling `collect --previous --no-input` and the web form start from.
+    public func filling(_ answers: Answers) -> (answers: Answers, taken: [Field]) {
+        var out = answers
+        var taken: [Field] = []
+        for section in form.sections {
+            for field in section.fields where out.answered(section.id, field.id) == nil {
+                if section.id == Self.taskResults.section && field.id == Self.taskResults.table {
+                    let planned = plannedTasks
+                    if planned.isEmpty { continue }
+                    out[section.id, field.id] = .rows(planned)
+                } else if let v = carried(section, field) {
+                    out[section.id, field.id] = v
+                } else {
+                    continue
+                }
+                taken.append(field)
+            }
+        }
+        return (out, taken)
+    }
+
     /// Last year's planned tasks as this year's result rows: name and planned time filled in.
     public var plannedTasks: [Row] {
         (last[Self.taskPlan.section, Self.taskPlan.table]?.rows ?? []).compactMap { task in

@@ -255,7 +255,7 @@ package enum OpenAPIDocument {
                                                 "enum",
                                                 .array([
                                                     .string("draft"), .string("revision"), .string("imported-draft"),
-                                                    .string("empty")
+                                                    .string("empty"), .string("last-year")
                                                 ])
                                             )
                                         ])

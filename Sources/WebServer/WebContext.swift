@@ -96,14 +96,19 @@ package final class WebCampaign: Sendable {
     package let pool: StorePool
     package let campaign: Campaign
     package let layouts: StoreWorkbooks
+    /// Last year's answers by unit (`serve --previous`): a unit with nothing yet this year starts
+    /// from them, and what this year leaves open of last year's plan is checked, as
+    /// `collect --previous` does. Read once at start, the same in every serve process given them.
+    package let previous: [String: Answers]
     /// The name of the coordinators' session cookie.
     package static let sessionCookie = "ictreport_session"
     /// The body of every 404: the same for a wrong token, a rotated one and a missing page.
     package static let notFoundBody = "Không tìm thấy trang này. / Page not found.\n"
 
-    package init(pool: StorePool, layouts: StoreWorkbooks) async throws {
+    package init(pool: StorePool, layouts: StoreWorkbooks, previous: [String: Answers] = [:]) async throws {
         self.pool = pool
         self.layouts = layouts
+        self.previous = previous
         campaign = try await pool.run { try $0.campaign() }
     }
 
@@ -114,21 +119,28 @@ package final class WebCampaign: Sendable {
     }
 
     package func draft(unit: String) async throws -> WorkingDraft {
-        try await pool.run { try $0.workingDraft(unit: unit) }
+        let previous = previous[unit]
+        return try await pool.run { try $0.workingDraft(unit: unit, previous: previous) }
     }
 
     package func saveDraft(
         unit: String, answers: Answers, explanations: [String: String], expected: Int?, by: String
     ) async throws -> DraftSaveResult {
-        try await pool.run {
-            try $0.saveDraft(unit: unit, answers: answers, explanations: explanations, expected: expected, by: by)
+        let previous = previous[unit]
+        return try await pool.run {
+            try $0.saveDraft(
+                unit: unit, answers: answers, explanations: explanations, expected: expected, by: by,
+                previous: previous)
         }
     }
 
     package func submit(unit: String, confirmed: Set<String>, explanations: [String: String]?, by: String)
         async throws -> SubmitResult
     {
-        try await pool.run { try $0.submit(unit: unit, confirmed: confirmed, explanations: explanations, by: by) }
+        let previous = previous[unit]
+        return try await pool.run {
+            try $0.submit(unit: unit, confirmed: confirmed, explanations: explanations, by: by, previous: previous)
+        }
     }
 
     package func status(unit: String) async throws -> UnitStatus {

@@ -24,6 +24,12 @@ struct ServeCommand: ParsableCommand {
     var connections = 4
     @Flag(help: "In tài liệu OpenAPI của API JSON rồi thoát. (Print the JSON API's OpenAPI document.)")
     var openapi = false
+    @Option(
+        parsing: .upToNextOption,
+        help:
+            "Báo cáo năm trước (tệp hoặc thư mục): đơn vị chưa có gì năm nay bắt đầu từ đó, kế hoạch năm trước được đối chiếu. (Last year's reports.)"
+    )
+    var previous: [String] = []
     @OptionGroup var common: CommonOptions
 
     func run() throws {
@@ -41,6 +47,7 @@ struct ServeCommand: ParsableCommand {
                 consolidated: try WorkbookLayout.load(contentsOf: consolidatedPath, form: campaign.form),
                 unitReport: try UnitReportLayout.load(contentsOf: reportPath, form: campaign.form))
         }
+        let lastYear = try lastYearAnswers(previous, form: campaign.form, registry: campaign.registry, lang)
         let pool: StorePool
         do {
             pool = try StorePool(location: store.location, size: max(1, min(connections, 64)))
@@ -52,7 +59,7 @@ struct ServeCommand: ParsableCommand {
         let port = port
         let displayName = store.location.displayName
         let result = runBlocking { () async throws -> Void in
-            let web = try await WebCampaign(pool: pool, layouts: layouts)
+            let web = try await WebCampaign(pool: pool, layouts: layouts, previous: lastYear)
             try await WebApp.serve(
                 campaign: web, host: host, port: port, pages: ServeCommand.pages,
                 log: { line in printLine(line) },

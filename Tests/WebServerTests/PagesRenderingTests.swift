@@ -59,6 +59,23 @@ import Testing
         }
     }
 
+    /// The pages' own markup is never escaped into text (the "%" after a percentage was shown as
+    /// `<span class="unit">%</span>`): every section with a whole report's answers, in both
+    /// languages, holds no escaped tag.
+    @Test func thePagesOwnMarkupIsNeverShownAsText() throws {
+        for section in form.sections {
+            for language in [Language.vi, .en] {
+                var p = SectionPage(
+                    form: form, section: section, validator: validator, answers: example.answers,
+                    issues: validator.validate(example.answers), base: "/u/T", draftURL: "/u/T/s/\(section.id)")
+                p.rejected = [:]
+                let html = p.content(PageContext(language: language, path: "/u/T/s/\(section.id)")).text
+                let escaped = html.firstMatch(of: /&lt;\/?[a-z]+[ &]/).map { String(html[$0.range]) }
+                #expect(escaped == nil, "\(section.id) \(language)")
+            }
+        }
+    }
+
     @Test func everyInputHasALabelAndItsProblemsAreLinked() throws {
         var answers = Answers()
         answers["general", "staff_total"] = .number(-3)

@@ -17,7 +17,7 @@ struct Served {
     let campaign: WebCampaign
     let pool: StorePool
 
-    static func make(_ engine: StoreEngine) async throws -> Served {
+    static func make(_ engine: StoreEngine, previous: [String: Answers] = [:]) async throws -> Served {
         let db = try engine.newStore(in: temporaryDirectory("web"))
         let location = StoreLocation.resolve(db)
         let store = try CampaignStore.open(location, create: true).store
@@ -34,7 +34,9 @@ struct Served {
             consolidated: try WorkbookLayout.load(
                 contentsOf: repositoryFile("Templates/consolidated.yaml"), form: form),
             unitReport: try UnitReportLayout.load(contentsOf: repositoryFile("Templates/unit-report.yaml"), form: form))
-        return Served(location: location, campaign: try await WebCampaign(pool: pool, layouts: layouts), pool: pool)
+        return Served(
+            location: location, campaign: try await WebCampaign(pool: pool, layouts: layouts, previous: previous),
+            pool: pool)
     }
 
     /// A store of its own for what the test does by hand.

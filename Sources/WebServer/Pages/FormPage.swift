@@ -242,7 +242,7 @@ package struct SectionPage {
                     f.type == .percent ? "%" : f.unit?.text(lang)
                 let widthClass = f.type.isNumeric || f.type == .date ? "short" : "long"
                 input =
-                    "<span class=\"field \(widthClass)\"><input type=\"\(type)\" value=\"\(shown)\"\(attrs)>\(unitText.map { "<span class=\"unit\">\($0)</span>" } ?? "")</span>\(list)"
+                    "<span class=\"field \(widthClass)\"><input type=\"\(type)\" value=\"\(shown)\"\(attrs)>\(unitText.map { "<span class=\"unit\">\($0)</span>" as HTML } ?? "")</span>\(list)"
             }
             return """
                 <div class="q" id="\(wrapperId)"\(data)\(hidden)>

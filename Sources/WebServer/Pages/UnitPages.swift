@@ -63,7 +63,11 @@ package struct UnitPages {
 
     // MARK: Start page
 
-    package func home(answers: Answers, issues: [ValidationIssue], _ c: PageContext) -> String {
+    /// `fromLastYear`: nothing was saved this year yet, and the answers are last year's
+    /// (`serve --previous`), as the page says.
+    package func home(answers: Answers, issues: [ValidationIssue], fromLastYear: Bool = false, _ c: PageContext)
+        -> String
+    {
         let lang = c.language
         var rows: [HTML] = []
         for s in form.sections {
@@ -87,8 +91,15 @@ package struct UnitPages {
                 "<li><a href=\"\(base)/s/\(s.id)\">\(s.heading(lang))</a> \(marks)</li>")
         }
         let errors = issues.count { $0.severity == .error }
+        let carried: HTML =
+            fromLastYear
+            ? banner(
+                "notice",
+                "<p>\(c.t("Những câu trả lời ít thay đổi (tên, liên hệ, trang thông tin, cơ sở dữ liệu…) đã được điền sẵn từ báo cáo năm trước, và các nhiệm vụ của kế hoạch năm trước đã thành các dòng kết quả năm nay. Hãy kiểm tra từng mục, sửa những gì đã thay đổi; với mỗi nhiệm vụ chỉ cần nêu kết quả, tỷ lệ hoàn thành và lý do.", "Answers that rarely change (names, contacts, portals, databases…) are filled in from last year's report, and last year's planned tasks are this year's result rows. Check each section and correct what has changed; for each task, state only what was done, the completion and the reason."))</p>"
+            ) : ""
         let body: HTML = """
             \(stateBanner(c))
+            \(carried)
             <h1>\(form.title, lang)</h1>
             \(form.subtitle.map { "<p class=\"help\">\($0, lang)</p>" as HTML } ?? "")
             <p>\(c.t("Điền từng mục; mỗi thay đổi được lưu ngay vào bản nháp, có thể đóng trình duyệt và quay lại bằng chính đường liên kết này. Khi xong, vào Xem lại để hoàn thành và nộp.", "Fill in each section; every change is saved to the draft at once, so you can close the browser and come back through this same link. When done, go to Review to finalize and send."))</p>

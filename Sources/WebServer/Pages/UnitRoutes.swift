@@ -20,7 +20,10 @@ struct UnitRoutes {
         router.get("/u/:token") { request, context in
             try await page(request, context) { unit, pages, c in
                 let draft = try await campaign.draft(unit: unit.id)
-                return WebPages.page(.ok, pages.home(answers: draft.answers, issues: draft.issues, c))
+                return WebPages.page(
+                    .ok,
+                    pages.home(answers: draft.answers, issues: draft.issues, fromLastYear: draft.source == .lastYear, c)
+                )
             }
         }
         router.get("/u/:token/s/:section") { request, context in
