@@ -166,6 +166,15 @@ def fill_section(driver, section):
     raise AssertionError(f"{section}: not shown: {sorted(todo)}")
 
 
+def follow(driver, selector):
+    """Clicks what leads to another page (a link, or a form posted without the page script) and
+    waits until that page has replaced this one: read at once, an element may still be the old
+    page's (a stale element, seen once in CI's run)."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, selector).click()
+    wait(driver).until(EC.staleness_of(old))
+
+
 def next_section(driver):
     button = driver.find_element(By.CSS_SELECTOR, "button[value=next], button[value=review]")
     saved_url = driver.current_url
@@ -181,17 +190,17 @@ def without_script(link):
         driver.get(link + "/s/general")
         field = driver.find_element(By.NAME, "a.staff_total")
         field.send_keys("nhiều")
-        driver.find_element(By.CSS_SELECTOR, "button[value=save]").click()
+        follow(driver, "button[value=save]")
         assert "không phải là số" in driver.find_element(By.ID, "e-staff_total").text
         assert driver.find_element(By.NAME, "a.staff_total").get_attribute("value") == "nhiều"
         driver.get(link + "/s/websites")
-        driver.find_element(By.CSS_SELECTOR, "button[value='add:portals']").click()
+        follow(driver, "button[value='add:portals']")
         column = next(iter(ANSWERS["websites"]["portals"][0]))
         driver.find_element(By.NAME, f"a.portals.1.{column}").send_keys("Cổng thử")
-        driver.find_element(By.CSS_SELECTOR, "button[value=save]").click()
+        follow(driver, "button[value=save]")
         assert "Đã lưu bản nháp." in driver.page_source
         assert driver.find_element(By.NAME, f"a.portals.1.{column}").get_attribute("value") == "Cổng thử"
-        driver.find_element(By.CSS_SELECTOR, "button[value='delete:portals:1']").click()
+        follow(driver, "button[value='delete:portals:1']")
         assert not driver.find_elements(By.NAME, f"a.portals.1.{column}")
     finally:
         driver.quit()
@@ -214,7 +223,7 @@ def main():
         # The start page, then each section in turn.
         driver.get(link)
         assert "Cục Sở hữu trí tuệ" in driver.page_source
-        driver.find_element(By.CSS_SELECTOR, "a.button.primary").click()
+        follow(driver, "a.button.primary")
         assert "/s/general" in driver.current_url
 
         step("a wrong answer, shown at once, then corrected")
@@ -256,7 +265,7 @@ def main():
                 driver.close()
                 driver.switch_to.window(new)
                 driver.get(link)
-                driver.find_element(By.CSS_SELECTOR, f"a[href$='/s/{section}']").click()
+                follow(driver, f"a[href$='/s/{section}']")
                 first = next(k for k, v in ANSWERS[section].items() if isinstance(v, (int, float, str)))
                 field = driver.find_elements(By.NAME, f"a.{first}")
                 assert field, first
@@ -290,7 +299,7 @@ def main():
         wait(driver).until(lambda d: d.current_url.rstrip("/").endswith("/desk"))
         shot(driver, "desk", 1280)
         shot(driver, "desk", 390)
-        driver.find_element(By.CSS_SELECTOR, f"a[href='/desk/units/{UNIT}']").click()
+        follow(driver, f"a[href='/desk/units/{UNIT}']")
         assert "Một cán bộ biệt phái" in driver.page_source
         shot(driver, "desk-unit", 1280)
         comment = "Tổng số cán bộ lệch với biên chế + hợp đồng: đề nghị kiểm tra lại mục 1."
@@ -301,7 +310,7 @@ def main():
         step("the unit sees the comment, corrects and sends again")
         driver.get(link)
         assert comment in driver.page_source
-        driver.find_element(By.CSS_SELECTOR, "a[href$='/s/general']").click()
+        follow(driver, "a[href$='/s/general']")
         set_value(driver, "a.staff_total", general["staff_total"])
         saved(driver)
         driver.get(link + "/review")
