@@ -26,6 +26,7 @@ import urllib.request
 import openpyxl
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -169,10 +170,21 @@ def fill_section(driver, section):
 def follow(driver, selector):
     """Clicks what leads to another page (a link, or a form posted without the page script) and
     waits until that page has replaced this one: read at once, an element may still be the old
-    page's (a stale element, seen once in CI's run)."""
-    old = driver.find_element(By.TAG_NAME, "html")
+    page's (a stale element, seen in a fresh clone's run; and chromium's staleness check itself
+    failed there with "Node … does not belong to the document")."""
+    driver.execute_script("window.ictreportOldPage = true")
     driver.find_element(By.CSS_SELECTOR, selector).click()
-    wait(driver).until(EC.staleness_of(old))
+
+    def replaced(d):
+        # A new page has a new window object, without the mark, once it is loaded. While the
+        # old one is being torn down, chromium may answer with any WebDriver error: not yet.
+        try:
+            return d.execute_script(
+                "return window.ictreportOldPage === undefined && document.readyState === 'complete'")
+        except WebDriverException:
+            return False
+
+    wait(driver).until(replaced)
 
 
 def next_section(driver):
