@@ -57,8 +57,10 @@ import Testing
                 #expect(text(r).contains(escapeHTML(unit.name)))
                 #expect(text(r).contains("<script src=\"/static/") == false)
             }
-            // A wrong or made-up token: the 404 of any unknown page.
-            for wrong in ["x" + token.dropFirst(), "nope"] {
+            // A wrong or made-up token: the 404 of any unknown page. (The wrong one differs in its
+            // first letter for sure: "x" + the rest was the token itself when it began with "x".)
+            let wrongFirst = token.first == "x" ? "y" : "x"
+            for wrong in [wrongFirst + token.dropFirst(), "nope"] {
                 try await client.execute(uri: "/u/\(wrong)", method: .get) { r in
                     #expect(r.status == .notFound)
                     #expect(text(r) == WebCampaign.notFoundBody)
