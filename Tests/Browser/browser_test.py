@@ -225,10 +225,14 @@ def main():
     db = os.path.join(work, "campaign.sqlite")
     run("campaign", "init", "--db", db, "--by", "browser-test")
     server = Server(db)
-    links = dict(line.split("\t") for line in run("campaign", "links", "--db", db, "--base-url", server.url).splitlines())
-    link = links.pop(UNIT).strip()
-    without_script(next(iter(links.values())).strip())
-    password = run("campaign", "coordinator", "add", "an", "--db", db).strip().rsplit(" ", 1)[1]
+    try:
+        links = dict(line.split("\t") for line in run("campaign", "links", "--db", db, "--base-url", server.url).splitlines())
+        link = links.pop(UNIT).strip()
+        without_script(next(iter(links.values())).strip())
+        password = run("campaign", "coordinator", "add", "an", "--db", db).strip().rsplit(" ", 1)[1]
+    except BaseException:
+        server.stop()  # a failure before the main part must not leave the server running
+        raise
     driver = browser()
     try:
         sections = [s for s in ANSWERS]
