@@ -96,6 +96,8 @@ package final class WebCampaign: Sendable {
     package let pool: StorePool
     package let campaign: Campaign
     package let layouts: StoreWorkbooks
+    /// The campaign form's Validator, made once for every page and check of this process.
+    package let validator: Validator
     /// Last year's answers by unit (`serve --previous`): a unit with nothing yet this year starts
     /// from them, and what this year leaves open of last year's plan is checked, as
     /// `collect --previous` does. Read once at start, the same in every serve process given them.
@@ -110,6 +112,7 @@ package final class WebCampaign: Sendable {
         self.layouts = layouts
         self.previous = previous
         campaign = try await pool.run { try $0.campaign() }
+        validator = Validator(form: campaign.form)
     }
 
     package var form: Form { campaign.form }

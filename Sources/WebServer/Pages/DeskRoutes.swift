@@ -11,12 +11,7 @@ import Submissions
 /// posts back (a page of another site can read neither).
 struct DeskRoutes {
     let campaign: WebCampaign
-    let validator: Validator
-
-    init(campaign: WebCampaign) {
-        self.campaign = campaign
-        validator = Validator(form: campaign.form)
-    }
+    var validator: Validator { campaign.validator }
 
     static let loginCookie = "ictreport_login"
     var base: String { DeskPages.base }

@@ -9,12 +9,7 @@ import Submissions
 /// gets the one 404 every unknown page gets.
 struct UnitRoutes {
     let campaign: WebCampaign
-    let validator: Validator
-
-    init(campaign: WebCampaign) {
-        self.campaign = campaign
-        validator = Validator(form: campaign.form)
-    }
+    var validator: Validator { campaign.validator }
 
     func register(_ router: Router<WebRequestContext>) {
         router.get("/u/:token") { request, context in
