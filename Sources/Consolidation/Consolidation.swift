@@ -87,10 +87,11 @@ public struct Consolidator {
     /// files): `name` is how the workbook names each, as a file's name names it.
     public static func scan(stored: [(name: String, bytes: [UInt8])], form: Form) -> Scan {
         let start = ContinuousClock.now
-        let headers = parallelMap(stored.count) {
-            SubmissionLoader.load(
-                bytes: stored[$0].bytes, file: stored[$0].name, form: form, yaml: false, answers: false)
-        }
+        let headers = SubmissionLoader.withDigests(
+            parallelMap(stored.count) {
+                SubmissionLoader.load(
+                    bytes: stored[$0].bytes, file: stored[$0].name, form: form, yaml: false, answers: false)
+            }, bytes: { stored[$0].bytes })
         var scan = Scan(
             files: stored.map(\.name), headers: headers, missingInputs: [], repeatedInputs: [],
             seconds: seconds(ContinuousClock.now - start))
@@ -100,8 +101,22 @@ public struct Consolidator {
 
     public static func scan(_ inputs: [String], form: Form) -> Scan {
         let start = ContinuousClock.now
-        let (files, missingInputs, repeated) = SubmissionLoader.expandPaths(inputs)
-        let headers = parallelMap(files.count) { SubmissionLoader.load(path: files[$0], form: form, answers: false) }
+        return scan(SubmissionLoader.expandPaths(inputs), form: form, since: start)
+    }
+
+    /// The same over inputs already expanded (`SubmissionLoader.expandPaths`): a command that
+    /// checked them first does not list its folders twice.
+    public static func scan(
+        _ expanded: (files: [String], missing: [String], repeated: [String]), form: Form,
+        since start: ContinuousClock.Instant = .now
+    ) -> Scan {
+        let (files, missingInputs, repeated) = expanded
+        let scanned = parallelMap(files.count) { SubmissionLoader.load(path: files[$0], form: form, answers: false) }
+        // The bytes again, for the few files that may be copies: the same version of the file only.
+        let headers = SubmissionLoader.withDigests(scanned) { k in
+            guard let file = try? InputFile.read(files[k]), file.identity == scanned[k].identity else { return nil }
+            return file.bytes
+        }
         return Scan(
             files: files, headers: headers, missingInputs: missingInputs, repeatedInputs: repeated,
             seconds: seconds(ContinuousClock.now - start))

@@ -63,7 +63,8 @@ struct MergeCommand: ParsableCommand {
         let formPath = try locate(formFile.form, default: defaultFormPath, option: "--form", lang).path
         let unitsPath = try locate(unitList.units, default: defaultUnitsPath, option: "--units", lang).path
         let layoutPath = try locate(self.layout, default: "Templates/consolidated.yaml", option: "--layout", lang).path
-        let (files, missingInputs, _) = SubmissionLoader.expandPaths(inputs)
+        let expanded = SubmissionLoader.expandPaths(inputs)
+        let (files, missingInputs) = (expanded.files, expanded.missing)
         if let problem = OutputTarget.problem(
             output, inputs: files + SubmissionLoader.expandPaths(previous).files + [formPath, unitsPath, layoutPath],
             fileExtension: "xlsx")
@@ -89,7 +90,7 @@ struct MergeCommand: ParsableCommand {
         }
         let form = try formFile.load(lang)
         // The first pass over the inputs needs only the form: it runs while the rest loads.
-        let scanning = Background { [inputs] in Consolidator.scan(inputs, form: form) }
+        let scanning = Background { Consolidator.scan(expanded, form: form) }
         let registry = try unitList.load(lang)
         let layout = try loadOrExit(lang) {
             try WorkbookLayout.load(contentsOf: URL(fileURLWithPath: layoutPath), form: form)

@@ -25,12 +25,14 @@ import XLSX
         let dir = try copyOfExamples()
         let input = dir.appendingPathComponent("in/boa.json")
         let before = try Data(contentsOf: input)
-        // The input itself, through a link, the unit list, the layout, the form.
+        // The input itself, through a link or a hard link, the unit list, the layout, the form.
         try FileManager.default.createSymbolicLink(
             atPath: dir.appendingPathComponent("link.xlsx").path, withDestinationPath: input.path)
+        try FileManager.default.linkItem(at: input, to: dir.appendingPathComponent("hard.xlsx"))
         let cases: [[String]] = [
             ["merge", "in", "-o", "in/boa.json"],
             ["merge", "in", "-o", "link.xlsx"],
+            ["merge", "in", "-o", "hard.xlsx"],
             ["merge", "in", "-o", "units.yaml", "--units", "units.yaml"],
             ["merge", "in", "-o", "Templates/consolidated.yaml"],
             ["merge", "in", "-o", "Forms/ict-annual-report.yaml"],
