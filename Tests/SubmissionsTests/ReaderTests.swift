@@ -110,6 +110,28 @@ import Testing
         #expect(try DataTree.parseJSON(Array(#"["a\tb\nc"]"#.utf8)).kind.debugText == "[a\tb\nc]")
     }
 
+    /// Strings are looked through eight bytes at a time: whatever ends a plain run (a quote, an
+    /// escape, a control, DEL, a C1 control) is found at every place in a word and after any
+    /// letters, and what may stay (a no-break space, Vietnamese letters) is kept as it is.
+    @Test func everyByteThatEndsAPlainRunIsFoundWhereverItStands() throws {
+        let cases: [(inner: String, refused: String?)] = [
+            (#"\""#, nil), (#"\\"#, nil), (#"\n"#, nil), (#"\u00e0"#, nil), ("\u{A0}", nil), ("ạ", nil),
+            ("\u{7F}", "U+007F"), ("\u{85}", "U+0085"), ("\u{01}", "control character"), ("\n", "unterminated string")
+        ]
+        for lead in ["", "Hà Nội "] {
+            for position in 0..<20 {
+                for (inner, refused) in cases {
+                    let text = "[\"" + lead + String(repeating: "x", count: position) + inner + "0123456789abcdefgh\"]"
+                    if let refused {
+                        #expect(refusal(text)?.contains(refused) == true, "\(text.debugDescription)")
+                    } else {
+                        #expect(check(Array(text.utf8)), "\(text.debugDescription)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func numbersAreKeptExactlyOrRefused() throws {
         func number(_ text: String) -> Double? {
             (try? DataTree.parseJSON(Array("[\(text)]".utf8))).flatMap {
