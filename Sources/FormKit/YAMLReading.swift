@@ -107,13 +107,15 @@ package final class YAMLReader {
                 L("\(what.vi) phải là một bảng khoá: giá trị", "\(what.text(.en)) must be a mapping of key: value"))
             return nil
         }
-        var pairs: [String: (key: Node, value: Node)] = [:]
+        // Only allowed keys are kept, each once: a few, looked up in a list (a dictionary for
+        // each of 10,000 units of a unit list cost more than reading them).
+        var pairs: [(name: String, key: Node, value: Node)] = []
         for (k, v) in m {
             guard let key = k.scalar?.string else {
                 error(k, L("khoá phải là một chuỗi", "a key must be a plain string"))
                 continue
             }
-            if pairs[key] != nil {
+            if pairs.contains(where: { $0.name == key }) {
                 error(k, L("khoá '\(key)' bị lặp lại", "duplicate key '\(key)'"))
                 continue
             }
@@ -125,7 +127,7 @@ package final class YAMLReader {
                         "unknown key '\(key)' in \(what.text(.en))") + didYouMean(key, in: allowed))
                 continue
             }
-            pairs[key] = (k, v)
+            pairs.append((key, k, v))
         }
         return YAMLMapping(node: node, pairs: pairs, reader: self)
     }
@@ -148,16 +150,16 @@ package final class YAMLReader {
 /// One YAML mapping whose keys were checked against what is allowed.
 package struct YAMLMapping {
     package let node: Node
-    let pairs: [String: (key: Node, value: Node)]
+    let pairs: [(name: String, key: Node, value: Node)]
     let reader: YAMLReader
 
-    package func has(_ key: String) -> Bool { pairs[key] != nil }
-    package func node(_ key: String) -> Node? { pairs[key]?.value }
-    package func keyNode(_ key: String) -> Node? { pairs[key]?.key }
+    package func has(_ key: String) -> Bool { pairs.contains { $0.name == key } }
+    package func node(_ key: String) -> Node? { pairs.first { $0.name == key }?.value }
+    package func keyNode(_ key: String) -> Node? { pairs.first { $0.name == key }?.key }
 
     /// A text value; a missing required key is reported at the mapping.
     package func string(_ key: String, required: Bool = false, what: String? = nil) -> String? {
-        guard let v = pairs[key]?.value else {
+        guard let v = node(key) else {
             if required {
                 reader.error(node, L("thiếu khoá bắt buộc '\(key)'", "missing required key '\(key)'"))
             }
@@ -173,7 +175,7 @@ package struct YAMLMapping {
     }
 
     package func bool(_ key: String) -> Bool? {
-        guard let v = pairs[key]?.value else { return nil }
+        guard let v = node(key) else { return nil }
         switch v.scalar?.string.lowercased() {
         case "true", "yes": return true
         case "false", "no": return false
@@ -184,7 +186,7 @@ package struct YAMLMapping {
     }
 
     package func int(_ key: String) -> Int? {
-        guard let v = pairs[key]?.value else { return nil }
+        guard let v = node(key) else { return nil }
         guard let s = v.scalar?.string, let n = Int(s) else {
             reader.error(v, L("'\(key)' phải là một số nguyên", "'\(key)' must be a whole number"))
             return nil
@@ -200,13 +202,13 @@ package struct YAMLMapping {
 
     /// Where the value of `key` is, or the mapping itself.
     package func location(_ key: String) -> SourceLocation {
-        reader.location(pairs[key]?.value ?? node)
+        reader.location(node(key) ?? node)
     }
 
     /// The column where the text of a scalar value starts (after an opening quote).
     package func textLocation(_ key: String) -> SourceLocation {
         var loc = location(key)
-        if let style = pairs[key]?.value.scalar?.style, style == .singleQuoted || style == .doubleQuoted {
+        if let style = node(key)?.scalar?.style, style == .singleQuoted || style == .doubleQuoted {
             loc.column += 1
         }
         return loc

@@ -38,10 +38,18 @@ public struct UnitRegistry: Sendable {
 
     /// A unit id: lower-case ASCII letters and digits in groups joined by single '-'.
     static func isValidId(_ id: String) -> Bool {
-        let groups = id.split(separator: "-", omittingEmptySubsequences: false)
-        return groups.allSatisfy { g in
-            !g.isEmpty && g.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) }
+        // Groups of a–z and 0–9 joined by single '-': one look at each byte (a unit list of
+        // 10,000 units is checked while a merge waits).
+        var previous: UInt8 = UInt8(ascii: "-")
+        for b in id.utf8 {
+            if b == UInt8(ascii: "-") {
+                if previous == b { return false }
+            } else if !((0x61...0x7A).contains(b) || (0x30...0x39).contains(b)) {
+                return false
+            }
+            previous = b
         }
+        return previous != UInt8(ascii: "-")
     }
 
     /// Loads Forms/units.yaml; every problem is reported with file:line:col.
