@@ -39,14 +39,24 @@ public struct ValidationIssue: Sendable, Hashable {
         return k
     }
 
-    /// "general › staff_total › dòng 2"
-    /// Where the issue is, as people and files name it: the template's section number
-    /// ("Mục 1"; "Section 1" in English), then the ids a file uses.
+    /// Where the issue is, in the words of the form (not the ids a file uses): "Mục 1 › 7. Tổng
+    /// số cán bộ… › dòng 2 › Năm triển khai"; a rule of a whole section names the section. What
+    /// focal points read in the collector and the web pages, and coordinators in `validate`.
     public func place(in form: Form, _ language: Language) -> String {
-        let number = form.section(section).flatMap { $0.reference(language) ?? $0.title.text(language) }
-        return [number, place(language)].compactMap { $0 }.joined(separator: " › ")
+        guard let section = form.section(section) else { return place(language) }
+        var parts = [section.reference(language) ?? section.title.text(language)]
+        if let id = field, let field = section.field(id) {
+            parts.append(field.name(language))
+            if let row { parts.append(L("dòng \(row)", "row \(row)").text(language)) }
+            if let column = column.flatMap(field.column) { parts.append(column.label.text(language)) }
+        } else {
+            parts[0] = section.heading(language)
+        }
+        return parts.joined(separator: " › ")
     }
 
+    /// The same by the ids a file uses ("general › staff_total › dòng 2"), for an issue of a
+    /// section the form does not have.
     public func place(_ language: Language) -> String {
         var parts = [section]
         if let field { parts.append(field) }

@@ -43,7 +43,7 @@ public struct SubmissionCheck: Sendable {
     /// The file's report: a heading line, then one line a problem, errors first.
     /// Made safe for a terminal: names and values from the file are shown with their control
     /// characters escaped.
-    /// Issues are placed by the form's section numbers ("Mục 1 › general.address").
+    /// Issues are placed in the words of the form ("Mục 1 › 3. Địa chỉ", `ValidationIssue.place`).
     public func render(_ language: Language, form: Form) -> String {
         renderText(language, form: form).terminalSafe
     }

@@ -178,7 +178,7 @@ func folders() -> (dir: URL, args: [String]) {
             ] + args)
         #expect(r.status == 1)
         #expect(r.stdout.contains("answers are missing or invalid:"))
-        #expect(r.stdout.contains("contact › reporter_name: required answer missing"))
+        #expect(r.stdout.contains("Section 2 › 1. Name of the person reporting: required answer missing"))
     }
 
     @Test func unknownUnitSuggestsTheClosest() throws {

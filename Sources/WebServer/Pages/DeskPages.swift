@@ -145,7 +145,7 @@ package struct DeskPages {
                         "<blockquote class=\"comment\">\(c.t("Giải trình: ", "Explanation: "))\($0)</blockquote>"
                     } ?? ""
                 return """
-                    <li class="\(i.severity == .error ? "error" : "warning")">\(issueItem(i.severity == .error ? "error" : "warning", FormNames.place(i, in: form, lang) + ": " + i.message.text(lang), c))\(explanation)</li>
+                    <li class="\(i.severity == .error ? "error" : "warning")">\(issueItem(i.severity == .error ? "error" : "warning", i.place(in: form, lang) + ": " + i.message.text(lang), c))\(explanation)</li>
                     """
             }
             body += "<ul class=\"issue-list\">\(items)</ul>"

@@ -29,20 +29,3 @@ package enum FormNames {
         }
     }
 }
-
-extension FormNames {
-    /// Where an issue is, in the words of the page (not the ids a file uses): "Mục 1 › 7. Tổng
-    /// số cán bộ… › dòng 2 › Năm triển khai"; a rule of a whole section names the section.
-    package static func place(_ issue: ValidationIssue, in form: Form, _ language: Language) -> String {
-        guard let section = form.section(issue.section) else { return issue.place(language) }
-        var parts = [section.reference(language) ?? section.title.text(language)]
-        if let id = issue.field, let field = section.field(id) {
-            parts.append(field.name(language))
-            if let row = issue.row { parts.append(L("dòng \(row)", "row \(row)").text(language)) }
-            if let column = issue.column.flatMap(field.column) { parts.append(column.label.text(language)) }
-        } else {
-            parts[0] = section.heading(language)
-        }
-        return parts.joined(separator: " › ")
-    }
-}

@@ -189,7 +189,7 @@ package struct UnitPages {
         } else {
             anchor = "main"
         }
-        let place = FormNames.place(issue, in: form, lang)
+        let place = issue.place(in: form, lang)
         let link: HTML =
             "<a href=\"\(base)/s/\(issue.section)#\(anchor)\">\(place)</a>: \(issue.message.text(lang))"
         return bare ? link : "<li class=\"\(issue.severity == .error ? "error" : "warning")\">\(link)</li>"
@@ -241,7 +241,7 @@ package func explanationsList(
     let items = explanations.keys.sorted().map { key -> HTML in
         let what: HTML =
             issues.first { $0.key == key }.map {
-                "\(FormNames.place($0, in: form, c.language)): \($0.message.text(c.language))"
+                "\($0.place(in: form, c.language)): \($0.message.text(c.language))"
             } ?? "<code>\(key)</code>"
         return "<li><p class=\"what\">\(what)</p><blockquote class=\"comment\">\(explanations[key]!)</blockquote></li>"
     }
