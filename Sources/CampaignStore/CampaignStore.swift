@@ -561,7 +561,7 @@ public final class CampaignStore: @unchecked Sendable {
     /// online collector) before a draft file it imported: the working draft is the newer.
     private func currentFiles(_ unitId: String?) throws(StoreError) -> [StoredFile] {
         let filter: SQLQueryString = unitId.map { "WHERE u.id = \(bind: $0)" } ?? ""
-        return try db.all(
+        let files = try db.all(
             """
             SELECT u.id AS unit_id, r.file_name, r.bytes, r.kind
             FROM units u JOIN revisions r ON r.id = u.current_id \(filter)
@@ -577,13 +577,12 @@ public final class CampaignStore: @unchecked Sendable {
             StoredFile(
                 unitId: try row.string("unit_id"), fileName: try row.string("file_name"), bytes: try row.bytes("bytes"),
                 isDraft: try row.string("kind") == "draft")
-        }.sorted { (positions[$0.unitId] ?? 0) < (positions[$1.unitId] ?? 0) }
-    }
-
-    /// Each unit's place in the list.
-    private var positions: [String: Int] {
-        guard let units = try? campaign().registry.units else { return [:] }
-        return Dictionary(units.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        // Each unit's place in the list, made once: made in the comparison, it was made again for
+        // every pair compared, and a merge of 10,000 units from the store took 38 s instead of 6.
+        let units = (try? campaign().registry.units) ?? []
+        let positions = Dictionary(units.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return files.sorted { (positions[$0.unitId] ?? 0) < (positions[$1.unitId] ?? 0) }
     }
 
     /// Counts of stored revisions (finals and drafts) and log entries: for tests and `status`.
