@@ -126,6 +126,13 @@ func lastYearAnswers(_ paths: [String], form: Form, registry: UnitRegistry, _ la
                 "--previous: no submissions of last year found in \((missing.isEmpty ? paths : missing).joined(separator: ", "))"
             ).text(language))
     }
-    let set = SubmissionSet(SubmissionLoader.load(files, form: form, anyVersion: true), registry: registry)
+    let loaded = SubmissionLoader.load(files, form: form, anyVersion: true)
+    // A copy of a final (the same bytes under another name) is read once, as a merge reads it,
+    // not taken for a conflict that would leave the unit out.
+    let set = SubmissionSet(
+        SubmissionLoader.withDigests(loaded) { k in
+            guard let file = try? InputFile.read(files[k].path), file.identity == loaded[k].identity else { return nil }
+            return file.bytes
+        }, registry: registry)
     return set.current.compactMapValues { $0.submission?.answers }
 }

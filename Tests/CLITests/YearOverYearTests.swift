@@ -181,6 +181,33 @@ import Testing
         #expect(try ictreport(["merge", outputs[0], "--form", form2019, "-o", plain]).status == 0)
         #expect(try openpyxlSheetNames(plain).contains("Theo dõi kế hoạch") == false)
     }
+
+    /// Last year's folder with a copy of a unit's final (the same bytes under another name):
+    /// read once, as a merge reads this year's, not a conflict that leaves the unit out.
+    @Test func aCopyOfLastYearsFinalIsReadOnce() throws {
+        let dir = temporaryDirectory("previous-copy")
+        let fm = FileManager.default
+        let example = repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json")
+        for folder in ["in", "once", "twice"] {
+            try fm.createDirectory(at: dir.appendingPathComponent(folder), withIntermediateDirectories: true)
+            try fm.copyItem(at: example, to: dir.appendingPathComponent("\(folder)/cuc-shtt.json"))
+        }
+        try fm.copyItem(at: example, to: dir.appendingPathComponent("twice/cuc-shtt - Copy.json"))
+        var rows: [[[String]]] = []
+        for folder in ["once", "twice"] {
+            let book = dir.appendingPathComponent("\(folder).xlsx").path
+            let merge = try ictreport(
+                [
+                    "merge", dir.appendingPathComponent("in").path, "--previous",
+                    dir.appendingPathComponent(folder).path,
+                    "-o", book
+                ])
+            #expect(merge.status == 0, "\(merge.stderr)")
+            rows.append(Array(try openpyxlRows(book, sheet: "Theo dõi kế hoạch").dropFirst(5)))
+        }
+        #expect(rows[0].contains { $0.contains("Cục Sở hữu trí tuệ") || $0.contains("Cục SHTT") })
+        #expect(rows[1] == rows[0])
+    }
 }
 
 /// Every question and column, by full id.
