@@ -15,11 +15,19 @@ struct AnswerCells: Sendable {
 
     /// A field's cells: one, or one tick ("x") a choice, as `columns(of:ticks:)`.
     func cells(of field: Field, _ value: Value?, ticks: Bool) -> [Cell] {
+        var out: [Cell] = []
+        append(field, value, ticks: ticks, to: &out)
+        return out
+    }
+
+    /// The same appended to a row being made: a unit's row is then one array, not one a field.
+    func append(_ field: Field, _ value: Value?, ticks: Bool, to out: inout [Cell]) {
         if field.type == .multi_choice || (ticks && field.type == .choice) {
             let chosen: [String] = value?.list ?? value?.text.map { [$0] } ?? []
-            return field.choices.map { chosen.contains($0.id) ? .text("x") : .blank }
+            for choice in field.choices { out.append(chosen.contains(choice.id) ? .text("x") : .blank) }
+            return
         }
-        return [cell(value, field)]
+        out.append(cell(value, field))
     }
 
     /// The columns a field becomes: one, or one tick column a choice, as `cells(of:_:ticks:)`.

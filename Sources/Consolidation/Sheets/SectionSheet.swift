@@ -9,6 +9,8 @@ struct SectionSheet: ConsolidatedSheet {
     /// The section's scalar fields the sheet shows, in form order.
     let fields: [FieldRef]
     let cells: AnswerCells
+    /// The cells of a row (a choice of a multiple choice is one).
+    let width: Int
 
     init(name: String?, section: String, only: [String]?, cells: AnswerCells) {
         let form = cells.form
@@ -17,13 +19,17 @@ struct SectionSheet: ConsolidatedSheet {
         fields = (form.section(section)?.fields ?? []).filter { $0.type != .table && (only?.contains($0.id) ?? true) }
             .map(FieldRef.init)
         self.cells = cells
+        width = fields.reduce(0) { $0 + cells.columns(of: $1.field, ticks: false).count }
     }
 
     /// One row: the unit's answers, or nothing after its name when its file cannot be used.
     func rows(of unit: UnitInput) -> [[Cell]] {
         guard let answers = unit.answers else { return [[]] }
         let values = answers.sections[section]
-        return [fields.flatMap { cells.cells(of: $0.field, values?[$0.field.id], ticks: false) }]
+        var row: [Cell] = []
+        row.reserveCapacity(width)
+        for f in fields { cells.append(f.field, values?[f.field.id], ticks: false, to: &row) }
+        return [row]
     }
 
     func begin(_ stream: SheetStream, _ book: ConsolidatedWorkbook, sample: SheetSample) throws {

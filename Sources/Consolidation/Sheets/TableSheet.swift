@@ -12,6 +12,10 @@ struct TableSheet: ConsolidatedSheet {
     /// Choice columns shown as one tick column a choice.
     let ticks: Set<String>
     let cells: AnswerCells
+    /// Per column of the table, whether it is shown as ticks (looked up once, not per cell).
+    let tickColumns: [Bool]
+    /// The cells of a row.
+    let width: Int
 
     init(name: String?, title: String? = nil, section: String, table: String, ticks: Set<String>, cells: AnswerCells) {
         let form = cells.form
@@ -23,12 +27,20 @@ struct TableSheet: ConsolidatedSheet {
         self.table = form.field(section, table).map(FieldRef.init)
         self.ticks = ticks
         self.cells = cells
+        let columns = self.table?.field.columns ?? []
+        tickColumns = columns.map { ticks.contains($0.id) }
+        width = columns.reduce(0) { $0 + cells.columns(of: $1, ticks: ticks.contains($1.id)).count }
     }
 
     func rows(of unit: UnitInput) -> [[Cell]] {
         guard let answers = unit.answers, let table else { return [] }
         return (answers[section, table.field.id]?.rows ?? []).map { row in
-            table.columns.flatMap { cells.cells(of: $0.field, row[$0.field.id], ticks: ticks.contains($0.field.id)) }
+            var out: [Cell] = []
+            out.reserveCapacity(width)
+            for (k, column) in table.columns.enumerated() {
+                cells.append(column.field, row[column.field.id], ticks: tickColumns[k], to: &out)
+            }
+            return out
         }
     }
 
