@@ -29,6 +29,12 @@ enum TextNormalization {
                 i += 1
                 continue
             }
+            // Vietnamese letters with their marks (U+1E00–U+1EFF: E1 B8 80 – E1 BB BF), a third of
+            // the letters of a Vietnamese text, told without decoding them.
+            if b == 0xE1, i + 2 < n, bytes[i + 1] & 0xFC == 0xB8 {
+                i += 3
+                continue
+            }
             let length = b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
             guard i + length <= n else { return false }
             var value = UInt32(b & (0xFF >> (length + 1)))
