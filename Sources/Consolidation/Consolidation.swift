@@ -111,12 +111,9 @@ public struct Consolidator {
         since start: ContinuousClock.Instant = .now
     ) -> Scan {
         let (files, missingInputs, repeated) = expanded
-        let scanned = parallelMap(files.count) { SubmissionLoader.load(path: files[$0], form: form, answers: false) }
-        // The bytes again, for the few files that may be copies: the same version of the file only.
-        let headers = SubmissionLoader.withDigests(scanned) { k in
-            guard let file = try? InputFile.read(files[k]), file.identity == scanned[k].identity else { return nil }
-            return file.bytes
-        }
+        let headers = SubmissionLoader.withDigests(
+            parallelMap(files.count) { SubmissionLoader.load(path: files[$0], form: form, answers: false) },
+            paths: files)
         return Scan(
             files: files, headers: headers, missingInputs: missingInputs, repeatedInputs: repeated,
             seconds: seconds(ContinuousClock.now - start))

@@ -482,8 +482,8 @@ struct JSONTreeParser {
         while j < n {
             // Eight bytes at a time up to the first that needs a look (see `needsLook`).
             while j + 8 <= n {
-                // Within the buffer (j + 8 <= count); a byte-wise read of the same eight bytes
-                // took a tenth of all a merge's instructions.
+                // Within the buffer (j + 8 <= count). Byte by byte, this loop was the reader's
+                // largest single cost (151 M of a 1,000-unit merge's 3,662 M instructions).
                 let word = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + j).loadUnaligned(as: UInt64.self))
                 let flagged = JSONTreeParser.needsLook(word)
                 if flagged == 0 {

@@ -126,13 +126,10 @@ func lastYearAnswers(_ paths: [String], form: Form, registry: UnitRegistry, _ la
                 "--previous: no submissions of last year found in \((missing.isEmpty ? paths : missing).joined(separator: ", "))"
             ).text(language))
     }
-    let loaded = SubmissionLoader.load(files, form: form, anyVersion: true)
     // A copy of a final (the same bytes under another name) is read once, as a merge reads it,
     // not taken for a conflict that would leave the unit out.
-    let set = SubmissionSet(
-        SubmissionLoader.withDigests(loaded) { k in
-            guard let file = try? InputFile.read(files[k].path), file.identity == loaded[k].identity else { return nil }
-            return file.bytes
-        }, registry: registry)
+    let loaded = SubmissionLoader.withDigests(
+        SubmissionLoader.load(files, form: form, anyVersion: true), paths: files.map(\.path))
+    let set = SubmissionSet(loaded, registry: registry)
     return set.current.compactMapValues { $0.submission?.answers }
 }
