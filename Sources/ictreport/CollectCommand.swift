@@ -113,21 +113,21 @@ struct CollectCommand: ParsableCommand {
                 ).text(lang))
             throw ExitCode(1)
         }
-        if let prefill, !prefill.unitId.isEmpty, prefill.unitId != chosen.id {
-            let other = registry.unit(prefill.unitId)?.name ?? prefill.unitId
+        // A file given for this unit that names another: said, and the command ends.
+        let others: [(file: String?, unitId: String?, holds: LocalizedText, advice: LocalizedText)] = [
+            (
+                answers, prefill?.unitId, L("là câu trả lời của", "holds the answers of"),
+                L(" Hãy chọn đúng tệp hoặc đúng đơn vị.", " Choose the right file or the right unit.")
+            ),
+            (previous, lastYear?.unitId, L("là báo cáo của", "is the report of"), L("", ""))
+        ]
+        for case (let file?, let unitId?, let holds, let advice) in others where !unitId.isEmpty && unitId != chosen.id
+        {
+            let other = registry.unit(unitId)?.name ?? unitId
             printError(
                 L(
-                    "\(answers!) là câu trả lời của \(other) (unit: \(prefill.unitId)), không phải \(chosen.name). Hãy chọn đúng tệp hoặc đúng đơn vị.",
-                    "\(answers!) holds the answers of \(other) (unit: \(prefill.unitId)), not \(chosen.name). Choose the right file or the right unit."
-                ).text(lang))
-            throw ExitCode(1)
-        }
-        if let lastYear, !lastYear.unitId.isEmpty, lastYear.unitId != chosen.id {
-            let other = registry.unit(lastYear.unitId)?.name ?? lastYear.unitId
-            printError(
-                L(
-                    "\(previous!) là báo cáo của \(other) (unit: \(lastYear.unitId)), không phải \(chosen.name).",
-                    "\(previous!) is the report of \(other) (unit: \(lastYear.unitId)), not \(chosen.name)."
+                    "\(file) \(holds.vi) \(other) (unit: \(unitId)), không phải \(chosen.name).\(advice.vi)",
+                    "\(file) \(holds.text(.en)) \(other) (unit: \(unitId)), not \(chosen.name).\(advice.text(.en))"
                 ).text(lang))
             throw ExitCode(1)
         }

@@ -268,8 +268,19 @@ func folders() -> (dir: URL, args: [String]) {
         let other = try ictreport(["collect", "--unit", "cuc-shtt", "--answers", answers.path, "--no-input"] + args)
         #expect(
             other.status == 1
-                && other.stderr.contains("holds the answers of Vụ Pháp chế (unit: vu-phap-che), not Cục Sở hữu trí tuệ"),
+                && other.stderr.contains(
+                    "holds the answers of Vụ Pháp chế (unit: vu-phap-che), not Cục Sở hữu trí tuệ. Choose the right file or the right unit."
+                ),
             "\(other.stderr)")
+        // Last year's report of another unit.
+        let lastYear = repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json").path
+        let previous = try ictreport(
+            ["collect", "--unit", "vu-phap-che", "--answers", answers.path, "--previous", lastYear, "--no-input"]
+                + args)
+        #expect(
+            previous.status == 1
+                && previous.stderr.contains("is the report of Cục Sở hữu trí tuệ (unit: cuc-shtt), not Vụ Pháp chế."),
+            "\(previous.stderr)")
         // --edit given a draft.
         var text = try String(
             contentsOf: repositoryRoot.appendingPathComponent("Examples/cuc-shtt.json"), encoding: .utf8)
