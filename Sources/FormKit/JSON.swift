@@ -70,11 +70,39 @@ public indirect enum JSON: Sendable, Equatable {
         }
     }
 
+    /// Whether any byte is a control character (below 0x20), '"' or '\\': eight bytes at a
+    /// time (the same test as `JSONTreeParser.needsLook`, for these three), then the rest.
+    static func needsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func zeroByte(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        var j = 0
+        while j + 8 <= bytes.count {
+            // Within the buffer (j + 8 <= count).
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
+            // A false alarm (a borrow) only sends the word to the byte-wise look below.
+            if zeroByte(word ^ (ones &* 0x22)) | zeroByte(word ^ (ones &* 0x5C))
+                | ((word &- ones &* 0x20) & ~word & highs)
+                != 0
+            {
+                break
+            }
+            j += 8
+        }
+        while j < bytes.count {
+            let b = base[j]
+            if b < 32 || b == 34 || b == 92 { return true }
+            j += 1
+        }
+        return false
+    }
+
     static func quote(_ s: String, into out: inout [UInt8]) {
         out.append(34)
         // Most text needs no escape: its bytes are looked at in place and copied at once.
         let plain = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            for b in bytes where b < 32 || b == 34 || b == 92 { return false }
+            guard !JSON.needsEscape(bytes) else { return false }
             out.append(contentsOf: bytes)
             return true
         }
@@ -112,8 +140,10 @@ extension JSON {
         _ object: [String: V], into out: inout [UInt8], _ value: (V, inout [UInt8]) -> Void
     ) {
         out.append(123)
-        for (i, (k, v)) in object.sorted(by: { $0.key < $1.key }).enumerated() {
+        // The entries' positions sorted, not copies of the entries: nothing to retain or free.
+        for (i, index) in object.indices.sorted(by: { object[$0].key < object[$1].key }).enumerated() {
             if i > 0 { out.append(44) }
+            let (k, v) = object[index]
             quote(k, into: &out)
             out.append(58)
             value(v, &out)

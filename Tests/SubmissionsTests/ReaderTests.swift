@@ -167,6 +167,30 @@ import Testing
                 Array(#"{"answers": {"general": {"x": 1, "x": 2}}}"#.utf8), skippingTopLevel: ["answers"])) == nil)
     }
 
+    /// Keys are compared as text, whether they are written plainly, escaped or in another
+    /// canonically equivalent form; in the full read and in the scan alike.
+    @Test func repeatedKeysAreTheSameTextHoweverWritten() {
+        for (first, second) in [
+            (#""a""#, #""\u0061""#), (#""K""#, #""\u212A""#), (#""K""#, "\"\u{212A}\""),
+            (#""é""#, "\"e\u{0301}\""), (#""a\"b""#, #""a\u0022b""#), (#""""#, #""""#)
+        ] {
+            let object = "{\(first): 1, \(second): 2}"
+            #expect(refusal(object)?.contains("is repeated") == true, "\(object)")
+            let nested = "{\"answers\": \(object)}"
+            #expect(
+                (try? DataTree.parseJSON(Array(nested.utf8), skippingTopLevel: ["answers"])) == nil, "\(nested)")
+        }
+        // Different keys stay different: a prefix, another case, a longer key.
+        for object in [#"{"a": 1, "ab": 2}"#, #"{"a": 1, "A": 2}"#, #"{"ab": 1, "a": 2, "": 3}"#] {
+            #expect(refusal(object) == nil, "\(object)")
+            #expect(check(Array(object.utf8)))
+        }
+        // A skipped top-level key is told by its text, however it is written.
+        let tree = try? DataTree.parseJSON(
+            Array(#"{"\u0061nswers": {"x": 1}, "b": 2}"#.utf8), skippingTopLevel: ["answers"])
+        #expect(tree?["answers"] == nil && tree?["b"]?.number == 2)
+    }
+
     @Test func depthAndSizeLimits() {
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         #expect(refusal(deep)?.contains("deeper than \(InputLimits.depth) levels") == true)

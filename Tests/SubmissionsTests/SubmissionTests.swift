@@ -253,6 +253,23 @@ struct SplitMix {
         #expect(s.contentHash == "sha256:" + ContentHash.hex(tree.bytes()))
     }
 
+    /// Text in the compact JSON is escaped where it must be, wherever the character falls
+    /// (the check looks at eight bytes at a time): read back, it is the same text.
+    @Test func compactTextIsEscapedAtEveryPosition() throws {
+        for special in ["\"", "\\", "\n", "\t", "\u{01}", "\u{1F}", "\u{7F}", " ", "é", "_"] {
+            for length in 0..<20 {
+                for at in 0...length {
+                    var text = String(repeating: "a", count: length)
+                    text.insert(contentsOf: special, at: text.index(text.startIndex, offsetBy: at))
+                    var bytes: [UInt8] = []
+                    JSON.compactBytes(Answers(["s": ["f": .text(text)]]), into: &bytes)
+                    let back = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: [String: String]]
+                    #expect(back?["s"]?["f"] == text, "\(special.debugDescription) at \(at) of \(length)")
+                }
+            }
+        }
+    }
+
     @Test func registryFindsUnitsByIdAndChecksIds() throws {
         #expect(registry.position(registry.units[5].id) == 5)
         #expect(registry.unit("no-such-unit") == nil)
