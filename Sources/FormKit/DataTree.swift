@@ -533,8 +533,7 @@ struct JSONTreeParser {
             while j + 8 <= n {
                 // Within the buffer (j + 8 <= count). Byte by byte, this loop was the reader's
                 // largest single cost (151 M of a 1,000-unit merge's 3,662 M instructions).
-                let word = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + j).loadUnaligned(as: UInt64.self))
-                let flagged = JSONTreeParser.needsLook(word)
+                let flagged = JSONTreeParser.needsLook(ByteWord.load(bytes.baseAddress!, j))
                 if flagged == 0 {
                     j += 8
                 } else {
@@ -620,17 +619,11 @@ struct JSONTreeParser {
         throw fail("chuỗi chưa đóng dấu nháy", "unterminated string")
     }
 
-    /// The bytes of `word` (eight bytes of text, the first in the low byte) that may end the
-    /// plain run of a string: '"', '\\', a control (below 0x20), DEL, or 0xC2 (which may begin a
-    /// C1 control). The lowest set bit (0x80 of a byte) marks the first such byte exactly;
-    /// bits above it may be false alarms (a borrow), which the byte-wise look settles.
+    /// The bytes of `word` (`ByteWord`) that may end the plain run of a string: '"', '\\', a
+    /// control (below 0x20), DEL, or 0xC2 (which may begin a C1 control).
     @inline(__always) static func needsLook(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        // A byte is zero: (x - 1) borrows into its high bit where x had none.
-        @inline(__always) func zeroByte(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
-        return zeroByte(word ^ (ones &* 0x22)) | zeroByte(word ^ (ones &* 0x5C)) | zeroByte(word ^ (ones &* 0x7F))
-            | zeroByte(word ^ (ones &* 0xC2)) | ((word &- ones &* 0x20) & ~word & highs)
+        ByteWord.equal(word, 0x22) | ByteWord.equal(word, 0x5C) | ByteWord.equal(word, 0x7F)
+            | ByteWord.equal(word, 0xC2) | ByteWord.below(word, 0x20)
     }
 
     func loneSurrogate() -> DataSyntaxError {

@@ -71,23 +71,14 @@ public indirect enum JSON: Sendable, Equatable {
     }
 
     /// Whether any byte is a control character (below 0x20), '"' or '\\': eight bytes at a
-    /// time (the same test as `JSONTreeParser.needsLook`, for these three), then the rest.
+    /// time (`ByteWord`), then the rest.
     static func needsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return false }
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func zeroByte(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
         var j = 0
+        // Within the buffer (j + 8 <= count). A false alarm only sends the word to the look below.
         while j + 8 <= bytes.count {
-            // Within the buffer (j + 8 <= count).
-            let word = UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
-            // A false alarm (a borrow) only sends the word to the byte-wise look below.
-            if zeroByte(word ^ (ones &* 0x22)) | zeroByte(word ^ (ones &* 0x5C))
-                | ((word &- ones &* 0x20) & ~word & highs)
-                != 0
-            {
-                break
-            }
+            let word = ByteWord.load(base, j)
+            if ByteWord.equal(word, 0x22) | ByteWord.equal(word, 0x5C) | ByteWord.below(word, 0x20) != 0 { break }
             j += 8
         }
         while j < bytes.count {
