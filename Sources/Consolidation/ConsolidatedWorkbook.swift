@@ -22,9 +22,11 @@ struct UnitPreparer: Sendable {
     /// The unit's part from its file, read in full. `scanned` is what the merge's first pass
     /// read of the same file: when the file is no longer that one (changed, replaced or gone
     /// in between), the part says so and holds no cells.
-    func prepare(_ path: String, scanned: LoadedSubmission) -> UnitPart {
+    func prepare(_ scanned: LoadedSubmission) -> UnitPart {
         var loaded: LoadedSubmission
         let changed: Bool
+        // A file read from disk by its path; one held in memory (the store's) by its name.
+        let path = scanned.path ?? scanned.file
         if let bytes = contents[path] {
             // Held in memory: it cannot change under the merge.
             loaded = SubmissionLoader.load(bytes: bytes, file: scanned.file, form: form, yaml: false)
@@ -69,8 +71,6 @@ final class ConsolidatedWorkbook {
     /// The layout's sheets, in order.
     let sheets: [any ConsolidatedSheet]
     let preparer: UnitPreparer
-    /// The files that count, by unit id (the set names files by their display path).
-    let paths: [String: String]
     /// Per unit of the registry, in order: the merged unit's check once written.
     var checks: [SubmissionCheck?]
     var form: Form { consolidator.form }
@@ -91,7 +91,7 @@ final class ConsolidatedWorkbook {
     let reviews: [String: UnitReview]?
 
     init(
-        consolidator: Consolidator, set: SubmissionSet, files: [String: String], missingInputs: [String], output: URL,
+        consolidator: Consolidator, set: SubmissionSet, missingInputs: [String], output: URL,
         now: Date, contents: [String: [UInt8]] = [:], reviews: [String: UnitReview]? = nil
     ) throws {
         self.consolidator = consolidator
@@ -114,22 +114,22 @@ final class ConsolidatedWorkbook {
         }
         preparer = UnitPreparer(
             form: consolidator.form, validator: consolidator.validator, sheets: sheets, contents: contents)
-        var paths: [String: String] = [:]
-        for (unit, loaded) in set.current { paths[unit] = files[loaded.file] }
-        self.paths = paths
         checks = Array(repeating: nil, count: consolidator.registry.units.count)
     }
 
     /// Writes every sheet; returns what was merged.
     func write() throws -> MergeResult {
         try workbook.setProperties(title: consolidator.layout.title, subject: form.title.vi, author: "ictreport")
-        let present = units.indices.filter { paths[units[$0].id] != nil }
+        // The units that submitted, in registry order. Each unit's file is looked up by the
+        // worker that reads it (copying 10,000 of them here held both cores up).
+        let counted = set.current
+        let ids = units.map(\.id)
+        let present = ids.indices.filter { counted.index(forKey: ids[$0]) != nil }
         let preparer = self.preparer
-        let presentFiles = present.map { (path: paths[units[$0].id]!, scanned: set.current[units[$0].id]!) }
         let parts = OrderedPipeline(
             count: present.count, workers: ProcessInfo.processInfo.activeProcessorCount, window: 256
         ) {
-            preparer.prepare(presentFiles[$0].path, scanned: presentFiles[$0].scanned)
+            preparer.prepare(counted[ids[present[$0]]]!)
         }
         defer { parts.cancel() }
         // Every sheet now, in the layout's order; they are filled as the units come.

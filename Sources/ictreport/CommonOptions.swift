@@ -69,7 +69,12 @@ let defaultUnitsPath = "Forms/units.yaml"
 
 /// Loads the form or prints every diagnostic and exits 1: no command can work without it.
 func loadForm(_ path: String?, _ language: Language) throws -> Form {
-    let result = FormLoader.lint(contentsOf: try locate(path, default: defaultFormPath, option: "--form", language))
+    try checkedForm(
+        FormLoader.lint(contentsOf: try locate(path, default: defaultFormPath, option: "--form", language)), language)
+}
+
+/// The form a lint gave; when it has errors, they are printed and the command exits 1.
+func checkedForm(_ result: FormLoader.Result, _ language: Language) throws -> Form {
     guard let form = result.form else {
         for d in result.diagnostics { printError(d.formatted(language)) }
         printError(

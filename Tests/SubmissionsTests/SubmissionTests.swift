@@ -215,6 +215,71 @@ struct SplitMix {
         #expect(set.rejected.map(\.file) == ["c.json", "d.json"])
         #expect(set.rejected[0].reason.text(.en) == "unit 'nowhere' is not in the unit list")
     }
+
+    /// The sorting out, against the rule written the plain way (per unit: the highest final
+    /// revision; of its files, one counts, byte-for-byte copies of it are copies, different
+    /// ones a conflict; the newest draft where there is no final), on random sets of files in
+    /// random orders: revisions that tie after a higher one, drafts of units with finals, files
+    /// of units not in the list.
+    @Test func theRuleHoldsWhateverTheOrderOfTheFiles() {
+        var random = SystemRandomNumberGenerator()
+        let units = Array(registry.units.prefix(3).map(\.id)) + ["nowhere"]
+        for round in 0..<300 {
+            var files: [LoadedSubmission] = []
+            for n in 0..<Int.random(in: 0...12, using: &random) {
+                var item = loaded(
+                    units.randomElement(using: &random)!, Bool.random(using: &random) ? .final : .draft,
+                    revision: Int.random(in: 0...3, using: &random), file: "f\(n).json")
+                item.submission!.updatedAt = Date(timeIntervalSince1970: Double(Int.random(in: 0...2, using: &random)))
+                item.fileDigest = [nil, 1, 2].randomElement(using: &random)!
+                files.append(item)
+            }
+            files.shuffle(using: &random)
+            let set = SubmissionSet(files, registry: registry)
+            // The rule, unit by unit.
+            var current: [String: String] = [:]
+            var conflicts: [String: [String]] = [:]
+            var copies: [String: String] = [:]
+            var superseded: [String] = []
+            var draftsOnly: [String: String] = [:]
+            var otherDrafts: [String] = []
+            for unit in units.dropLast() {
+                let mine = files.filter { $0.submission!.unitId == unit }
+                let finals = mine.filter { $0.submission!.status == .final }
+                let drafts = mine.filter { $0.submission!.status == .draft }.sorted {
+                    ($0.submission!.updatedAt, $0.submission!.revision, $0.file)
+                        > ($1.submission!.updatedAt, $1.submission!.revision, $1.file)
+                }
+                if let top = finals.map({ $0.submission!.revision }).max() {
+                    superseded += finals.filter { $0.submission!.revision < top }.map(\.file)
+                    var distinct: [LoadedSubmission] = []
+                    for f in finals.filter({ $0.submission!.revision == top }).sorted(by: { $0.file < $1.file }) {
+                        if let same = distinct.first(where: { $0.fileDigest != nil && $0.fileDigest == f.fileDigest }) {
+                            copies[f.file] = same.file
+                        } else {
+                            distinct.append(f)
+                        }
+                    }
+                    if distinct.count == 1 {
+                        current[unit] = distinct[0].file
+                    } else {
+                        conflicts[unit] = distinct.map(\.file)
+                    }
+                    otherDrafts += drafts.map(\.file)
+                } else if let newest = drafts.first {
+                    draftsOnly[unit] = newest.file
+                    otherDrafts += drafts.dropFirst().map(\.file)
+                }
+            }
+            #expect(set.current.mapValues(\.file) == current, "round \(round)")
+            #expect(set.conflicts.mapValues { $0.map(\.file) } == conflicts, "round \(round)")
+            #expect(Dictionary(uniqueKeysWithValues: set.copies.map { ($0.file.file, $0.of) }) == copies)
+            #expect(set.superseded.map(\.file) == superseded.sorted(), "round \(round)")
+            #expect(set.draftsOnly.mapValues(\.file) == draftsOnly, "round \(round)")
+            #expect(set.otherDrafts.map(\.file) == otherDrafts.sorted(), "round \(round)")
+            #expect(set.rejected.map(\.file) == files.filter { $0.submission!.unitId == "nowhere" }.map(\.file))
+        }
+    }
 }
 
 @Suite struct HeaderScanTests {
