@@ -79,6 +79,9 @@ final class ConsolidatedWorkbook {
     var writerWaited = Duration.zero
     /// How many units the writer prepared itself, the workers being held up (for `--stats`).
     var writerPrepared = 0
+    /// How long the sheets took to end after the last unit (written from the whole merge's
+    /// result: completeness, cover, charts), the workers being done (for `--stats`).
+    var lastSheets = Duration.zero
     /// Formats every sheet uses, looked up once.
     let textFormat: FormatRef
     let missingFormat: FormatRef
@@ -167,6 +170,8 @@ final class ConsolidatedWorkbook {
         }
         writerWaited = parts.waited
         writerPrepared = parts.madeByTaker
+        let lastUnit = ContinuousClock.now
+        defer { lastSheets = ContinuousClock.now - lastUnit }
         var result = MergeResult(
             output: workbook.url, submissions: set, checks: [:], expected: units.count,
             missing: units.indices.filter { checks[$0] == nil }.map { units[$0] },

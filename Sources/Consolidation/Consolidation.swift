@@ -169,6 +169,7 @@ public struct Consolidator {
             result = try writer.write()
             lap("read+check+write")
             phases.append(("of-which-writer-waited", Consolidator.seconds(writer.writerWaited)))
+            phases.append(("of-which-last-sheets", Consolidator.seconds(writer.lastSheets)))
             phases.append(("writer-cpu", Consolidator.threadCPU() - cpu))
             try writer.workbook.close()
             lap("close")

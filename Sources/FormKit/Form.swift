@@ -9,7 +9,12 @@ public struct Form: Sendable {
     /// The line under the title: "(Kèm theo Công văn số …/CV-TTCNTT ngày … của Trung tâm…)".
     public var subtitle: LocalizedText?
     /// Parameters in file order: name → value as written (`2018`, `2018-01-01`).
-    public var parameters: [(name: String, value: String)]
+    public var parameters: [(name: String, value: String)] {
+        didSet { parameterDictionary = Form.dictionary(parameters) }
+    }
+    /// The same by name (the first of a repeated name): made once, as every submission read
+    /// keeps a copy.
+    public private(set) var parameterDictionary: [String: String]
     public var sections: [Section]
     /// Rules across sections; their references are always qualified (`general.staff_total`).
     public var rules: [Rule]
@@ -25,6 +30,7 @@ public struct Form: Sendable {
         self.title = title
         self.subtitle = subtitle
         self.parameters = parameters
+        parameterDictionary = Form.dictionary(parameters)
         self.sections = sections
         self.rules = rules
         self.file = file
@@ -46,7 +52,7 @@ public struct Form: Sendable {
         parameters.first { $0.name == name }?.value
     }
 
-    public var parameterDictionary: [String: String] {
+    private static func dictionary(_ parameters: [(name: String, value: String)]) -> [String: String] {
         Dictionary(parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
     }
 }

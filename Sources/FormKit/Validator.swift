@@ -82,12 +82,16 @@ public struct Validator: Sendable {
     final class SectionNode: Sendable {
         let section: Section
         let fields: [FieldRef]
+        /// The fields whose answer skip logic can remove (their own, or a table's columns'):
+        /// the only ones `relevantAnswers` needs to look at.
+        let prunable: [FieldRef]
         /// The assertions of the section's rules, in order: a Rule is copied whole when it
         /// is walked, and only a rule that fails needs more than its assertion.
         let rules: [Expression]
         init(_ section: Section) {
             self.section = section
             fields = section.fields.map(FieldRef.init)
+            prunable = fields.filter { $0.relevant != nil || $0.relevantColumns }
             rules = section.rules.map(\.condition.expression)
         }
     }
@@ -154,10 +158,10 @@ public struct Validator: Sendable {
         // one) from running on.
         for _ in 0..<relevancePasses {
             var changed = false
-            for node in plan {
+            for node in plan where !node.prunable.isEmpty {
                 // A snapshot of the section: each field's own answer changes only in its own turn.
                 guard let values = out.sections[node.section.id] else { continue }
-                for f in node.fields {
+                for f in node.prunable {
                     guard let value = values[f.id] else { continue }
                     if prune(f, value, in: node.section.id, &out) { changed = true }
                 }
