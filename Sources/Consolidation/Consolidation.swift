@@ -26,6 +26,9 @@ public struct MergeResult: Sendable {
     public var unitsPreparedByWriter = 0
     /// Seconds spent in each phase (scan, read+check+write, close), for the benchmark.
     public var phases: [(name: String, seconds: Double)] = []
+    /// The coordinator's summary (`Consolidator.summary`), when the merge was asked to make it:
+    /// it is made while the workbook is zipped, one core's work with the other idle.
+    public var summaryText: String?
 
     public var submitted: Int { checks.count }
     public var withErrors: Int { checks.values.count { $0.errorCount > 0 } }
@@ -142,9 +145,10 @@ public struct Consolidator {
 
     /// `reviews`, per unit id, when the submissions come from the campaign store: each unit's
     /// review state and the coordinator's comment, shown in the summary and completeness sheets.
+    /// `summary`: the language of the summary to make (`MergeResult.summaryText`).
     public func merge(
         _ scan: Scan, to output: URL, now: Date = Date(), observer: (any WorkbookObserver)? = nil,
-        reviews: [String: UnitReview]? = nil
+        reviews: [String: UnitReview]? = nil, summary language: Language? = nil
     ) throws -> MergeResult {
         var clock = ContinuousClock.now
         var phases: [(String, Double)] = [("scan", scan.seconds)]
@@ -171,8 +175,14 @@ public struct Consolidator {
             phases.append(("of-which-writer-waited", Consolidator.seconds(writer.writerWaited)))
             phases.append(("of-which-last-sheets", Consolidator.seconds(writer.lastSheets)))
             phases.append(("writer-cpu", Consolidator.threadCPU() - cpu))
+            result.notices = writer.workbook.notices
+            // Everything the summary reads is known now; the close adds no notice.
+            let summary = language.map { language in
+                Background { [registry, result] in Consolidator.summary(result, language, registry: registry) }
+            }
             try writer.workbook.close()
             lap("close")
+            result.summaryText = summary?.value
         } catch {
             writer.workbook.discard()
             throw error
@@ -180,12 +190,15 @@ public struct Consolidator {
         result.cellsWritten = writer.workbook.cellsWritten
         result.unitsPreparedByWriter = writer.writerPrepared
         result.phases = phases
-        result.notices = writer.workbook.notices
         return result
     }
 
     /// The one-screen summary a coordinator reads after a merge.
     public func summary(_ r: MergeResult, _ language: Language) -> String {
+        Consolidator.summary(r, language, registry: registry)
+    }
+
+    static func summary(_ r: MergeResult, _ language: Language, registry: UnitRegistry) -> String {
         var out = ""
         // What was missing leads: a misspelt folder is the first thing to see.
         for path in r.missingInputs {

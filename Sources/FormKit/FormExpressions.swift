@@ -42,13 +42,18 @@ extension Form {
     /// How a value reads to a person: choice labels instead of ids, dates as dd/mm/yyyy,
     /// numbers the Vietnamese way, years as written (2019).
     public func display(_ value: Value, of field: Field, _ language: Language) -> String {
-        switch field.type {
+        Self.display(value, type: field.type, choices: field.choices, language)
+    }
+
+    /// The same from what it reads of the field: a caller holding a field in a `FieldRef`
+    /// passes these two parts, not the whole Field (a copy of some twenty references).
+    package static func display(_ value: Value, type: FieldType, choices: [Choice], _ language: Language) -> String {
+        func label(_ id: String) -> String { choices.first { $0.id == id }?.label.text(language) ?? id }
+        switch type {
         case .choice:
-            if case .text(let s) = value { return field.choice(s)?.label.text(language) ?? s }
+            if case .text(let s) = value { return label(s) }
         case .multi_choice:
-            if case .list(let ids) = value {
-                return ids.map { field.choice($0)?.label.text(language) ?? $0 }.joined(separator: "; ")
-            }
+            if case .list(let ids) = value { return ids.map(label).joined(separator: "; ") }
         case .date:
             if case .text(let s) = value { return ValueParser.displayDate(s) }
         case .year:

@@ -318,7 +318,7 @@ package final class FieldRef: Sendable {
     package let columns: [FieldRef]
     /// A table with skip logic on some column: its rows are cleaned of stale cells.
     package let relevantColumns: Bool
-    let id: String
+    package let id: String
     let relevant: Expression?
     let required: Bool
     let requiredWhen: Expression?

@@ -28,7 +28,7 @@ package struct StoreWorkbooks: Sendable {
     /// year's answers by unit when given (`merge --db --previous`).
     package static func merge(
         _ contents: (campaign: Campaign, files: [StoredFile], statuses: [UnitStatus]), layout: WorkbookLayout,
-        previous: [String: Answers] = [:], to output: URL
+        previous: [String: Answers] = [:], to output: URL, summary: Language? = nil
     ) throws -> (Consolidator, MergeResult) {
         let campaign = contents.campaign
         // The sheets are in Vietnamese, as the rest of the workbook.
@@ -40,7 +40,7 @@ package struct StoreWorkbooks: Sendable {
             form: campaign.form)
         var consolidator = Consolidator(form: campaign.form, registry: campaign.registry, layout: layout)
         consolidator.previous = previous
-        return (consolidator, try consolidator.merge(scan, to: output, reviews: reviews))
+        return (consolidator, try consolidator.merge(scan, to: output, reviews: reviews, summary: summary))
     }
 
     /// What a unit's report says on top when its file was edited by hand after it was saved.

@@ -111,7 +111,8 @@ struct MergeCommand: ParsableCommand {
             // The trace, for the benchmark's reference program: installed only when asked for.
             let cellTrace = trace.map { _ in CellTrace() }
             // The form was read without errors (checked above), so the scan was made.
-            let result = try consolidator.merge(scanning.value!, to: URL(fileURLWithPath: output), observer: cellTrace)
+            let result = try consolidator.merge(
+                scanning.value!, to: URL(fileURLWithPath: output), observer: cellTrace, summary: lang)
             if let trace, let cellTrace { try cellTrace.data.write(to: URL(fileURLWithPath: trace)) }
             return result
         }
@@ -148,7 +149,7 @@ struct MergeCommand: ParsableCommand {
         var consolidator: Consolidator?
         let result = try writing {
             let (merger, result) = try StoreWorkbooks.merge(
-                contents, layout: layout, previous: lastYear, to: URL(fileURLWithPath: output))
+                contents, layout: layout, previous: lastYear, to: URL(fileURLWithPath: output), summary: lang)
             consolidator = merger
             return result
         }
@@ -175,7 +176,7 @@ struct MergeCommand: ParsableCommand {
         ready: ContinuousClock.Instant, merged: ContinuousClock.Instant
     ) throws {
         let lang = common.lang
-        print(consolidator.summary(result, lang), terminator: "")
+        print(result.summaryText ?? consolidator.summary(result, lang), terminator: "")
         if stats {
             // Around the merge's own phases: loading the form, unit list and layout (the scan
             // runs meanwhile), and the summary printed after.

@@ -6,28 +6,39 @@ import XLSX
 struct AnswerCells: Sendable {
     let form: Form
 
-    /// A scalar answer as a cell.
-    func cell(_ value: Value?, _ field: Field) -> Cell {
+    /// A scalar answer as a cell, for a field held in a `FieldRef`: only its type and choices
+    /// are read, never the whole Field copied out (a merge makes a cell of every answer of
+    /// every unit).
+    func cell(_ value: Value?, _ ref: FieldRef) -> Cell {
+        Self.cell(value, type: ref.field.type, choices: ref.field.choices)
+    }
+
+    private static func cell(_ value: Value?, type: FieldType, choices: [Choice]) -> Cell {
         guard let value, !value.isBlank else { return .blank }
         if case .number(let n) = value { return .number(n) }
-        return .text(form.display(value, of: field, .vi))
+        return .text(Form.display(value, type: type, choices: choices, .vi))
     }
 
     /// A field's cells: one, or one tick ("x") a choice, as `columns(of:ticks:)`.
     func cells(of field: Field, _ value: Value?, ticks: Bool) -> [Cell] {
         var out: [Cell] = []
-        append(field, value, ticks: ticks, to: &out)
+        Self.append(value, type: field.type, choices: field.choices, ticks: ticks, to: &out)
         return out
     }
 
-    /// The same appended to a row being made: a unit's row is then one array, not one a field.
-    func append(_ field: Field, _ value: Value?, ticks: Bool, to out: inout [Cell]) {
-        if field.type == .multi_choice || (ticks && field.type == .choice) {
+    /// The same appended to a row being made (a unit's row is then one array, not one a
+    /// field), for a field held in a `FieldRef`, as `cell(_:_:)`.
+    func append(_ ref: FieldRef, _ value: Value?, ticks: Bool, to out: inout [Cell]) {
+        Self.append(value, type: ref.field.type, choices: ref.field.choices, ticks: ticks, to: &out)
+    }
+
+    private static func append(_ value: Value?, type: FieldType, choices: [Choice], ticks: Bool, to out: inout [Cell]) {
+        if type == .multi_choice || (ticks && type == .choice) {
             let chosen: [String] = value?.list ?? value?.text.map { [$0] } ?? []
-            for choice in field.choices { out.append(chosen.contains(choice.id) ? .text("x") : .blank) }
+            for choice in choices { out.append(chosen.contains(choice.id) ? .text("x") : .blank) }
             return
         }
-        out.append(cell(value, field))
+        out.append(cell(value, type: type, choices: choices))
     }
 
     /// The columns a field becomes: one, or one tick column a choice, as `cells(of:_:ticks:)`.

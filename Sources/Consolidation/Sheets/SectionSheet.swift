@@ -28,7 +28,7 @@ struct SectionSheet: ConsolidatedSheet {
         let values = answers.sections[section]
         var row: [Cell] = []
         row.reserveCapacity(width)
-        for f in fields { cells.append(f.field, values?[f.field.id], ticks: false, to: &row) }
+        for f in fields { cells.append(f, values?[f.id], ticks: false, to: &row) }
         return [row]
     }
 

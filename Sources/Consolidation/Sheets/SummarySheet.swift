@@ -76,7 +76,7 @@ struct SummarySheet: ConsolidatedSheet {
         switch columns[j].source {
         case .field(let s, let f):
             guard let field = fields[j] else { return .blank }
-            return cells.cell(answers[s, f], field.field)
+            return cells.cell(answers[s, f], field)
         case .value(let compiled):
             if case .number(let n) = compiled.expression.evaluate(answers) { return .number(n) }
             return .blank

@@ -34,11 +34,11 @@ struct TableSheet: ConsolidatedSheet {
 
     func rows(of unit: UnitInput) -> [[Cell]] {
         guard let answers = unit.answers, let table else { return [] }
-        return (answers[section, table.field.id]?.rows ?? []).map { row in
+        return (answers[section, table.id]?.rows ?? []).map { row in
             var out: [Cell] = []
             out.reserveCapacity(width)
             for (k, column) in table.columns.enumerated() {
-                cells.append(column.field, row[column.field.id], ticks: tickColumns[k], to: &out)
+                cells.append(column, row[column.id], ticks: tickColumns[k], to: &out)
             }
             return out
         }
